@@ -1,0 +1,13 @@
+# Removes exactly the files `cmake --install` recorded in install_manifest.txt.
+if(NOT EXISTS "${MANIFEST}")
+  message(FATAL_ERROR "No ${MANIFEST}: nothing was installed from this build tree")
+endif()
+file(STRINGS "${MANIFEST}" _files)
+foreach(f ${_files})
+  if(EXISTS "$ENV{DESTDIR}${f}" OR IS_SYMLINK "$ENV{DESTDIR}${f}")
+    message(STATUS "Removing $ENV{DESTDIR}${f}")
+    file(REMOVE "$ENV{DESTDIR}${f}")
+  else()
+    message(STATUS "Not present: $ENV{DESTDIR}${f}")
+  endif()
+endforeach()

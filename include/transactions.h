@@ -1,0 +1,92 @@
+/* transactions.h — request/response tracking shared by every dissector of troubleshark.
+ *
+ * A table lives in the TCP (or UDP) conversation, one per protocol. Requests and responses are
+ * matched on the FIRST pass only (!PINFO_FD_VISITED); the result is stored per PDU (frame number +
+ * the PDU's index in that frame) so every later pass, the GUI and taps see the same links.
+ *
+ * Two matching modes:
+ *   - by id  (HSF2 request id, RocketMQ opaque): the newest request with that id in that "space"
+ *     (e.g. which side sent the request) is matched; a reused id simply starts a new transaction.
+ *   - FIFO   (Aerospike, Trade Ping/Pong): responses answer the oldest open request of the space;
+ *     a multi-record answer keeps the request open until its last record.
+ *
+ * Usage in a dissector, once per PDU:
+ *     guint idx = ts_pdu_index(pinfo, proto_x);            // every pass, same value
+ *     ts_trans_t *t = ts_trans_lookup(pinfo, proto_x, idx); // already matched on an earlier pass?
+ *     if (!t && !PINFO_FD_VISITED(pinfo)) {
+ *         ts_trans_table_t *tbl = ts_trans_table(pinfo, proto_x, TS_TRANS_BY_ID);
+ *         t = is_request ? ts_trans_request(pinfo, tbl, space, id, idx)
+ *                        : ts_trans_response(pinfo, tbl, space, id, last, idx);
+ *     }
+ *     ts_trans_add_links(tree, tvb, pinfo, t, is_request, &hf_links);
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TS_TRANSACTIONS_H
+#define TS_TRANSACTIONS_H
+
+#include "ts-compat.h"
+
+typedef enum {
+    TS_TRANS_BY_ID = 0,
+    TS_TRANS_FIFO  = 1,
+} ts_trans_mode_t;
+
+#define TS_TRANS_SPACES 2   /* id spaces per conversation: e.g. 0 = client requests, 1 = server requests */
+
+typedef struct ts_trans {
+    guint64  id;             /* request id / opaque (0 in FIFO mode) */
+    guint32  space;
+    guint32  req_frame;      /* 0: response without request */
+    guint32  rsp_frame;      /* first response frame, 0: unanswered (so far) */
+    guint32  last_rsp_frame; /* last record of a multi-record answer */
+    guint32  n_responses;    /* response PDUs matched to it */
+    nstime_t req_time;
+    nstime_t rsp_time;       /* time of the first response */
+    gboolean complete;       /* the last response record was seen */
+    void    *req_data;       /* protocol data copied from the request (file scope), e.g. the key */
+} ts_trans_t;
+
+typedef struct ts_trans_table ts_trans_table_t;
+
+/* Index of the current PDU within this frame for protocol `proto`: 0 for the first PDU,
+ * 1 for the next... Call exactly once per PDU; stable across passes. */
+guint ts_pdu_index(packet_info *pinfo, int proto);
+
+/* A new table (file scope) owned by `proto`: keep it in your own conversation state. */
+ts_trans_table_t *ts_trans_table_new(int proto, ts_trans_mode_t mode);
+/* Convenience for dissectors that keep no other conversation data: the table is the
+ * conversation's proto data of `proto` (created on first use). Do NOT use it if you attach your
+ * own struct with conversation_add_proto_data(conv, proto, ...): use ts_trans_table_new(). */
+ts_trans_table_t *ts_trans_table(packet_info *pinfo, int proto, ts_trans_mode_t mode);
+
+/* First pass only. Record a request; returns the new transaction (also remembered for this PDU). */
+ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
+                             guint pdu_index);
+/* First pass only. Match a response (last = final record of the answer); returns the matched
+ * transaction, or a transaction with req_frame == 0 when no request is known. Remembered. */
+ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
+                              gboolean last, guint pdu_index);
+/* First pass only: forget an open request that expects no answer (one-way). */
+void ts_trans_forget(ts_trans_table_t *tbl, ts_trans_t *t);
+
+/* Any pass: the transaction recorded for this PDU on the first pass, or NULL. */
+ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index);
+
+/* Generated link fields of one protocol. Any hf may be NULL (not shown). */
+typedef struct ts_trans_hf {
+    int *response_in;   /* FT_FRAMENUM, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE) */
+    int *response_to;   /* FT_FRAMENUM, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST) */
+    int *time;          /* FT_RELATIVE_TIME */
+    int *no_response;   /* FT_BOOLEAN (BASE_NONE) or FT_NONE */
+    expert_field *ei_no_response;   /* expert on unanswered requests (second pass only) */
+    expert_field *ei_no_request;    /* expert on responses without a request */
+} ts_trans_hf_t;
+
+/* Adds response_in / no_response on a request PDU, response_to / time on a response PDU.
+ * "no_response" is only claimed on a later pass (a single-pass tshark has not seen the future).
+ * Returns the time between request and this response in *delta when non-NULL and known. */
+gboolean ts_trans_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t,
+                            gboolean is_request, const ts_trans_hf_t *hf, nstime_t *delta);
+
+#endif /* TS_TRANSACTIONS_H */

@@ -1,0 +1,181 @@
+/* transactions.c — request/response tracking shared by every dissector (see transactions.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "transactions.h"
+
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+
+/* p_add_proto_data keys: per-packet counter (pinfo->pool) and per-PDU results (file scope).
+ * The per-PDU key is TS_KEY_PDU_BASE + index, so both never collide. */
+#define TS_KEY_PDU_COUNTER 0x7fff0000u
+#define TS_KEY_PDU_BASE    0x10000u
+
+struct ts_trans_table {
+    int             proto;                    /* owner: per-PDU results are stored under it */
+    ts_trans_mode_t mode;
+    wmem_map_t     *by_id[TS_TRANS_SPACES];   /* guint64 id -> newest ts_trans_t */
+    wmem_list_t    *fifo[TS_TRANS_SPACES];    /* open requests, oldest first */
+};
+
+guint ts_pdu_index(packet_info *pinfo, int proto)
+{
+    guint *counter = (guint *)p_get_proto_data(pinfo->pool, pinfo, proto, TS_KEY_PDU_COUNTER);
+    if (!counter) {
+        counter = wmem_new0(pinfo->pool, guint);
+        p_add_proto_data(pinfo->pool, pinfo, proto, TS_KEY_PDU_COUNTER, counter);
+    }
+    return (*counter)++;
+}
+
+ts_trans_table_t *ts_trans_table_new(int proto, ts_trans_mode_t mode)
+{
+    ts_trans_table_t *tbl = wmem_new0(wmem_file_scope(), ts_trans_table_t);
+    tbl->proto = proto;
+    tbl->mode = mode;
+    for (int s = 0; s < TS_TRANS_SPACES; s++) {
+        tbl->by_id[s] = wmem_map_new(wmem_file_scope(), wmem_int64_hash, g_int64_equal);
+        tbl->fifo[s] = wmem_list_new(wmem_file_scope());
+    }
+    return tbl;
+}
+
+ts_trans_table_t *ts_trans_table(packet_info *pinfo, int proto, ts_trans_mode_t mode)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    ts_trans_table_t *tbl = (ts_trans_table_t *)conversation_get_proto_data(conv, proto);
+    if (!tbl) {
+        tbl = ts_trans_table_new(proto, mode);
+        conversation_add_proto_data(conv, proto, tbl);
+    }
+    return tbl;
+}
+
+static void remember(packet_info *pinfo, int proto, guint pdu_index, ts_trans_t *t)
+{
+    p_add_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU_BASE + pdu_index, t);
+}
+
+ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
+                             guint pdu_index)
+{
+    space %= TS_TRANS_SPACES;
+    ts_trans_t *t = wmem_new0(wmem_file_scope(), ts_trans_t);
+    t->id = id;
+    t->space = space;
+    t->req_frame = pinfo->num;
+    t->req_time = pinfo->abs_ts;
+    if (tbl->mode == TS_TRANS_FIFO) {
+        wmem_list_append(tbl->fifo[space], t);
+    } else {
+        guint64 *key = wmem_new(wmem_file_scope(), guint64);
+        *key = id;
+        wmem_map_insert(tbl->by_id[space], key, t);
+    }
+    remember(pinfo, tbl->proto, pdu_index, t);
+    return t;
+}
+
+ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
+                              gboolean last, guint pdu_index)
+{
+    space %= TS_TRANS_SPACES;
+    ts_trans_t *t = NULL;
+    if (tbl->mode == TS_TRANS_FIFO) {
+        wmem_list_frame_t *head = wmem_list_head(tbl->fifo[space]);
+        if (head) {
+            t = (ts_trans_t *)wmem_list_frame_data(head);
+            if (last)
+                wmem_list_remove_frame(tbl->fifo[space], head);
+        }
+    } else {
+        t = (ts_trans_t *)wmem_map_lookup(tbl->by_id[space], &id);
+        /* an id answered completely before is not answered again: that is a response without
+         * (a known) request, e.g. a duplicate */
+        if (t && t->complete)
+            t = NULL;
+        if (t && last)
+            wmem_map_remove(tbl->by_id[space], &id);
+    }
+    if (!t) {
+        t = wmem_new0(wmem_file_scope(), ts_trans_t);
+        t->id = id;
+        t->space = space;
+    }
+    if (!t->rsp_frame) {
+        t->rsp_frame = pinfo->num;
+        t->rsp_time = pinfo->abs_ts;
+    }
+    t->last_rsp_frame = pinfo->num;
+    t->n_responses++;
+    if (last)
+        t->complete = TRUE;
+    remember(pinfo, tbl->proto, pdu_index, t);
+    return t;
+}
+
+void ts_trans_forget(ts_trans_table_t *tbl, ts_trans_t *t)
+{
+    if (!tbl || !t)
+        return;
+    if (tbl->mode == TS_TRANS_FIFO) {
+        wmem_list_remove(tbl->fifo[t->space], t);
+    } else {
+        ts_trans_t *cur = (ts_trans_t *)wmem_map_lookup(tbl->by_id[t->space], &t->id);
+        if (cur == t)
+            wmem_map_remove(tbl->by_id[t->space], &t->id);
+    }
+}
+
+ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index)
+{
+    return (ts_trans_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU_BASE + pdu_index);
+}
+
+gboolean ts_trans_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t,
+                            gboolean is_request, const ts_trans_hf_t *hf, nstime_t *delta)
+{
+    proto_item *pi;
+    if (!t || !hf)
+        return FALSE;
+    if (is_request) {
+        if (t->rsp_frame) {
+            if (hf->response_in) {
+                pi = proto_tree_add_uint(tree, *hf->response_in, tvb, 0, 0, t->rsp_frame);
+                proto_item_set_generated(pi);
+            }
+        } else if (PINFO_FD_VISITED(pinfo)) {
+            pi = NULL;
+            if (hf->no_response) {
+                header_field_info *hfi = proto_registrar_get_nth(*hf->no_response);
+                if (hfi && hfi->type == FT_BOOLEAN)
+                    pi = proto_tree_add_boolean(tree, *hf->no_response, tvb, 0, 0, TRUE);
+                else
+                    pi = proto_tree_add_item(tree, *hf->no_response, tvb, 0, 0, ENC_NA);
+                proto_item_set_generated(pi);
+            }
+            if (hf->ei_no_response)
+                expert_add_info(pinfo, pi ? pi : proto_tree_get_parent(tree), hf->ei_no_response);
+        }
+        return FALSE;
+    }
+    if (t->req_frame) {
+        nstime_t d;
+        if (hf->response_to) {
+            pi = proto_tree_add_uint(tree, *hf->response_to, tvb, 0, 0, t->req_frame);
+            proto_item_set_generated(pi);
+        }
+        nstime_delta(&d, &pinfo->abs_ts, &t->req_time);
+        if (hf->time) {
+            pi = proto_tree_add_time(tree, *hf->time, tvb, 0, 0, &d);
+            proto_item_set_generated(pi);
+        }
+        if (delta)
+            *delta = d;
+        return TRUE;
+    }
+    if (hf->ei_no_request)
+        expert_add_info(pinfo, proto_tree_get_parent(tree), hf->ei_no_request);
+    return FALSE;
+}
