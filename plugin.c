@@ -35,11 +35,21 @@ void plugin_register(void)
     /* epan keeps these pointers: static storage. One entry per protocol. */
     static proto_plugin plugins[] = {
         { proto_register_troubleshark,      proto_reg_handoff_troubleshark },
+#ifdef TS_WITH_AEROSPIKE
         { proto_register_aerospike,         proto_reg_handoff_aerospike },
+#endif
+#ifdef TS_WITH_AEROSPIKE_CLUSTER
         { proto_register_aerospike_cluster, proto_reg_handoff_aerospike_cluster },
+#endif
+#ifdef TS_WITH_TRADE
         { proto_register_trade,             proto_reg_handoff_trade },
+#endif
+#ifdef TS_WITH_HSF2
         { proto_register_hsf2,              proto_reg_handoff_hsf2 },
+#endif
+#ifdef TS_WITH_ROCKETMQ
         { proto_register_rocketmq,          proto_reg_handoff_rocketmq },
+#endif
     };
     for (size_t i = 0; i < G_N_ELEMENTS(plugins); i++)
         proto_register_plugin(&plugins[i]);

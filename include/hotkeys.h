@@ -74,4 +74,52 @@ void ts_stats_register_hot_table(ts_hot_table_def_t *def);
  * rows by rec->kind, names from `kinds` (value_string indexed by kind). Call from proto_register. */
 void ts_stats_register_srt(int proto_id, const char *tap, const value_string *kinds);
 
+/* ---- Generic tables (for statistics that are not "hot keys", e.g. Trade keepalive) ----------
+ * The module owns the stat_tap_table_ui plumbing (menu entry, -z name, filter parameter, reset on
+ * retap, string cells freed, rows found by key, tshark output sorted by sort_col descending).
+ * The protocol supplies the columns and a callback that folds one tap record into its row(s). */
+typedef enum { TS_CELL_UINT, TS_CELL_INT, TS_CELL_FLOAT, TS_CELL_STRING } ts_cell_type_t;
+
+typedef struct ts_col_def {
+    const char    *title;
+    ts_cell_type_t type;
+} ts_col_def_t;
+
+#define TS_TABLE_MAX_COLS 20
+
+typedef struct ts_table ts_table_t;        /* one table of a dialog */
+typedef struct ts_row ts_row_t;            /* one row */
+
+typedef struct ts_table_def {
+    const char *title;          /* dialog/menu title; also the title of the first table */
+    const char *cli;            /* tshark -z name */
+    const char *tap;            /* tap name */
+    const char *filter_prefix;
+    guint       n_cols;
+    ts_col_def_t cols[TS_TABLE_MAX_COLS];
+    guint       n_key_cols;     /* the first n_key_cols columns (strings) identify a row */
+    int         sort_col;       /* tshark output sorted by this column, descending; -1 = insertion order */
+    const char *extra_table_title;   /* optional second table in the same dialog (NULL = none) */
+    /* Fold one record into the table(s): find rows with ts_table_row(tables[0 or 1], keys) and
+     * update cells. Return TRUE when something changed. */
+    gboolean  (*packet)(ts_table_t *tables[2], packet_info *pinfo, const void *rec);
+} ts_table_def_t;
+
+void ts_stats_register_table(ts_table_def_t *def);
+
+/* Row of `table` identified by keys[0..n_key_cols-1] (NULL = ""), created when missing with all
+ * numeric cells 0. */
+ts_row_t *ts_table_row(ts_table_t *table, const char *const *keys);
+void     ts_row_add_uint(ts_row_t *row, guint col, guint64 v);
+void     ts_row_add_int(ts_row_t *row, guint col, gint64 v);
+void     ts_row_set_uint(ts_row_t *row, guint col, guint64 v);
+void     ts_row_set_int(ts_row_t *row, guint col, gint64 v);
+void     ts_row_set_float(ts_row_t *row, guint col, double v);
+void     ts_row_set_string(ts_row_t *row, guint col, const char *v);   /* copied */
+guint64  ts_row_get_uint(ts_row_t *row, guint col);
+gint64   ts_row_get_int(ts_row_t *row, guint col);
+double   ts_row_get_float(ts_row_t *row, guint col);
+/* Per-row scratch space for the protocol (e.g. latency sums), zeroed, freed with the row. */
+void    *ts_row_scratch(ts_row_t *row, gsize size);
+
 #endif /* TS_HOTKEYS_H */
