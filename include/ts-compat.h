@@ -66,6 +66,20 @@ typedef gboolean ts_wmem_bool;
 #define tvb_skip_uint8  tvb_skip_guint8
 #endif
 
+/* value_string lookups with a format: 4.6 moved value_string.h to wsutil/ and gave val_to_str()
+ * and val_to_str_ext() a scope argument, keeping only the _wmem forms of val64/rval. Use these. */
+#if TS_WS_AT_LEAST(4, 5)
+#define ts_val_to_str(scope, v, vs, fmt)      val_to_str((scope), (v), (vs), (fmt))
+#define ts_val_to_str_ext(scope, v, vse, fmt) val_to_str_ext((scope), (v), (vse), (fmt))
+#define ts_val64_to_str(scope, v, vs, fmt)    val64_to_str_wmem((scope), (v), (vs), (fmt))
+#define ts_rval_to_str(scope, v, rs, fmt)     rval_to_str_wmem((scope), (v), (rs), (fmt))
+#else
+#define ts_val_to_str(scope, v, vs, fmt)      val_to_str_wmem((scope), (v), (vs), (fmt))
+#define ts_val_to_str_ext(scope, v, vse, fmt) val_to_str_ext_wmem((scope), (v), (vse), (fmt))
+#define ts_val64_to_str(scope, v, vs, fmt)    ((void)(scope), val64_to_str((v), (vs), (fmt)))
+#define ts_rval_to_str(scope, v, rs, fmt)     ((void)(scope), rval_to_str((v), (rs), (fmt)))
+#endif
+
 /* UNS() appeared in 4.2/4.4; 4.0 has none. */
 #ifndef UNS
 #define UNS(x) ((const struct unit_name_string *)(x))
