@@ -1,8 +1,56 @@
 /* hotkeys.c — statistics tables fed by the dissectors' taps (see hotkeys.h).
  *
+ * Three kinds of statistics, all reachable from the Qt GUI and from tshark -z:
+ *  - generic tables (ts_stats_register_table): a stat_tap_table_ui in the Statistics menu whose
+ *    rows the protocol folds itself (ts_table_row / ts_row_*);
+ *  - hot-key tables (ts_stats_register_hot_table): a generic table whose fold is done here from
+ *    the common tap record (Requests, Responses, Unanswered, Errors, ... per key), with an optional
+ *    second table of totals per group (e.g. namespace/set);
+ *  - service response time (ts_stats_register_srt): register_srt_table, one row per command kind.
+ *
+ * How the Wireshark side uses a stat_tap_table_ui (4.0 .. 4.6), and what this file does about it:
+ *  - tshark (ui/cli/tap-simple_stattable.c) calls stat_tap_init_cb once, registers the tap with no
+ *    reset callback and prints every table in element order at the end. Nothing sorts, so the rows
+ *    are kept sorted here while they are updated (sort column, descending; O(log n) per update).
+ *  - the Qt dialog (ui/qt/simple_statistics_dialog.cpp) raises ui->refcount while it exists, calls
+ *    stat_tap_init_cb on every fill (open, filter applied), resets through stat_tap_reset_table_cb
+ *    before every retap, and keeps pointers to the row arrays (table->elements[i]) of the rows it
+ *    has shown, adding new tree items only for indices >= its child count. Rows therefore must not
+ *    move while a dialog uses them: with refcount > 0 rows are append-only (the dialog sorts).
+ *    free_stat_tables() frees the tables (cells through stat_tap_free_table_item_cb) when the last
+ *    dialog closes; our per-table state is dropped then, or at the next init.
+ *  - All tables of one UI share the UI's column list (tshark prints every table with ui->fields),
+ *    so a second table has the same columns as the first.
+ *
+ * Memory: cell strings are g_strdup()ed (the table API's contract, freed in the free callback);
+ * the per-table bookkeeping (row structs, lookup maps) lives in a private wmem allocator per table
+ * that is destroyed as a whole on reset/free. Rows per table are bounded (TS_STATS_MAX_ROWS); keys
+ * beyond that are folded into one "(other keys)" row so totals stay exact.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "hotkeys.h"
+
+#include <epan/stat_tap_ui.h>
+#include <epan/srt_table.h>
+#include <epan/tap.h>
+
+#define TS_STATS_MAX_ROWS   65536u
+#define TS_STATS_MAX_STR    256       /* longest string shown in a cell (bytes) */
+#define TS_SRT_MAX_KINDS    256
+#define TS_OTHER_KEYS       "(other keys)"
+
+/* Internal entry points shared with the C unit test (tests/unit/test_hotkeys.c). */
+stat_tap_table_ui *ts_stats_hot_ui_new(ts_hot_table_def_t *def);
+stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def);
+void ts_stats_set_max_rows(guint n);
+
+static guint ts_max_rows = TS_STATS_MAX_ROWS;
+
+void ts_stats_set_max_rows(guint n)
+{
+    ts_max_rows = n ? n : TS_STATS_MAX_ROWS;
+}
 
 void ts_tap_rec_init(ts_tap_rec_t *rec, const char *proto)
 {
@@ -11,26 +59,893 @@ void ts_tap_rec_init(ts_tap_rec_t *rec, const char *proto)
     rec->kind = -1;
 }
 
+/* ============================================================================================
+ * Generic table core
+ * ============================================================================================ */
+
+typedef union {
+    guint64 u;
+    gint64  i;
+    double  f;
+} ts_val_t;
+
+struct ts_row {
+    ts_table_t *table;
+    stat_tap_table_item_type *cells;   /* the row array owned by the stat_tap_table */
+    guint     pos;                     /* index in table->st->elements */
+    ts_val_t *vals;                    /* full-width numeric values (cells saturate) */
+    void     *scratch;
+    gsize     scratch_size;
+    /* hot tables */
+    ts_row_t *group;                   /* row of the group table this row counts into */
+    gboolean  touched;                 /* counted since the last reset */
+    guint64   n_req, n_resp;           /* also kept when their columns are hidden */
+    double    lat_sum;
+    guint64   lat_n;
+    double    lat_max;
+    guint64   n_keys;                  /* group rows: distinct keys */
+};
+
+typedef struct ts_ui ts_ui_t;
+
+struct ts_table {
+    ts_ui_t          *owner;
+    stat_tap_table   *st;
+    wmem_allocator_t *pool;            /* rows, map keys, maps */
+    wmem_map_t       *rows;            /* composite key -> ts_row_t */
+    wmem_map_t       *by_key;          /* hot tables: key only -> latest row with that key */
+    ts_row_t         *overflow;
+    guint             n_rows;          /* rows created (incl. overflow) */
+};
+
+typedef enum { TS_UI_GENERIC, TS_UI_HOT } ts_ui_kind_t;
+
+/* Metric columns of hot tables, in the order of ts_metric_cols_t. */
+#define TS_N_METRICS 10
+static const char *const ts_metric_titles[TS_N_METRICS] = {
+    "Requests", "Responses", "Unanswered", "Errors", "Timeouts", "Avg ms", "Max ms", "Bytes",
+    NULL, NULL,
+};
+
+struct ts_ui {
+    stat_tap_table_ui   ui;            /* first member: Wireshark hands us &ui */
+    ts_ui_kind_t        kind;
+    stat_tap_table_item fields[TS_TABLE_MAX_COLS];
+    tap_param           params[1];
+    char                formats[TS_TABLE_MAX_COLS][16];
+    guint               n_cols;
+    ts_cell_type_t      types[TS_TABLE_MAX_COLS];
+    guint               n_key_cols;
+    int                 sort_col;
+    const char         *table_titles[2];
+    guint               n_tables;
+    ts_table_t         *tables[2];
+    ts_table_def_t     *gdef;
+    ts_hot_table_def_t *hdef;
+    int                 metric_col[TS_N_METRICS];   /* column of each metric, -1 = not shown */
+    guint               n_id_cols;                   /* hot: rec->cols that identify a row */
+    ts_ui_t            *next;
+};
+
+static ts_ui_t *ts_uis;   /* every UI created, for the reset callback's lookup */
+
+static inline ts_row_t *row_at(const ts_table_t *t, guint pos)
+{
+    return (ts_row_t *)t->st->elements[pos][0].user_data.ptr_value;
+}
+
+/* > 0 when a sorts before b (a's sort value is greater), 0 when equal. */
+static int row_cmp(const ts_table_t *t, const ts_row_t *a, const ts_row_t *b)
+{
+    int c = t->owner->sort_col;
+    switch (t->owner->types[c]) {
+    case TS_CELL_UINT:
+        return a->vals[c].u > b->vals[c].u ? 1 : (a->vals[c].u < b->vals[c].u ? -1 : 0);
+    case TS_CELL_INT:
+        return a->vals[c].i > b->vals[c].i ? 1 : (a->vals[c].i < b->vals[c].i ? -1 : 0);
+    case TS_CELL_FLOAT:
+        return a->vals[c].f > b->vals[c].f ? 1 : (a->vals[c].f < b->vals[c].f ? -1 : 0);
+    case TS_CELL_STRING:
+    default:
+        return -g_strcmp0(a->cells[c].value.string_value, b->cells[c].value.string_value);
+    }
+}
+
+static void row_swap(ts_table_t *t, guint i, guint j)
+{
+    stat_tap_table_item_type *tmp = t->st->elements[i];
+    t->st->elements[i] = t->st->elements[j];
+    t->st->elements[j] = tmp;
+    row_at(t, i)->pos = i;
+    row_at(t, j)->pos = j;
+}
+
+/* Keep the table sorted by the sort column, descending, after `row`'s value changed. The rest of
+ * the table is sorted, so the row crosses whole runs of equal values: one binary search and one
+ * swap per distinct value crossed (one for a +1 increment). Only when no dialog shows the rows. */
+static void row_reposition(ts_row_t *row)
+{
+    ts_table_t *t = row->table;
+    if (t->owner->sort_col < 0 || t->owner->ui.refcount > 0)
+        return;
+    guint p = row->pos;
+    guint n = t->st->num_elements;
+    while (p > 0 && row_cmp(t, row_at(t, p - 1), row) < 0) {
+        ts_row_t *w = row_at(t, p - 1);
+        /* first index in [0, p-1] whose value is not greater than w's */
+        guint lo = 0, hi = p - 1;
+        while (lo < hi) {
+            guint mid = lo + (hi - lo) / 2;
+            if (row_cmp(t, row_at(t, mid), w) > 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        row_swap(t, lo, p);
+        p = lo;
+    }
+    while (p + 1 < n && row_cmp(t, row_at(t, p + 1), row) > 0) {
+        ts_row_t *w = row_at(t, p + 1);
+        /* last index in [p+1, n-1] whose value is not smaller than w's */
+        guint lo = p + 1, hi = n - 1;
+        while (lo < hi) {
+            guint mid = hi - (hi - lo) / 2;
+            if (row_cmp(t, row_at(t, mid), w) < 0)
+                hi = mid - 1;
+            else
+                lo = mid;
+        }
+        row_swap(t, p, lo);
+        p = lo;
+    }
+}
+
+/* A displayable copy: valid UTF-8, no control characters, bounded length. */
+static char *cell_strdup(const char *s)
+{
+    if (!s)
+        return g_strdup("");
+    gsize len = strlen(s);
+    if (len > TS_STATS_MAX_STR)
+        len = TS_STATS_MAX_STR;
+    char *raw = g_strndup(s, len);
+    char *out;
+    if (g_utf8_validate(raw, -1, NULL)) {
+        out = raw;
+    } else {
+        GString *v = g_string_sized_new(len + 8);
+        const char *p = raw;
+        while (*p) {
+            const char *end;
+            if (g_utf8_validate(p, -1, &end))
+                end = p + strlen(p);
+            g_string_append_len(v, p, end - p);
+            if (*end) {
+                g_string_append(v, "\357\277\275");   /* U+FFFD */
+                end++;
+            }
+            p = end;
+        }
+        g_free(raw);
+        out = g_string_free(v, FALSE);
+    }
+    for (char *c = out; *c; c++) {
+        if ((guchar)*c < 0x20 || *c == 0x7f)
+            *c = '.';
+    }
+    return out;
+}
+
+static void table_state_new(ts_table_t *t)
+{
+    t->pool = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
+    t->rows = wmem_map_new(t->pool, g_str_hash, g_str_equal);
+    t->by_key = wmem_map_new(t->pool, g_str_hash, g_str_equal);
+    t->overflow = NULL;
+    t->n_rows = 0;
+}
+
+static void table_state_destroy(ts_table_t *t)
+{
+    if (t->pool)
+        wmem_destroy_allocator(t->pool);
+    t->pool = NULL;
+    t->rows = NULL;
+    t->by_key = NULL;
+    t->overflow = NULL;
+    t->n_rows = 0;
+}
+
+/* Composite map key: every part length-prefixed so no two key tuples collide. */
+static char *composite_key(wmem_allocator_t *pool, const char *const *keys, guint n)
+{
+    wmem_strbuf_t *b = wmem_strbuf_new(pool, "");
+    for (guint i = 0; i < n; i++) {
+        const char *k = keys[i] ? keys[i] : "";
+        wmem_strbuf_append_printf(b, "%zu:", strlen(k));
+        wmem_strbuf_append(b, k);
+    }
+    return wmem_strbuf_finalize(b);
+}
+
+static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const char *mapkey)
+{
+    ts_ui_t *u = t->owner;
+    stat_tap_table_item_type items[TS_TABLE_MAX_COLS];
+    memset(items, 0, sizeof(items));
+    for (guint c = 0; c < u->n_cols; c++) {
+        switch (u->types[c]) {
+        case TS_CELL_UINT:
+            items[c].type = TABLE_ITEM_UINT;
+            break;
+        case TS_CELL_INT:
+            items[c].type = TABLE_ITEM_INT;
+            break;
+        case TS_CELL_FLOAT:
+            items[c].type = TABLE_ITEM_FLOAT;
+            break;
+        case TS_CELL_STRING:
+        default:
+            items[c].type = TABLE_ITEM_STRING;
+            items[c].value.string_value = cell_strdup(c < u->n_key_cols && keys ? keys[c] : "");
+            break;
+        }
+    }
+    ts_row_t *row = wmem_new0(t->pool, ts_row_t);
+    row->table = t;
+    row->vals = wmem_alloc0_array(t->pool, ts_val_t, u->n_cols);
+    row->pos = t->st->num_elements;
+    items[0].user_data.ptr_value = row;
+    stat_tap_init_table_row(t->st, row->pos, u->n_cols, items);
+    row->cells = t->st->elements[row->pos];
+    wmem_map_insert(t->rows, mapkey, row);
+    t->n_rows++;
+    row_reposition(row);
+    return row;
+}
+
+static ts_row_t *table_row(ts_table_t *t, const char *const *keys)
+{
+    if (!t || !t->pool)
+        return NULL;
+    guint nk = t->owner->n_key_cols;
+    char *mk = composite_key(t->pool, keys, nk);
+    ts_row_t *row = (ts_row_t *)wmem_map_lookup(t->rows, mk);
+    if (row) {
+        wmem_free(t->pool, mk);
+        return row;
+    }
+    if (t->n_rows + 1 >= ts_max_rows) {
+        if (!t->overflow) {
+            const char *ok[TS_TABLE_MAX_COLS] = { TS_OTHER_KEYS };
+            char *omk = composite_key(t->pool, ok, nk);
+            t->overflow = row_create(t, ok, omk);
+        }
+        wmem_free(t->pool, mk);
+        return t->overflow;
+    }
+    return row_create(t, keys, mk);
+}
+
+ts_row_t *ts_table_row(ts_table_t *table, const char *const *keys)
+{
+    return table_row(table, keys);
+}
+
+static void cell_update(ts_row_t *row, guint col)
+{
+    ts_ui_t *u = row->table->owner;
+    stat_tap_table_item_type *cell = &row->cells[col];
+    switch (u->types[col]) {
+    case TS_CELL_UINT:
+        cell->value.uint_value = row->vals[col].u > G_MAXUINT ? G_MAXUINT : (guint)row->vals[col].u;
+        break;
+    case TS_CELL_INT:
+        cell->value.int_value = row->vals[col].i > G_MAXINT ? G_MAXINT :
+                                (row->vals[col].i < G_MININT ? G_MININT : (gint)row->vals[col].i);
+        break;
+    case TS_CELL_FLOAT:
+        cell->value.float_value = row->vals[col].f;
+        break;
+    case TS_CELL_STRING:
+    default:
+        break;
+    }
+    if ((int)col == u->sort_col)
+        row_reposition(row);
+}
+
+static gboolean col_ok(ts_row_t *row, guint col, ts_cell_type_t type)
+{
+    return row && col < row->table->owner->n_cols && row->table->owner->types[col] == type;
+}
+
+void ts_row_add_uint(ts_row_t *row, guint col, guint64 v)
+{
+    if (!col_ok(row, col, TS_CELL_UINT))
+        return;
+    guint64 *x = &row->vals[col].u;
+    *x = (*x > G_MAXUINT64 - v) ? G_MAXUINT64 : *x + v;
+    cell_update(row, col);
+}
+
+void ts_row_add_int(ts_row_t *row, guint col, gint64 v)
+{
+    if (!col_ok(row, col, TS_CELL_INT))
+        return;
+    gint64 *x = &row->vals[col].i;
+    if (v > 0 && *x > G_MAXINT64 - v)
+        *x = G_MAXINT64;
+    else if (v < 0 && *x < G_MININT64 - v)
+        *x = G_MININT64;
+    else
+        *x += v;
+    cell_update(row, col);
+}
+
+void ts_row_set_uint(ts_row_t *row, guint col, guint64 v)
+{
+    if (!col_ok(row, col, TS_CELL_UINT))
+        return;
+    row->vals[col].u = v;
+    cell_update(row, col);
+}
+
+void ts_row_set_int(ts_row_t *row, guint col, gint64 v)
+{
+    if (!col_ok(row, col, TS_CELL_INT))
+        return;
+    row->vals[col].i = v;
+    cell_update(row, col);
+}
+
+void ts_row_set_float(ts_row_t *row, guint col, double v)
+{
+    if (!col_ok(row, col, TS_CELL_FLOAT))
+        return;
+    row->vals[col].f = v;
+    cell_update(row, col);
+}
+
+void ts_row_set_string(ts_row_t *row, guint col, const char *v)
+{
+    if (!col_ok(row, col, TS_CELL_STRING))
+        return;
+    stat_tap_table_item_type *cell = &row->cells[col];
+    g_free((char *)cell->value.string_value);
+    cell->value.string_value = cell_strdup(v);
+    if ((int)col == row->table->owner->sort_col)
+        row_reposition(row);
+}
+
+guint64 ts_row_get_uint(ts_row_t *row, guint col)
+{
+    return col_ok(row, col, TS_CELL_UINT) ? row->vals[col].u : 0;
+}
+
+gint64 ts_row_get_int(ts_row_t *row, guint col)
+{
+    return col_ok(row, col, TS_CELL_INT) ? row->vals[col].i : 0;
+}
+
+double ts_row_get_float(ts_row_t *row, guint col)
+{
+    return col_ok(row, col, TS_CELL_FLOAT) ? row->vals[col].f : 0.0;
+}
+
+void *ts_row_scratch(ts_row_t *row, gsize size)
+{
+    if (!row || size == 0)
+        return NULL;
+    if (!row->scratch || row->scratch_size < size) {
+        void *n = wmem_alloc0(row->table->pool, size);
+        if (row->scratch)
+            memcpy(n, row->scratch, row->scratch_size);
+        row->scratch = n;
+        row->scratch_size = size;
+    }
+    return row->scratch;
+}
+
+/* ---- stat_tap_table_ui callbacks ------------------------------------------------------------- */
+
+static ts_ui_t *ui_of(stat_tap_table_ui *stu)
+{
+    return (ts_ui_t *)stu;   /* ui is the first member */
+}
+
+/* The ts_table_t behind a live stat_tap_table (NULL when it is not one of ours). */
+static ts_table_t *table_of(const stat_tap_table *st)
+{
+    for (ts_ui_t *u = ts_uis; u; u = u->next) {
+        GArray *arr = u->ui.tables;
+        for (guint i = 0; i < u->n_tables; i++) {
+            if (u->tables[i] && u->tables[i]->st == st && arr && i < arr->len &&
+                g_array_index(arr, stat_tap_table *, i) == st)
+                return u->tables[i];
+        }
+    }
+    return NULL;
+}
+
+static void ui_forget_tables(ts_ui_t *u)
+{
+    for (guint i = 0; i < u->n_tables; i++) {
+        if (u->tables[i]) {
+            table_state_destroy(u->tables[i]);
+            g_free(u->tables[i]);
+            u->tables[i] = NULL;
+        }
+    }
+}
+
+static gboolean ui_tables_live(ts_ui_t *u)
+{
+    GArray *arr = u->ui.tables;
+    if (!arr || arr->len != u->n_tables)
+        return FALSE;
+    for (guint i = 0; i < u->n_tables; i++) {
+        if (!u->tables[i] || g_array_index(arr, stat_tap_table *, i) != u->tables[i]->st)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Group rows show how many distinct keys they total in their first (Key) column. */
+static void row_set_key_count(ts_row_t *grow)
+{
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%" G_GUINT64_FORMAT " key%s", grow->n_keys,
+             grow->n_keys == 1 ? "" : "s");
+    ts_row_set_string(grow, 0, buf);
+}
+
+/* Remove every row (strings freed), or zero the numbers in place while another dialog still
+ * shows these rows (its tree items point at the row arrays). */
+static void table_reset(ts_table_t *t)
+{
+    ts_ui_t *u = t->owner;
+    stat_tap_table *st = t->st;
+    if (u->ui.refcount <= 1) {
+        for (guint r = 0; r < st->num_elements; r++) {
+            for (guint c = 0; c < st->num_fields; c++) {
+                if (st->elements[r][c].type == TABLE_ITEM_STRING)
+                    g_free((char *)st->elements[r][c].value.string_value);
+            }
+            g_free(st->elements[r]);
+        }
+        g_free(st->elements);
+        st->elements = NULL;
+        st->num_elements = 0;
+        table_state_destroy(t);
+        table_state_new(t);
+        return;
+    }
+    for (guint r = 0; r < st->num_elements; r++) {
+        ts_row_t *row = row_at(t, r);
+        for (guint c = 0; c < u->n_cols; c++) {
+            if (u->types[c] != TS_CELL_STRING) {
+                memset(&row->vals[c], 0, sizeof(row->vals[c]));
+                memset(&row->cells[c].value, 0, sizeof(row->cells[c].value));
+            }
+        }
+        if (row->scratch)
+            memset(row->scratch, 0, row->scratch_size);
+        row->lat_sum = row->lat_max = 0.0;
+        row->lat_n = row->n_req = row->n_resp = 0;
+        row->n_keys = 0;
+        row->touched = FALSE;
+        if (u->kind == TS_UI_HOT && u->n_tables > 1 && t == u->tables[1])
+            row_set_key_count(row);
+    }
+}
+
+static void ts_ui_reset_cb(stat_tap_table *st)
+{
+    ts_table_t *t = table_of(st);
+    if (t && t->pool)
+        table_reset(t);
+}
+
+static void ts_ui_free_item_cb(stat_tap_table *st, guint row, guint col,
+                               stat_tap_table_item_type *field)
+{
+    if (field->type == TABLE_ITEM_STRING) {
+        g_free((char *)field->value.string_value);
+        field->value.string_value = NULL;
+    }
+    /* The last cell of the table: free_stat_tables() frees the table right after. */
+    if (row + 1 == st->num_elements && col + 1 == st->num_fields) {
+        ts_table_t *t = table_of(st);
+        if (t)
+            table_state_destroy(t);
+    }
+}
+
+static void ts_ui_init_cb(stat_tap_table_ui *stu)
+{
+    ts_ui_t *u = ui_of(stu);
+    if (ui_tables_live(u)) {
+        /* refilled (dialog reopened on the same tables, filter applied): start from zero */
+        for (guint i = 0; i < u->n_tables; i++) {
+            if (u->tables[i]->pool)
+                table_reset(u->tables[i]);
+            else
+                table_state_new(u->tables[i]);
+        }
+        return;
+    }
+    /* The tables were freed by free_stat_tables() (or never made): drop what we remember. */
+    ui_forget_tables(u);
+    for (guint i = 0; i < u->n_tables; i++) {
+        ts_table_t *t = g_new0(ts_table_t, 1);
+        t->owner = u;
+        t->st = stat_tap_init_table(u->table_titles[i], u->n_cols, 0,
+                                    u->hdef ? u->hdef->filter_prefix : u->gdef->filter_prefix);
+        stat_tap_add_table(stu, t->st);
+        table_state_new(t);
+        u->tables[i] = t;
+    }
+}
+
+static gboolean hot_fold(ts_ui_t *u, packet_info *pinfo, const ts_tap_rec_t *rec);
+
+static tap_packet_status ts_ui_packet_cb(void *tapdata, packet_info *pinfo,
+                                         epan_dissect_t *edt _U_, const void *data,
+                                         tap_flags_t flags _U_)
+{
+    stat_data_t *sd = (stat_data_t *)tapdata;
+    if (!sd || !data)
+        return TAP_PACKET_DONT_REDRAW;
+    ts_ui_t *u = ui_of(sd->stat_tap_data);
+    if (!ui_tables_live(u))
+        return TAP_PACKET_DONT_REDRAW;
+    for (guint i = 0; i < u->n_tables; i++) {
+        if (!u->tables[i]->pool)
+            table_state_new(u->tables[i]);
+    }
+    gboolean changed;
+    if (u->kind == TS_UI_HOT) {
+        changed = hot_fold(u, pinfo, (const ts_tap_rec_t *)data);
+    } else {
+        ts_table_t *tabs[2] = { u->tables[0], u->n_tables > 1 ? u->tables[1] : NULL };
+        changed = u->gdef->packet ? u->gdef->packet(tabs, pinfo, data) : FALSE;
+    }
+    return changed ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
+}
+
+static void ui_set_fields(ts_ui_t *u)
+{
+    for (guint c = 0; c < u->n_cols; c++) {
+        stat_tap_table_item *f = &u->fields[c];
+        const char *fmt;
+        switch (u->types[c]) {
+        case TS_CELL_UINT:
+            f->type = TABLE_ITEM_UINT;
+            fmt = "%8u";
+            break;
+        case TS_CELL_INT:
+            f->type = TABLE_ITEM_INT;
+            fmt = "%8d";
+            break;
+        case TS_CELL_FLOAT:
+            f->type = TABLE_ITEM_FLOAT;
+            fmt = "%8.3f";
+            break;
+        case TS_CELL_STRING:
+        default:
+            f->type = TABLE_ITEM_STRING;
+            fmt = (c == 0 && u->kind == TS_UI_HOT) ? "%-40s" : "%-12s";
+            break;
+        }
+        f->align = f->type == TABLE_ITEM_STRING ? TAP_ALIGN_LEFT : TAP_ALIGN_RIGHT;
+        g_strlcpy(u->formats[c], fmt, sizeof(u->formats[c]));
+        f->field_format = u->formats[c];
+    }
+}
+
+static void ui_init_common(ts_ui_t *u, const char *title, const char *tap, const char *cli)
+{
+    u->ui.group = REGISTER_PACKET_STAT_GROUP_UNSORTED;
+    u->ui.title = title;
+    u->ui.tap_name = tap;
+    u->ui.cli_string = cli;
+    u->ui.stat_tap_init_cb = ts_ui_init_cb;
+    u->ui.packet_func = ts_ui_packet_cb;
+    u->ui.stat_tap_reset_table_cb = ts_ui_reset_cb;
+    u->ui.stat_tap_free_table_item_cb = ts_ui_free_item_cb;
+    u->ui.stat_filter_check_cb = NULL;   /* tshark validates the filter itself */
+    u->ui.nfields = u->n_cols;
+    u->ui.fields = u->fields;
+    u->params[0].type = PARAM_FILTER;
+    u->params[0].name = "filter";
+    u->params[0].title = "Filter";
+    u->params[0].enum_vals = NULL;
+    u->params[0].optional = TRUE;
+    u->ui.nparams = 1;
+    u->ui.params = u->params;
+    u->ui.tables = NULL;
+    u->ui.refcount = 0;
+    ui_set_fields(u);
+    u->next = ts_uis;
+    ts_uis = u;
+}
+
+stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def)
+{
+    if (!def || !def->title || !def->cli || !def->tap || def->n_cols == 0 ||
+        def->n_cols > TS_TABLE_MAX_COLS || def->n_key_cols > def->n_cols)
+        return NULL;
+    ts_ui_t *u = g_new0(ts_ui_t, 1);
+    u->kind = TS_UI_GENERIC;
+    u->gdef = def;
+    u->n_cols = def->n_cols;
+    u->n_key_cols = def->n_key_cols;
+    for (guint c = 0; c < def->n_cols; c++) {
+        u->types[c] = def->cols[c].type;
+        u->fields[c].column_name = def->cols[c].title;
+    }
+    u->sort_col = (def->sort_col >= 0 && (guint)def->sort_col < def->n_cols) ? def->sort_col : -1;
+    u->table_titles[0] = def->title;
+    u->n_tables = 1;
+    if (def->extra_table_title) {
+        u->table_titles[1] = def->extra_table_title;
+        u->n_tables = 2;
+    }
+    ui_init_common(u, def->title, def->tap, def->cli);
+    return &u->ui;
+}
+
+void ts_stats_register_table(ts_table_def_t *def)
+{
+    stat_tap_table_ui *stu = ts_stats_table_ui_new(def);
+    if (stu)
+        register_stat_tap_table_ui(stu);
+}
+
+/* ============================================================================================
+ * Hot-key tables
+ * ============================================================================================ */
+
+stat_tap_table_ui *ts_stats_hot_ui_new(ts_hot_table_def_t *def)
+{
+    if (!def || !def->title || !def->cli || !def->tap || def->n_key_cols == 0 ||
+        def->n_key_cols > 1 + TS_TAP_MAX_COLS)
+        return NULL;
+    ts_ui_t *u = g_new0(ts_ui_t, 1);
+    u->kind = TS_UI_HOT;
+    u->hdef = def;
+    guint c = 0;
+    for (guint k = 0; k < def->n_key_cols; k++, c++) {
+        u->types[c] = TS_CELL_STRING;
+        u->fields[c].column_name = def->key_titles[k] ? def->key_titles[k] : "";
+    }
+    u->n_key_cols = def->n_key_cols;
+    u->sort_col = -1;
+    for (guint m = 0; m < TS_N_METRICS; m++) {
+        u->metric_col[m] = -1;
+        if (!(def->metrics & (1u << m)))
+            continue;
+        const char *title = ts_metric_titles[m];
+        if (m >= 8)
+            title = def->counter_titles[m - 8] ? def->counter_titles[m - 8] : "Counter";
+        u->metric_col[m] = (int)c;
+        u->fields[c].column_name = title;
+        u->types[c] = (m == 5 || m == 6) ? TS_CELL_FLOAT : TS_CELL_UINT;
+        if (m == 0)
+            u->sort_col = (int)c;
+        c++;
+    }
+    u->n_cols = c;
+    u->n_id_cols = def->n_key_cols - 1;
+    u->table_titles[0] = def->title;
+    u->n_tables = 1;
+    if (def->group_title && def->n_group_cols > 0 && def->n_group_cols < def->n_key_cols) {
+        u->table_titles[1] = def->group_title;
+        u->n_tables = 2;
+        u->n_id_cols = def->n_group_cols;
+    }
+    ui_init_common(u, def->title, def->tap, def->cli);
+    return &u->ui;
+}
+
 void ts_stats_register_hot_table(ts_hot_table_def_t *def)
 {
-    (void)def; /* implemented with issue 5 */
+    stat_tap_table_ui *stu = ts_stats_hot_ui_new(def);
+    if (stu)
+        register_stat_tap_table_ui(stu);
+}
+
+static inline gboolean str_empty(const char *s)
+{
+    return !s || !*s;
+}
+
+/* Fold one record's numbers into a row and refresh its derived cells. */
+static void hot_apply(ts_ui_t *u, ts_row_t *row, const ts_tap_rec_t *rec)
+{
+    const int *mc = u->metric_col;
+    if (rec->is_request) {
+        row->n_req++;
+        if (mc[0] >= 0)
+            ts_row_add_uint(row, mc[0], 1);
+    } else if (rec->first_response) {
+        row->n_resp++;
+        if (mc[1] >= 0)
+            ts_row_add_uint(row, mc[1], 1);
+        if (rec->has_latency) {
+            row->lat_sum += rec->latency_ms;
+            row->lat_n++;
+            if (row->lat_n == 1 || rec->latency_ms > row->lat_max)
+                row->lat_max = rec->latency_ms;
+        }
+    }
+    if (rec->is_error && mc[3] >= 0)
+        ts_row_add_uint(row, mc[3], 1);
+    if (rec->is_timeout && mc[4] >= 0)
+        ts_row_add_uint(row, mc[4], 1);
+    if (mc[7] >= 0)
+        ts_row_add_uint(row, mc[7], rec->bytes);
+    if (mc[8] >= 0)
+        ts_row_add_uint(row, mc[8], rec->counter[0]);
+    if (mc[9] >= 0)
+        ts_row_add_uint(row, mc[9], rec->counter[1]);
+    if (mc[2] >= 0)
+        ts_row_set_uint(row, mc[2], row->n_req > row->n_resp ? row->n_req - row->n_resp : 0);
+    if (mc[5] >= 0)
+        ts_row_set_float(row, mc[5], row->lat_n ? row->lat_sum / (double)row->lat_n : 0.0);
+    if (mc[6] >= 0)
+        ts_row_set_float(row, mc[6], row->lat_n ? row->lat_max : 0.0);
+}
+
+
+static ts_row_t *hot_group_row(ts_ui_t *u, const char *const *cols)
+{
+    ts_table_t *g = u->tables[1];
+    const char *keys[TS_TABLE_MAX_COLS] = { NULL };
+    keys[0] = "";
+    for (guint i = 0; i < u->hdef->n_group_cols; i++)
+        keys[1 + i] = cols[i];
+    /* the group table is identified by the group columns only: other key cells stay "" */
+    return table_row(g, keys);
+}
+
+static gboolean hot_fold(ts_ui_t *u, packet_info *pinfo _U_, const ts_tap_rec_t *rec)
+{
+    const ts_hot_table_def_t *def = u->hdef;
+    if (str_empty(rec->key))
+        return FALSE;
+    if (def->only_table ? (!rec->table || strcmp(rec->table, def->only_table) != 0)
+                        : rec->table != NULL)
+        return FALSE;
+
+    ts_table_t *t = u->tables[0];
+    guint n_extra = def->n_key_cols - 1;
+    const char *keys[TS_TABLE_MAX_COLS] = { NULL };
+    keys[0] = rec->key;
+    gboolean id_empty = TRUE;
+    for (guint i = 0; i < n_extra; i++) {
+        /* identity columns come from the record; attribute columns are filled below */
+        keys[1 + i] = i < u->n_id_cols ? rec->cols[i] : NULL;
+        if (i < u->n_id_cols && !str_empty(rec->cols[i]))
+            id_empty = FALSE;
+    }
+
+    ts_row_t *row = NULL;
+    if (id_empty && u->n_id_cols > 0)
+        row = (ts_row_t *)wmem_map_lookup(t->by_key, rec->key);   /* e.g. a response */
+    if (!row) {
+        guint before = t->n_rows;
+        row = table_row(t, keys);
+        if (!row)
+            return FALSE;
+        if (t->n_rows != before && row != t->overflow) {
+            /* a new key: remember its group and make it the key's latest row */
+            if (u->n_tables > 1)
+                row->group = hot_group_row(u, keys + 1);
+            wmem_map_insert(t->by_key, wmem_strdup(t->pool, rec->key), row);
+        }
+    }
+    if (!row->touched) {
+        row->touched = TRUE;
+        if (row->group && row != t->overflow) {
+            row->group->n_keys++;
+            row_set_key_count(row->group);
+        }
+    }
+    /* attribute columns (e.g. the user key): the first non-empty value seen */
+    for (guint i = u->n_id_cols; i < n_extra; i++) {
+        if (!str_empty(rec->cols[i]) && row != t->overflow &&
+            str_empty(row->cells[1 + i].value.string_value))
+            ts_row_set_string(row, 1 + i, rec->cols[i]);
+    }
+    hot_apply(u, row, rec);
+
+    if (u->n_tables > 1) {
+        ts_row_t *grow = row->group;
+        if (!grow)   /* overflow row: count the record into the group its own columns name */
+            grow = hot_group_row(u, rec->cols);
+        if (grow)
+            hot_apply(u, grow, rec);
+    }
+    return TRUE;
+}
+
+/* ============================================================================================
+ * Service response time
+ * ============================================================================================ */
+
+typedef struct ts_srt_reg {
+    int                 proto_id;
+    const value_string *kinds;
+    int                 n_procs;
+    char               *name;
+    struct ts_srt_reg  *next;
+} ts_srt_reg_t;
+
+static ts_srt_reg_t *ts_srts;
+
+static void ts_srt_init_cb(struct register_srt *srt, GArray *srt_array)
+{
+    int proto_id = get_srt_proto_id(srt);
+    ts_srt_reg_t *r = ts_srts;
+    while (r && r->proto_id != proto_id)
+        r = r->next;
+    if (!r)
+        return;
+    srt_stat_table *t = init_srt_table(r->name, NULL, srt_array, r->n_procs, "Command", NULL, NULL);
+    for (int i = 0; i < r->n_procs; i++) {
+        const char *name = try_val_to_str((guint32)i, r->kinds);
+        char buf[32];
+        if (!name) {
+            snprintf(buf, sizeof(buf), "Kind %d", i);
+            name = buf;
+        }
+        init_srt_table_row(t, i, name);
+    }
+}
+
+static tap_packet_status ts_srt_packet_cb(void *tapdata, packet_info *pinfo,
+                                          epan_dissect_t *edt _U_, const void *data,
+                                          tap_flags_t flags _U_)
+{
+    srt_data_t *sd = (srt_data_t *)tapdata;
+    const ts_tap_rec_t *rec = (const ts_tap_rec_t *)data;
+    if (!sd || !rec || !sd->srt_array || sd->srt_array->len == 0)
+        return TAP_PACKET_DONT_REDRAW;
+    if (rec->is_request || !rec->first_response || !rec->has_latency || rec->kind < 0)
+        return TAP_PACKET_DONT_REDRAW;
+    srt_stat_table *t = g_array_index(sd->srt_array, srt_stat_table *, 0);
+    if (rec->kind >= t->num_procs)
+        return TAP_PACKET_DONT_REDRAW;
+    /* add_srt_table_data() measures from a request time: rebuild it from the latency */
+    double ms = rec->latency_ms < 0 ? 0 : rec->latency_ms;
+    gint64 ns = (gint64)(ms * 1e6 + 0.5);
+    nstime_t delta, req_time;
+    delta.secs = (time_t)(ns / 1000000000);
+    delta.nsecs = (int)(ns % 1000000000);
+    nstime_delta(&req_time, &pinfo->abs_ts, &delta);
+    add_srt_table_data(t, rec->kind, &req_time, pinfo);
+    return TAP_PACKET_REDRAW;
 }
 
 void ts_stats_register_srt(int proto_id, const char *tap, const value_string *kinds)
 {
-    (void)proto_id; (void)tap; (void)kinds; /* implemented with issue 5 */
+    if (proto_id < 0 || !kinds)
+        return;
+    int max = -1;
+    for (const value_string *v = kinds; v->strptr; v++) {
+        if ((int)v->value > max && v->value < TS_SRT_MAX_KINDS)
+            max = (int)v->value;
+    }
+    if (max < 0)
+        return;
+    ts_srt_reg_t *r = g_new0(ts_srt_reg_t, 1);
+    r->proto_id = proto_id;
+    r->kinds = kinds;
+    r->n_procs = max + 1;
+    r->name = g_strdup_printf("%s Commands", proto_get_protocol_short_name(find_protocol_by_id(proto_id)));
+    r->next = ts_srts;
+    ts_srts = r;
+    register_srt_table(proto_id, tap, 1, ts_srt_packet_cb, ts_srt_init_cb, NULL);
 }
-
-/* Generic tables: stubs until issue 5's implementation lands. */
-void ts_stats_register_table(ts_table_def_t *def) { (void)def; }
-ts_row_t *ts_table_row(ts_table_t *table, const char *const *keys) { (void)table; (void)keys; return NULL; }
-void ts_row_add_uint(ts_row_t *row, guint col, guint64 v) { (void)row; (void)col; (void)v; }
-void ts_row_add_int(ts_row_t *row, guint col, gint64 v) { (void)row; (void)col; (void)v; }
-void ts_row_set_uint(ts_row_t *row, guint col, guint64 v) { (void)row; (void)col; (void)v; }
-void ts_row_set_int(ts_row_t *row, guint col, gint64 v) { (void)row; (void)col; (void)v; }
-void ts_row_set_float(ts_row_t *row, guint col, double v) { (void)row; (void)col; (void)v; }
-void ts_row_set_string(ts_row_t *row, guint col, const char *v) { (void)row; (void)col; (void)v; }
-guint64 ts_row_get_uint(ts_row_t *row, guint col) { (void)row; (void)col; return 0; }
-gint64 ts_row_get_int(ts_row_t *row, guint col) { (void)row; (void)col; return 0; }
-double ts_row_get_float(ts_row_t *row, guint col) { (void)row; (void)col; return 0; }
-void *ts_row_scratch(ts_row_t *row, gsize size) { (void)row; (void)size; return NULL; }

@@ -1,0 +1,326 @@
+"""The hot-key report in the Qt GUI, under Xvfb, as an unprivileged user with the plugin in a
+private HOME (the same environment tslib gives tshark).
+
+What is proved:
+  * `wireshark -r <capture> -z aerospike,hotkeys` opens a window whose title names the table
+    (`xdotool search --name`), and a screenshot of the screen is saved under the build tree;
+  * the numbers the dialog shows are the tshark numbers: the dialog's own "Save as…" writes its
+    table as text, which is parsed and compared with `tshark -z aerospike,hotkeys`;
+  * pressing Apply again (a refill + retap) and reopening the dialog from the menu give the same
+    numbers (no double counting);
+  * the Statistics menu has the entry: the menu is driven with the keyboard (Alt+S, Down × k,
+    Return) for k = 0, 1, 2, … until the window "… Aerospike Hot Keys …" opens; other dialogs
+    opened on the way are closed with Escape. The same for Statistics › Service Response Time ›
+    Aerospike.
+Screenshots of every step are kept in <build>/gui-screenshots/.
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+import tslib
+import stats_helpers as sh
+import test_stats_aerospike as known
+
+TOOLS = ["Xvfb", "xdotool", "import", "wireshark"]
+SHOTS = os.path.join(tslib.BUILD_DIR, "gui-screenshots")
+
+
+def _missing_tools():
+    return [t for t in TOOLS if not shutil.which(t)]
+
+
+if _missing_tools():
+    # CTest marks the test "skipped" on this line (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt)
+    print("SKIPPED-ALL: GUI test needs %s (missing: %s)"
+          % (", ".join(TOOLS), ", ".join(_missing_tools())), flush=True)
+
+
+class Display:
+    """A private Xvfb server; the number comes from -displayfd (never clashes)."""
+
+    def __init__(self):
+        r, w = os.pipe()
+        self.proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x1024x24",
+                                      "-nolisten", "tcp"], pass_fds=(w,),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(w)
+        num = b""
+        deadline = time.time() + 20
+        while not num.endswith(b"\n") and time.time() < deadline:
+            chunk = os.read(r, 16)
+            if not chunk:
+                break
+            num += chunk
+        os.close(r)
+        if not num.strip():
+            self.proc.kill()
+            raise RuntimeError("Xvfb did not start")
+        self.name = ":" + num.decode().strip()
+        self.env = dict(os.environ, DISPLAY=self.name)
+
+    def xdo(self, *args, check=False):
+        p = subprocess.run(["xdotool"] + [str(a) for a in args], capture_output=True, text=True,
+                           env=self.env, timeout=30)
+        if check and p.returncode != 0:
+            raise AssertionError("xdotool %s: %s" % (" ".join(map(str, args)), p.stderr))
+        return p.stdout
+
+    def windows(self, pattern="."):
+        out = self.xdo("search", "--name", pattern)
+        wins = {}
+        for w in out.split():
+            wins[w] = self.xdo("getwindowname", w).strip()
+        return wins
+
+    def wait_window(self, pattern, timeout=60, exclude=()):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for w, name in self.windows(pattern).items():
+                if w not in exclude:
+                    return w, name
+            time.sleep(0.3)
+        return None, None
+
+    def geometry(self, win):
+        g = {}
+        for line in self.xdo("getwindowgeometry", "--shell", win).split():
+            k, v = line.split("=")
+            g[k] = int(v)
+        return g
+
+    def click(self, x, y):
+        self.xdo("mousemove", x, y, "click", 1)
+
+    def key(self, *keys):
+        self.xdo("key", "--delay", 60, *keys)
+
+    def screenshot(self, name):
+        os.makedirs(SHOTS, exist_ok=True)
+        path = os.path.join(SHOTS, name)
+        subprocess.run(["import", "-window", "root", path], env=self.env, check=True, timeout=60,
+                       capture_output=True)
+        return path
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def parse_saved_text(path):
+    """The dialog's "Save as… Plain text" output: {first token (key, or "N keys"): the 7 numbers}."""
+    rows = {}
+    with open(path) as f:
+        lines = f.read().splitlines()
+    dashes = [i for i, l in enumerate(lines) if l.startswith("-----")]
+    for line in lines[dashes[0] + 1:dashes[1]]:
+        tok = line.split()
+        if not tok:
+            continue
+        # group rows start with "N key(s)"; Namespace and Set follow the first column
+        if len(tok) > 1 and tok[1] in ("key", "keys"):
+            first, ns_set = " ".join(tok[:2]), tuple(tok[2:4])
+        else:
+            first, ns_set = tok[0], tuple(tok[1:3])
+        rows[(first, ns_set)] = [float(x) for x in tok[-7:]]
+    return rows
+
+
+def tshark_numbers(text, title):
+    """The same shape from `tshark -z aerospike,hotkeys` output."""
+    _, _, tables = sh.parse_stat_table(text, title)
+    rows = {}
+    for t in tables.values():
+        for r in t:
+            rows[(r["Key"], (r["Namespace"], r["Set"]))] = [
+                float(r[c]) for c in ("Requests", "Responses", "Unanswered", "Errors", "Avg ms",
+                                      "Max ms", "Bytes")]
+    return rows
+
+
+@unittest.skipIf(_missing_tools(), "SKIPPED: GUI test needs %s (missing: %s)"
+                 % (", ".join(TOOLS), ", ".join(_missing_tools())))
+class GuiHotKeys(tslib.PluginTestCase):
+
+    TITLE = known.TITLE
+    CLI = "aerospike,hotkeys"
+    SRT_TITLE = "Aerospike Service Response Time Statistics"
+    CAP_NAME = "gui-known.pcap"
+    DIALOG_FILTER = "tcp.port==40003"
+    build_capture = staticmethod(known.build_known_answers)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        e = tslib.env()
+        cls.cap = e.readable(cls.build_capture(os.path.join(cls.tmp, cls.CAP_NAME)))
+        cls.out_dir = os.path.join(e.root, "gui-out")
+        cls.runtime = os.path.join(e.root, "xdg-runtime")
+        for d in (cls.out_dir, cls.runtime):
+            os.makedirs(d, exist_ok=True)
+            os.chmod(d, 0o700)
+            if os.geteuid() == 0:
+                os.chown(d, 65534, 65534)
+        cls.expected = tshark_numbers(tslib.stats(cls.cap, cls.CLI), cls.TITLE)
+        cls.expected_filtered = tshark_numbers(
+            tslib.stats(cls.cap, cls.CLI + "," + cls.DIALOG_FILTER), cls.TITLE)
+        cls.display = Display()
+        cls.procs = []
+
+    @classmethod
+    def tearDownClass(cls):
+        for p in cls.procs:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        cls.display.close()
+
+    def start_wireshark(self, *args):
+        e = tslib.env()
+        env = dict(e.env, DISPLAY=self.display.name, XDG_RUNTIME_DIR=self.runtime)
+        env.pop("QT_QPA_PLATFORM", None)
+        with open(os.path.join(self.tmp, "wireshark-%d.log" % len(self.procs)), "w") as log:
+            p = subprocess.Popen(e.prefix + ["wireshark", "-r", self.cap] + list(args), env=env,
+                                 cwd=e.root, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        return p
+
+    def stop(self, p):
+        p.terminate()
+        try:
+            p.wait(15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+    def main_windows(self):
+        """The main window is titled with the capture file name alone."""
+        return [w for w, n in self.display.windows().items()
+                if n.endswith(self.CAP_NAME) and "\u00b7" not in n]
+
+    def save_dialog_table(self, dlg, name):
+        """Click the dialog's "Save as…", type a path, return the parsed file."""
+        g = self.display.geometry(dlg)
+        path = os.path.join(self.out_dir, name)
+        before = set(self.display.windows())
+        self.display.click(g["X"] + g["WIDTH"] - 143, g["Y"] + g["HEIGHT"] - 24)
+        w, _ = self.display.wait_window("Save Statistics As", timeout=20, exclude=before)
+        if w is None:
+            self.fail("the Save as… dialog did not open (see %s)"
+                      % self.display.screenshot("save-failed-%s.png" % name))
+        self.display.xdo("windowfocus", "--sync", w)
+        self.display.xdo("type", "--delay", 20, path)
+        self.display.key("Return")
+        deadline = time.time() + 20
+        while time.time() < deadline and not (os.path.exists(path) and os.path.getsize(path)):
+            time.sleep(0.3)
+        if not os.path.exists(path):
+            self.fail("dialog table not saved (see %s)"
+                      % self.display.screenshot("save-missing-%s.png" % name))
+        time.sleep(0.5)
+        return parse_saved_text(path)
+
+    def assert_numbers(self, got, what, expected=None):
+        expected = self.expected if expected is None else expected
+        self.assertEqual(set(got), set(expected), what)
+        for k, v in expected.items():
+            for a, b in zip(got[k], v):
+                self.assertAlmostEqual(a, b, places=3, msg="%s %s: %s != %s" % (what, k, got[k], v))
+
+    def open_from_menu(self, main, title_pattern, submenu_downs=None, max_items=45):
+        """Drive Statistics with the keyboard until a window matching title_pattern opens.
+        Returns (window, k) or (None, None)."""
+        for k in range(max_items):
+            before = set(self.display.windows())
+            self.display.xdo("windowfocus", "--sync", main)
+            self.display.key("alt+s")
+            time.sleep(0.4)
+            if submenu_downs is not None:
+                self.display.key(*(["Down"] * submenu_downs + ["Right"]))
+                time.sleep(0.4)
+            if k:
+                self.display.key(*(["Down"] * k))
+            self.display.key("Return")
+            time.sleep(1.2)
+            w, _ = self.display.wait_window(title_pattern, timeout=2, exclude=before)
+            if w:
+                return w, k
+            # something else opened (or a submenu): close it and try the next item
+            for nw in set(self.display.windows()) - before:
+                self.display.xdo("windowfocus", "--sync", nw)
+                self.display.key("Escape")
+            self.display.key("Escape", "Escape")
+            time.sleep(0.5)
+        return None, None
+
+    def test_hotkeys_dialog_window_numbers_and_menu_entry(self):
+        d = self.display
+        ws = self.start_wireshark("-z", self.CLI)
+        dlg, name = d.wait_window(self.TITLE, timeout=90)
+        shot = d.screenshot("aerospike-hotkeys-dialog.png")
+        self.assertIsNotNone(dlg, "no window named '%s' (see %s)" % (self.TITLE, shot))
+        self.assertIn(self.TITLE, name)
+        self.assertGreater(os.path.getsize(shot), 10000)
+        time.sleep(1.5)   # the dialog fills itself with a retap after it appears
+        d.xdo("windowmove", dlg, 10, 380)      # wide enough to show every column
+        d.xdo("windowsize", dlg, 1260, 520)
+        time.sleep(1)
+        d.screenshot("aerospike-hotkeys-dialog-filled.png")
+
+        # the dialog shows the tshark numbers
+        self.assert_numbers(self.save_dialog_table(dlg, "first.txt"), "dialog after -z")
+
+        # a display filter typed into the dialog: the tshark numbers for that filter
+        g = d.geometry(dlg)
+        d.click(g["X"] + 200, g["Y"] + g["HEIGHT"] - 55)
+        d.xdo("type", "--delay", 20, self.DIALOG_FILTER)
+        d.key("Return")
+        time.sleep(2)
+        d.screenshot("aerospike-hotkeys-dialog-filtered.png")
+        self.assert_numbers(self.save_dialog_table(dlg, "filtered.txt"), "dialog with a filter",
+                            self.expected_filtered)
+
+        # filter removed, Apply (a refill + retap): the full numbers again, nothing counted twice
+        d.click(g["X"] + 200, g["Y"] + g["HEIGHT"] - 55)
+        d.key("ctrl+a", "BackSpace")
+        d.click(g["X"] + g["WIDTH"] - 51, g["Y"] + g["HEIGHT"] - 55)
+        time.sleep(2)
+        self.assert_numbers(self.save_dialog_table(dlg, "applied.txt"), "dialog after Apply")
+
+        # close the dialog, reopen it from the Statistics menu: same numbers again
+        d.click(g["X"] + g["WIDTH"] - 51, g["Y"] + g["HEIGHT"] - 24)
+        time.sleep(1)
+        self.assertEqual(d.windows(self.TITLE), {}, "dialog did not close")
+        mains = self.main_windows()
+        self.assertTrue(mains, d.windows())
+        dlg2, k = self.open_from_menu(mains[0], self.TITLE)
+        d.screenshot("aerospike-hotkeys-from-menu.png")
+        self.assertIsNotNone(dlg2, "Statistics menu has no '%s' entry" % self.TITLE)
+        time.sleep(1.5)
+        self.assert_numbers(self.save_dialog_table(dlg2, "reopened.txt"), "dialog reopened from menu")
+        self.stop(ws)
+
+    def test_srt_menu_entry(self):
+        d = self.display
+        ws = self.start_wireshark()
+        main, _ = d.wait_window(self.CAP_NAME, timeout=90)
+        self.assertIsNotNone(main, "Wireshark's main window did not open")
+        time.sleep(1)
+        mains = self.main_windows()
+        # Statistics › Service Response Time is the 8th item (7 Downs from the first)
+        dlg, _ = self.open_from_menu(mains[0], self.SRT_TITLE, submenu_downs=7, max_items=40)
+        d.screenshot("aerospike-srt-from-menu.png")
+        self.assertIsNotNone(dlg, "Statistics › Service Response Time has no Aerospike entry")
+        self.stop(ws)
+
+
+if __name__ == "__main__":
+    unittest.main()

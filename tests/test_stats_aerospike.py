@@ -1,0 +1,226 @@
+"""Aerospike hot-key report and service response time, through tshark -z.
+
+The known-answer capture (built below) holds, on four TCP connections to port 3000:
+  A  key "hot-a"     200 gets, each answered (result 0) after 1, 2, 3, 4, 1, 2, ... ms
+  B  key "never-b"     5 gets, never answered (all on one connection, which gets no reply)
+  C  key "missing-c"   3 gets, each answered with result 2 (not found) after 5, 6, 7 ms
+  a batch read of 5 rows (keys b1, b2, b3, b2, b4: b2 twice), answered after 8 ms
+so every cell of the hot-key table is known in advance.
+"""
+import unittest
+
+import tslib
+from capbuilder import Capture
+import stats_helpers as sh
+
+NS, SET, BSET = "test", "demo", "batchset"
+T0 = 1000.0   # small epoch: timestamps stay exact to the nanosecond in a double
+
+REQ_A = sh.read_request(NS, SET, "hot-a", send_key=True)
+REQ_B = sh.read_request(NS, SET, "never-b", send_key=False)
+REQ_C = sh.read_request(NS, SET, "missing-c", send_key=True)
+RESP_OK = sh.response(0)
+RESP_NOT_FOUND = sh.response(2)
+BATCH_KEYS = ["b1", "b2", "b3", "b2", "b4"]
+REQ_BATCH = sh.batch_request(NS, BSET, BATCH_KEYS)
+RESP_BATCH = sh.batch_response(len(BATCH_KEYS))
+
+A_LAT = [1.0 + (i % 4) for i in range(200)]
+C_LAT = [5.0, 6.0, 7.0]
+BATCH_LAT = 8.0
+
+TITLE = "Aerospike Hot Keys"
+GROUP_TITLE = "Namespace/Set totals"
+COLUMNS = ["Key", "Namespace", "Set", "User key", "Requests", "Responses", "Unanswered", "Errors",
+           "Avg ms", "Max ms", "Bytes"]
+
+
+def hexd(set_name, key):
+    return sh.digest(set_name, key).hex()
+
+
+def build_known_answers(path):
+    cap = Capture(t0=T0)
+    a = cap.tcp("10.0.0.1:40001", "10.0.0.2:3000")
+    for lat in A_LAT:
+        a.c2s(REQ_A, dt=0.010)
+        a.s2c(RESP_OK, dt=lat / 1000.0)
+    b = cap.tcp("10.0.0.1:40002", "10.0.0.2:3000")
+    for _ in range(5):
+        b.c2s(REQ_B, dt=0.020)
+    c = cap.tcp("10.0.0.1:40003", "10.0.0.2:3000")
+    for lat in C_LAT:
+        c.c2s(REQ_C, dt=0.010)
+        c.s2c(RESP_NOT_FOUND, dt=lat / 1000.0)
+    d = cap.tcp("10.0.0.1:40004", "10.0.0.2:3000")
+    d.c2s(REQ_BATCH, dt=0.010)
+    d.s2c(RESP_BATCH, dt=BATCH_LAT / 1000.0)
+    return cap.write(path)
+
+
+def expected_rows():
+    """Key rows of the known-answer capture, as tshark prints them (batch rows checked apart)."""
+    return {
+        hexd(SET, "hot-a"): {
+            "Namespace": NS, "Set": SET, "User key": "hot-a", "Requests": "200", "Responses": "200",
+            "Unanswered": "0", "Errors": "0", "Avg ms": "2.500", "Max ms": "4.000",
+            "Bytes": str(200 * (len(REQ_A) + len(RESP_OK)))},
+        hexd(SET, "never-b"): {
+            "Namespace": NS, "Set": SET, "User key": "", "Requests": "5", "Responses": "0",
+            "Unanswered": "5", "Errors": "0", "Avg ms": "0.000", "Max ms": "0.000",
+            "Bytes": str(5 * len(REQ_B))},
+        hexd(SET, "missing-c"): {
+            "Namespace": NS, "Set": SET, "User key": "missing-c", "Requests": "3",
+            "Responses": "3", "Unanswered": "0", "Errors": "3", "Avg ms": "6.000",
+            "Max ms": "7.000", "Bytes": str(3 * (len(REQ_C) + len(RESP_NOT_FOUND)))},
+    }
+
+
+class HotKeysKnownAnswers(tslib.PluginTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cap = build_known_answers(cls.tmp + "/hotkeys-known.pcap")
+
+    def table(self, z="aerospike,hotkeys", two_pass=False):
+        out = tslib.stats(self.cap, z, two_pass=two_pass)
+        filt, cols, tables = sh.parse_stat_table(out, TITLE)
+        self.assertEqual(cols, COLUMNS)
+        self.assertEqual(list(tables), [TITLE, GROUP_TITLE])
+        return filt, tables
+
+    def assert_key_rows(self, rows, expect):
+        by_key = {r["Key"]: r for r in rows}
+        for key, cells in expect.items():
+            self.assertIn(key, by_key, "row for %s" % key)
+            got = {k: by_key[key][k] for k in cells}
+            self.assertEqual(got, cells, key)
+
+    def assert_sorted_by_requests(self, rows):
+        reqs = [int(r["Requests"]) for r in rows]
+        self.assertEqual(reqs, sorted(reqs, reverse=True))
+
+    def check_full_table(self, tables):
+        rows = tables[TITLE]
+        self.assertEqual(len(rows), 3 + 4, [r["Key"] for r in rows])
+        self.assert_key_rows(rows, expected_rows())
+        self.assert_sorted_by_requests(rows)
+        # the three single keys come first, in Requests order
+        self.assertEqual([r["Key"] for r in rows[:4]],
+                         [hexd(SET, "hot-a"), hexd(SET, "never-b"), hexd(SET, "missing-c"),
+                          hexd(BSET, "b2")])
+        # batch rows count per digest: b2 was asked twice in the one batch
+        batch = {r["Key"]: r for r in rows if r["Set"] == BSET}
+        self.assertEqual({k: (v["Requests"], v["Responses"], v["Unanswered"], v["Avg ms"],
+                              v["Max ms"], v["Namespace"]) for k, v in batch.items()},
+                         {hexd(BSET, "b1"): ("1", "1", "0", "8.000", "8.000", NS),
+                          hexd(BSET, "b2"): ("2", "2", "0", "8.000", "8.000", NS),
+                          hexd(BSET, "b3"): ("1", "1", "0", "8.000", "8.000", NS),
+                          hexd(BSET, "b4"): ("1", "1", "0", "8.000", "8.000", NS)})
+        groups = {(r["Namespace"], r["Set"]): r for r in tables[GROUP_TITLE]}
+        self.assertEqual(set(groups), {(NS, SET), (NS, BSET)})
+        g = groups[(NS, SET)]
+        self.assertEqual((g["Key"], g["Requests"], g["Responses"], g["Unanswered"], g["Errors"],
+                          g["Max ms"], g["Bytes"]),
+                         ("3 keys", "208", "203", "5", "3", "7.000",
+                          str(200 * (len(REQ_A) + len(RESP_OK)) + 5 * len(REQ_B) +
+                              3 * (len(REQ_C) + len(RESP_NOT_FOUND)))))
+        # mean over the 203 answered gets: (200 * 2.5 + 5 + 6 + 7) / 203
+        self.assertEqual(g["Avg ms"], "%.3f" % ((200 * 2.5 + 18) / 203))
+        gb = groups[(NS, BSET)]
+        self.assertEqual((gb["Key"], gb["Requests"], gb["Responses"], gb["Unanswered"]),
+                         ("4 keys", "5", "5", "0"))
+        self.assertEqual([r["Namespace"] + "/" + r["Set"] for r in tables[GROUP_TITLE]],
+                         [NS + "/" + SET, NS + "/" + BSET])
+
+    def test_hotkeys_every_cell_of_known_capture(self):
+        filt, tables = self.table()
+        self.assertEqual(filt, "")
+        self.check_full_table(tables)
+
+    def test_hotkeys_two_pass_counts_the_same(self):
+        _, one = self.table(two_pass=False)
+        _, two = self.table(two_pass=True)
+        self.check_full_table(two)
+        key = lambda rows: sorted(tuple(sorted(r.items())) for r in rows)
+        self.assertEqual(key(one[TITLE]), key(two[TITLE]))
+        self.assertEqual(key(one[GROUP_TITLE]), key(two[GROUP_TITLE]))
+
+    def test_hotkeys_filter_argument_limits_rows(self):
+        filt, tables = self.table("aerospike,hotkeys,tcp.port==40003")
+        self.assertEqual(filt, "tcp.port==40003")
+        rows = tables[TITLE]
+        self.assertEqual(len(rows), 1)
+        self.assert_key_rows(rows, {hexd(SET, "missing-c"): expected_rows()[hexd(SET, "missing-c")]})
+        self.assertEqual([(r["Namespace"], r["Set"], r["Requests"], r["Errors"])
+                          for r in tables[GROUP_TITLE]], [(NS, SET, "3", "3")])
+
+    def test_hotkeys_filter_with_two_connections(self):
+        _, tables = self.table("aerospike,hotkeys,tcp.port==40001 || tcp.port==40002",
+                               two_pass=True)
+        exp = expected_rows()
+        del exp[hexd(SET, "missing-c")]
+        self.assertEqual([r["Key"] for r in tables[TITLE]], [hexd(SET, "hot-a"), hexd(SET, "never-b")])
+        self.assert_key_rows(tables[TITLE], exp)
+
+    def test_srt_rows_by_command_kind(self):
+        out = tslib.stats(self.cap, "aerospike,srt")
+        srt = sh.parse_srt(out)
+        self.assertIn("Read", srt, out)
+        calls, mn, mx, avg, total = srt["Read"]
+        self.assertEqual(calls, 203)
+        self.assertAlmostEqual(mn, 0.001, places=6)
+        self.assertAlmostEqual(mx, 0.007, places=6)
+        self.assertAlmostEqual(total, (sum(A_LAT) + sum(C_LAT)) / 1000.0, places=5)
+        self.assertEqual(srt["Batch"][0], 1)
+        self.assertAlmostEqual(srt["Batch"][2], BATCH_LAT / 1000.0, places=6)
+        self.assertEqual(set(srt), {"Read", "Batch"})
+
+    def test_srt_two_pass_same_numbers(self):
+        self.assertEqual(sh.parse_srt(tslib.stats(self.cap, "aerospike,srt", two_pass=True)),
+                         sh.parse_srt(tslib.stats(self.cap, "aerospike,srt")))
+
+
+class HotKeysRealClient(tslib.PluginTestCase):
+    """The real Node.js client capture: requests for "no-reply-key" were never answered."""
+
+    CAP = tslib.os.path.join(tslib.CAPTURES, "aerospike-realclient.pcapng")
+    NO_REPLY = sh.digest("demo", "no-reply-key").hex()
+
+    def test_no_reply_key_requests_unanswered(self):
+        self.assertEqual(self.NO_REPLY, "b9aab185da85e6c4b93aef91fed7d39e2ffb3604")
+        out = tslib.stats(self.need(self.CAP), "aerospike,hotkeys", two_pass=True)
+        _, _, tables = sh.parse_stat_table(out, TITLE)
+        rows = {r["Key"]: r for r in tables[TITLE]}
+        self.assertIn(self.NO_REPLY, rows)
+        r = rows[self.NO_REPLY]
+        # its digest is in frames 655 (get), 657 (the get retried on another connection) and 662
+        # (a write on a third one); none of them is answered before the capture ends
+        self.assertEqual((r["Namespace"], r["Set"], r["Requests"], r["Responses"], r["Unanswered"],
+                          r["Avg ms"], r["Max ms"]), ("test", "demo", "3", "0", "3", "0.000", "0.000"))
+        # every other key of the capture was answered
+        others = [k for k, v in rows.items() if v["Unanswered"] != "0"]
+        self.assertEqual(others, [self.NO_REPLY])
+
+    def test_real_capture_table_is_consistent(self):
+        out = tslib.stats(self.need(self.CAP), "aerospike,hotkeys")
+        _, _, tables = sh.parse_stat_table(out, TITLE)
+        keys, groups = tables[TITLE], tables[GROUP_TITLE]
+        self.assertGreater(len(keys), 10)
+        reqs = [int(r["Requests"]) for r in keys]
+        self.assertEqual(reqs, sorted(reqs, reverse=True))
+        for r in keys + groups:
+            self.assertEqual(int(r["Unanswered"]),
+                             max(0, int(r["Requests"]) - int(r["Responses"])), r)
+            self.assertLessEqual(float(r["Avg ms"]), float(r["Max ms"]), r)
+        for col in ("Requests", "Responses", "Errors", "Bytes"):
+            self.assertEqual(sum(int(r[col]) for r in keys), sum(int(r[col]) for r in groups), col)
+        # every digest is 40 lowercase hex characters
+        self.assertEqual([r["Key"] for r in keys if len(r["Key"]) != 40 or
+                          r["Key"].strip("0123456789abcdef")], [])
+        self.assertEqual(sum(int(g["Key"].split()[0]) for g in groups), len(keys))
+
+
+if __name__ == "__main__":
+    unittest.main()
