@@ -1,6 +1,7 @@
 """The plugin loads from the build tree, registers its protocols on their ports, and its fields
 follow the naming rules (no duplicate abbreviations, every field under its protocol's prefix)."""
-import os
+import json
+import struct
 import unittest
 
 import tslib
@@ -13,6 +14,22 @@ PROTOCOLS = {
     "trade": [2107],
     "hsf2": [12200],
     "rocketmq": [9876, 10909, 10911],
+}
+
+
+def _rocketmq_frame():
+    hdr = json.dumps({"code": 105, "flag": 0, "language": "JAVA", "opaque": 1,
+                      "serializeTypeCurrentRPC": "JSON", "version": 395}).encode()
+    return struct.pack(">II", 4 + len(hdr), len(hdr)) + hdr
+
+
+# One minimal valid PDU per protocol (each spec's own smallest message).
+SAMPLE_PDU = {
+    "aerospike": b"\x02\x01" + b"\x00" * 6,                       # empty info request
+    "aerospike_cluster": struct.pack(">IH", 0, 5),                  # empty heartbeat msg
+    "trade": bytes.fromhex("25000affff50696e6700"),                 # the talk's keepalive Ping
+    "hsf2": bytes.fromhex("0c000100000000000000000000070000 0bb8".replace(" ", "")),  # heartbeat id 7
+    "rocketmq": _rocketmq_frame(),                                  # GET_ROUTEINFO_BY_TOPIC request
 }
 
 
@@ -50,15 +67,15 @@ class PluginLoads(tslib.PluginTestCase):
             seen[abbrev] = ftype
         self.assertEqual(dups, [])
 
-    def _one_packet_capture(self, port):
+    def _one_packet_capture(self, port, proto="aerospike"):
         cap = Capture()
         c = cap.tcp("10.0.0.1:40000", "10.0.0.2:%d" % port)
-        c.c2s(b"\x02\x01\x00\x00\x00\x00\x00\x00")
-        return cap.write(self.cap_path("port%d.pcap" % port))
+        c.c2s(SAMPLE_PDU[proto])
+        return cap.write(self.cap_path("%s-port%d.pcap" % (proto, port)))
 
     def test_default_ports_dissect(self):
         for p, ports in PROTOCOLS.items():
-            path = self._one_packet_capture(ports[0])
+            path = self._one_packet_capture(ports[0], p)
             protos = tslib.values(path, "frame.protocols", filt="tcp.len > 0")
             self.assertEqual(len(protos), 1)
             self.assertIn(":" + p, protos[0])
@@ -69,8 +86,8 @@ class PluginLoads(tslib.PluginTestCase):
         self.assertEqual(len(tslib.frames(path, "aerospike", args=["-o", "aerospike.tcp.port:4000"])), 1)
 
     def test_decode_as_every_protocol(self):
-        path = self._one_packet_capture(5555)
         for p in PROTOCOLS:
+            path = self._one_packet_capture(5555, p)
             self.assertEqual(len(tslib.frames(path, p, args=["-d", "tcp.port==5555,%s" % p])), 1, p)
 
 

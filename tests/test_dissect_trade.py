@@ -1,0 +1,502 @@
+"""Trade multiplexer protocol (TCP 2107): decoding of every PDU form of the spec, framing edge
+cases, and the keepalive analysis of the SharkFest'17 talk (Ping/Pong links, the missing Ping, the
+zero window that kept it in the sender's buffer, the keepalive-timeout reset)."""
+import json
+import os
+import unittest
+
+import tslib
+from capbuilder import Capture
+import trade_pdus as T
+
+T0 = 1400662369.0          # 2014-05-21 08:52:49 UTC, the day of the talk's Roundtrip clock
+SRV = "192.168.0.1:2107"
+CLI = "10.0.0.11:51000"
+OURS = ("trade.",)
+
+
+def by_frame(cap, names, filt=None, two_pass=True, args=()):
+    """{frame number: [values of names[0]], [values of names[1]], ...}"""
+    out = {}
+    for row in tslib.fields(cap, ["frame.number"] + list(names), filt, two_pass, args):
+        out[int(row[0][0])] = row[1:]
+    return out
+
+
+def trade_experts(cap, two_pass=True, args=()):
+    """{frame: [(expert abbrev, message)]} for the Trade expert infos only, in tree order."""
+    a = ["-T", "json"] + (["-2"] if two_pass else []) + list(args)
+    text = tslib.run_tshark(a, cap).stdout
+    # tshark repeats keys (several expert items in one tree): keep every pair
+    packets = json.loads(text or "[]", object_pairs_hook=lambda pairs: pairs)
+    out = {}
+
+    def walk(node, frame):
+        if not isinstance(node, list):
+            return
+        for item in node:
+            if not (isinstance(item, tuple) and len(item) == 2):
+                walk(item, frame)
+                continue
+            key, val = item
+            if key == "_ws.expert" and isinstance(val, list):
+                keys = dict((k, v) for k, v in val if isinstance(k, str))
+                ours = [k for k in keys if k.startswith(OURS)]
+                if ours:
+                    out.setdefault(frame, []).append((ours[0], keys.get("_ws.expert.message")))
+            walk(val, frame)
+
+    for pkt in packets:
+        layers = dict(dict(pkt)["_source"])["layers"]
+        frame = int(dict(dict(layers)["frame"])["frame.number"])
+        walk(layers, frame)
+    return out
+
+
+class TradeExampleBytes(tslib.PluginTestCase):
+    """The talk's example byte strings decoded to the values of spec §4."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        c.c2s(T.EXAMPLE_PING, dt=0.5)            # 4
+        c.s2c(T.EXAMPLE_PONG, dt=0.0042)         # 5
+        c.s2c(T.EXAMPLE_ROUNDTRIP, dt=0.3)       # 6
+        c.c2s(T.EXAMPLE_ECHO, dt=0.0021)         # 7
+        cls.cap = cap.write(os.path.join(cls.tmp, "examples.pcap"))
+
+    def test_keepalive_from_documentsystem(self):
+        f = by_frame(self.cap, ["trade.sender", "trade.sender_name", "trade.length", "trade.receiver",
+                                "trade.keyword", "trade.clock_len"])[4]
+        self.assertEqual(f, [["37"], ["DocumentSystem"], ["10"], ["65535"], ["Ping"], []])
+
+    def test_pong_from_multiplexer_keeps_control_receiver(self):
+        f = by_frame(self.cap, ["trade.sender", "trade.sender_name", "trade.length", "trade.receiver",
+                                "trade.keyword"])[5]
+        self.assertEqual(f, [["1"], ["Multiplexer"], ["10"], ["65535"], ["Pong"]])
+
+    def test_roundtrip_clock_is_microseconds_since_1901(self):
+        f = by_frame(self.cap, ["trade.length", "trade.keyword", "trade.clock_len", "trade.clock",
+                                "trade.clock_time"])[6]
+        self.assertEqual(f[:4], [["23"], ["Roundtrip"], ["7"], [str(T.EXAMPLE_CLOCK)]])
+        self.assertEqual(f[4], ["May 21, 2014 08:52:49.880091000 UTC"])
+
+    def test_clock_offset_is_clock_minus_capture_time(self):
+        # frame 6 is captured at T0 + 0.0002 (handshake) + 0.5 + 0.0042 + 0.3
+        off = float(by_frame(self.cap, ["trade.clock_offset"])[6][0][0])
+        self.assertAlmostEqual(off, 0.880091 - (0.0002 + 0.5 + 0.0042 + 0.3), places=5)
+
+    def test_echo_identical_except_sender_and_linked_to_roundtrip(self):
+        f = by_frame(self.cap, ["trade.sender", "trade.clock", "trade.roundtrip.request_in",
+                                "trade.roundtrip.wire_rtt", "trade.roundtrip.echo_in"])
+        self.assertEqual(f[7][:3], [["37"], [str(T.EXAMPLE_CLOCK)], ["6"]])
+        self.assertAlmostEqual(float(f[7][3][0]), 0.0021, places=6)
+        self.assertEqual(f[6][4], ["7"])
+
+    def test_ping_and_pong_link_each_other(self):
+        f = by_frame(self.cap, ["trade.ping.pong_in", "trade.pong.ping_in", "trade.pong.delay"])
+        self.assertEqual(f[4][0], ["5"])
+        self.assertEqual(f[5][1], ["4"])
+        self.assertAlmostEqual(float(f[5][2][0]), 0.0042, places=6)
+
+    def test_info_column_sender_to_receiver_summary(self):
+        info = tslib.info_column(self.cap, filt="trade")
+        self.assertEqual(info, ["DocumentSystem \u2192 Control: Ping", "Multiplexer \u2192 Control: Pong",
+                                "Multiplexer \u2192 Control: Roundtrip",
+                                "DocumentSystem \u2192 Control: Roundtrip (echo)"])
+
+    def test_examples_raise_no_trade_expert(self):
+        self.assertEqual(trade_experts(self.cap), {})
+
+
+class TradeKeywords(tslib.PluginTestCase):
+    """Every keyword of spec §3, unknown modules and keywords."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        fr = {}
+
+        def s2c(pdu, name, dt=0.1):
+            c.s2c(pdu, dt=dt)
+            fr[name] = len(cap.packets)
+
+        def c2s(pdu, name, dt=0.1):
+            c.c2s(pdu, dt=dt)
+            fr[name] = len(cap.packets)
+
+        s2c(T.new_connection(1, 2678, "172.16.5.9"), "new")
+        s2c(T.login(7, 2678, "XXXXXX0009", "172.16.5.9", module="MarketConfiguration"), "login7")
+        s2c(T.login(1, 2679, "trader2", "172.16.5.10", trailer=b""), "login1")
+        s2c(T.module_and_client_count(1, 12, 345), "count")
+        s2c(T.status(1, "Disabling client logins on port: '443'"), "status")
+        s2c(T.close_connection(1, 2678), "close")
+        s2c(T.close_connection(1, 4242), "close_unknown")
+        s2c(T.roundtrip(1, 3578115169880091), "rt")
+        c2s(T.roundtrip(37, 3578115169880091), "echo", dt=0.0021)
+        s2c(T.roundtrip_for_module(1, "DocumentSystem", 188409), "rfm")
+        c2s(T.ping(37, clock=T.clock_us(T0 + 2.0)), "ping_clock")
+        s2c(T.pong(1, clock=T.clock_us(T0 + 2.0)), "pong_clock", dt=0.004)
+        c2s(T.control(200, "Foo", b"\x01\x02\x03"), "unknown")
+        c2s(T.control(37, b"", b"\x09\x09"), "empty_kw")
+        c2s(T.data(37, 2654, b"hello"), "data")
+        cls.fr = fr
+        cls.cap = cap.write(os.path.join(cls.tmp, "keywords.pcap"))
+
+    def row(self, name, fields):
+        return by_frame(self.cap, fields, filt="frame.number == %d" % self.fr[name])[self.fr[name]]
+
+    def test_new_connection_id_and_client_ip(self):
+        self.assertEqual(self.row("new", ["trade.keyword", "trade.conn_id", "trade.client_ip"]),
+                         [["New Connection"], ["2678"], ["172.16.5.9"]])
+
+    def test_login_from_module_7_carries_module_name(self):
+        self.assertEqual(self.row("login7", ["trade.module", "trade.conn_id", "trade.username", "trade.client_ip",
+                                             "trade.login.trailer", "trade.conn.new_in"]),
+                         [["MarketConfiguration"], ["2678"], ["XXXXXX0009"], ["172.16.5.9"], ["7265616400"],
+                          [str(self.fr["new"])]])
+
+    def test_login_from_other_sender_has_no_module_name(self):
+        self.assertEqual(self.row("login1", ["trade.module", "trade.conn_id", "trade.username", "trade.client_ip",
+                                             "trade.login.trailer"]),
+                         [[], ["2679"], ["trader2"], ["172.16.5.10"], []])
+
+    def test_module_and_client_count(self):
+        self.assertEqual(self.row("count", ["trade.module_count", "trade.client_count"]), [["12"], ["345"]])
+
+    def test_status_text(self):
+        self.assertEqual(self.row("status", ["trade.status"]), [["Disabling client logins on port: '443'"]])
+
+    def test_close_connection_recalls_new_connection_and_login(self):
+        self.assertEqual(self.row("close", ["trade.conn_id", "trade.conn.new_in", "trade.conn.client_ip",
+                                            "trade.conn.user"]),
+                         [["2678"], [str(self.fr["new"])], ["172.16.5.9"], ["XXXXXX0009"]])
+
+    def test_close_of_unannounced_connection_is_a_note(self):
+        ex = trade_experts(self.cap)
+        self.assertEqual(ex.get(self.fr["close_unknown"]),
+                         [("trade.conn_unknown", "Close Connection for a connection id not announced in this capture")])
+
+    def test_roundtrip_for_module_rtt_in_ms_against_wire_rtt(self):
+        r = self.row("rfm", ["trade.module", "trade.rtt_len", "trade.rtt", "trade.rtt_time", "trade.rtt_wire",
+                             "trade.rtt_wire_frame", "trade.rtt_excess"])
+        self.assertEqual(r[:3], [["DocumentSystem"], ["4"], ["188409"]])
+        self.assertAlmostEqual(float(r[3][0]), 188.409, places=6)
+        self.assertAlmostEqual(float(r[4][0]), 2.1, places=3)
+        self.assertEqual(r[5], [str(self.fr["echo"])])
+        self.assertAlmostEqual(float(r[6][0]), 186.309, places=3)
+        ex = trade_experts(self.cap)[self.fr["rfm"]]
+        self.assertEqual(len(ex), 1)
+        self.assertEqual(ex[0][0], "trade.rtt_reported_high")
+        self.assertIn("Reported RTT 188.409 ms exceeds the wire RTT 2.100 ms", ex[0][1])
+
+    def test_ping_and_pong_with_clock(self):
+        r = by_frame(self.cap, ["trade.clock_len", "trade.clock", "trade.clock_time", "trade.ping.pong_in"])
+        self.assertEqual(r[self.fr["ping_clock"]][:2], [["7"], [str(T.clock_us(T0 + 2.0))]])
+        self.assertEqual(r[self.fr["ping_clock"]][2], ["May 21, 2014 08:52:51.000000000 UTC"])
+        self.assertEqual(r[self.fr["ping_clock"]][3], [str(self.fr["pong_clock"])])
+
+    def test_unknown_module_shown_as_number_and_unknown_keyword_with_data(self):
+        self.assertEqual(self.row("unknown", ["trade.sender", "trade.sender_name", "trade.keyword", "trade.data"]),
+                         [["200"], ["Unknown (200)"], ["Foo"], ["010203"]])
+        self.assertEqual(trade_experts(self.cap)[self.fr["unknown"]],
+                         [("trade.unknown_keyword", 'Unknown keyword "Foo"')])
+        info = tslib.info_column(self.cap, filt="frame.number == %d" % self.fr["unknown"])
+        self.assertEqual(info, ["Unknown (200) \u2192 Control: Foo (Unknown keyword)"])
+
+    def test_empty_keyword_is_an_error(self):
+        self.assertEqual(self.row("empty_kw", ["trade.keyword", "trade.data"]), [[], ["0909"]])
+        self.assertEqual(tslib.frames(self.cap, 'trade.keyword == ""'), [self.fr["empty_kw"]])
+        self.assertEqual([a for a, _ in trade_experts(self.cap)[self.fr["empty_kw"]]], ["trade.no_keyword"])
+
+    def test_data_pdu_receiver_and_payload(self):
+        self.assertEqual(self.row("data", ["trade.receiver", "trade.keyword", "trade.data"]),
+                         [["2654"], [], ["68656c6c6f"]])
+
+    def test_info_column_summaries_of_the_seed(self):
+        info = tslib.info_column(self.cap, filt="trade")
+        for s in ["Multiplexer \u2192 Control: New Connection from 172.16.5.9 (id=2678)",
+                  "Tradesite \u2192 Control: User XXXXXX0009 logged in from 172.16.5.9 to MarketConfiguration (id=2678)",
+                  "Multiplexer \u2192 Control: User trader2 logged in from 172.16.5.10 (id=2679)",
+                  "Multiplexer \u2192 Control: ModuleAndClientCount, Modules: 12, Clients: 345",
+                  "Multiplexer \u2192 Control: Connection closed (id=2678)",
+                  "Multiplexer \u2192 Control: Roundtrip for Module DocumentSystem is 188.409 ms",
+                  "DocumentSystem \u2192 2654: Data (5 bytes)"]:
+            self.assertIn(s, info)
+
+    def test_module_table_uat_overrides_builtin_names(self):
+        uat = ['-o', 'uat:trade_modules:"37","Trader"', '-o', 'uat:trade_modules:"200","BackOffice"']
+        r = by_frame(self.cap, ["trade.sender_name"], filt="trade.sender == 37 || trade.sender == 200", args=uat)
+        self.assertEqual(r[self.fr["unknown"]], [["BackOffice"]])
+        self.assertEqual(r[self.fr["echo"]], [["Trader"]])
+        # ids the user table does not list keep their built-in names
+        r = by_frame(self.cap, ["trade.sender_name"], filt="trade.sender == 1", args=uat)
+        self.assertEqual(set(v[0][0] for v in r.values()), {"Multiplexer"})
+
+
+class TradeFraming(tslib.PluginTestCase):
+    """Several PDUs per segment, PDUs over several segments, the greeting, malformed sizes."""
+
+    def build(self, name, fn):
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        fr = fn(cap, c) or {}
+        return cap.write(self.cap_path(name)), fr
+
+    def test_three_pdus_in_one_segment_all_shown(self):
+        def fn(cap, c):
+            c.c2s(T.ping(37) + T.status(37, "ok") + T.data(37, 5, b"xyz"))
+        cap, _ = self.build("multi.pcap", fn)
+        r = by_frame(cap, ["trade.keyword", "trade.length", "trade.receiver"], filt="trade")
+        self.assertEqual(r, {4: [["Ping", "Status"], ["10", "15", "8"], ["65535", "65535", "5"]]})
+        self.assertEqual(tslib.info_column(cap, filt="trade"),
+                         ["3 Trade PDUs: DocumentSystem \u2192 Control: Ping, DocumentSystem \u2192 Control: "
+                          "Status: ok, DocumentSystem \u2192 5: Data (3 bytes)"])
+
+    def test_forty_pdus_in_one_segment(self):
+        def fn(cap, c):
+            c.c2s(b"".join(T.status(37, "s%02d" % i) for i in range(40)))
+        cap, _ = self.build("forty.pcap", fn)
+        self.assertEqual(tslib.values(cap, "trade.status"), ["s%02d" % i for i in range(40)])
+
+    def test_pdu_over_three_segments(self):
+        def fn(cap, c):
+            c.c2s(T.ping(37))
+            c.c2s(T.roundtrip(37, T.EXAMPLE_CLOCK), segs=[2, 9])   # header split inside the size field
+            c.c2s(T.ping(37))
+        cap, _ = self.build("three.pcap", fn)
+        r = by_frame(cap, ["trade.keyword", "trade.clock"], filt="tcp.len > 0")
+        self.assertEqual(r[4], [["Ping"], []])
+        self.assertEqual(r[5], [[], []])
+        self.assertEqual(r[6], [[], []])
+        self.assertEqual(r[7], [["Roundtrip"], [str(T.EXAMPLE_CLOCK)]])
+        self.assertEqual(r[8], [["Ping"], []])
+        self.assertEqual(tslib.malformed_frames(cap), [])
+
+    def test_pdu_end_and_next_pdus_in_one_segment(self):
+        def fn(cap, c):
+            whole = T.roundtrip(37, 1234) + T.ping(37) + T.status(37, "x")
+            c.c2s(whole, segs=[10])
+        cap, _ = self.build("tail.pcap", fn)
+        r = by_frame(cap, ["trade.keyword"], filt="trade")
+        self.assertEqual(r, {5: [["Roundtrip", "Ping", "Status"]]})
+        self.assertTrue(tslib.info_column(cap, filt="trade")[0].startswith("3 Trade PDUs: "))
+
+    def test_greeting_then_normal_pdus(self):
+        def fn(cap, c):
+            c.s2c(T.greeting(1, "APPSERVER1"))
+            c.c2s(T.ping(37))
+            c.s2c(T.pong(1))
+        cap, _ = self.build("greeting.pcap", fn)
+        r = by_frame(cap, ["trade.sender", "trade.greeting.length", "trade.greeting", "trade.greeting.trailer",
+                           "trade.keyword"], filt="trade")
+        self.assertEqual(r[4], [["1"], ["13"], ["APPSERVER1"], ["000102"], []])
+        self.assertEqual(r[5][4], ["Ping"])
+        self.assertEqual(r[6][4], ["Pong"])
+        self.assertEqual(tslib.info_column(cap, filt="frame.number == 4"),
+                         ["Multiplexer: Setting up connection to APPSERVER1"])
+
+    def test_greeting_and_pdu_in_the_same_segment(self):
+        def fn(cap, c):
+            c.s2c(T.greeting(1, "APPSERVER1") + T.status(1, "up") + T.ping(1)[:4])
+            c.s2c(T.ping(1)[4:])
+        cap, _ = self.build("greeting2.pcap", fn)
+        r = by_frame(cap, ["trade.greeting", "trade.keyword"], filt="trade")
+        self.assertEqual(r, {4: [["APPSERVER1"], ["Status"]], 5: [[], ["Ping"]]})
+
+    def test_greeting_only_at_start_of_a_direction(self):
+        def fn(cap, c):
+            c.s2c(T.pong(1))
+            c.s2c(T.greeting(1, "APPSERVER1"))   # not the first payload: a (bogus) normal PDU
+        cap, _ = self.build("nogreeting.pcap", fn)
+        self.assertEqual(tslib.values(cap, "trade.greeting"), [])
+        self.assertEqual(tslib.values(cap, "trade.keyword"), ["Pong"])
+        off = tslib.values(cap, "trade.greeting", args=["-o", "trade.detect_greeting:FALSE"])
+        self.assertEqual(off, [])
+
+    def test_greeting_detection_can_be_disabled(self):
+        def fn(cap, c):
+            c.s2c(T.greeting(1, "APPSERVER1"))
+        cap, _ = self.build("greeting3.pcap", fn)
+        self.assertEqual(tslib.values(cap, "trade.greeting"), ["APPSERVER1"])
+        self.assertEqual(tslib.values(cap, "trade.greeting", args=["-o", "trade.detect_greeting:FALSE"]), [])
+
+    def test_truncated_clock_inside_pdu(self):
+        def fn(cap, c):
+            c.c2s(T.control(37, "Roundtrip", b"\x07\x01\x02\x03"))       # 7-byte clock, 3 bytes left
+            c.c2s(T.ping(37))
+        cap, _ = self.build("trunc.pcap", fn)
+        r = by_frame(cap, ["trade.clock_len", "trade.clock", "trade.data"], filt="trade")
+        self.assertEqual(r[4], [["7"], [], ["010203"]])
+        ex = trade_experts(cap)
+        self.assertEqual(ex[4], [("trade.truncated", "PDU ends inside a field: 4 more byte(s) needed")])
+        self.assertEqual(tslib.values(cap, "trade.keyword"), ["Roundtrip", "Ping"])
+
+    def test_string_without_nul_and_trailing_bytes(self):
+        def fn(cap, c):
+            c.c2s(T.control(37, "Status", b"no-terminator"))   # the text lacks its NUL
+            c.c2s(T.module_and_client_count(37, 1, 2) + b"")
+            c.c2s(T.pdu(37, 0xFFFF, b"ModuleAndClientCount\0\0\1\0\2\0\0\0"))
+        cap, _ = self.build("nul.pcap", fn)
+        self.assertEqual(tslib.values(cap, "trade.status"), ["no-terminator"])
+        ex = trade_experts(cap)
+        self.assertEqual([a for a, _ in ex[4]], ["trade.missing_nul"])
+        self.assertNotIn(5, ex)
+        # the counts, then 3 bytes nobody explains
+        self.assertEqual(ex[6], [("trade.trailing_data", "3 byte(s) of trailing data")])
+        self.assertEqual(tslib.values(cap, "trade.trailing"), ["000000"])
+
+    def test_size_below_header_stops_the_segment(self):
+        def fn(cap, c):
+            c.c2s(T.status(37, "a") + T.pdu(37, 0xFFFF, b"", size=2) + T.status(37, "b"))
+        cap, _ = self.build("small.pcap", fn)
+        r = by_frame(cap, ["trade.length", "trade.keyword", "trade.data"], filt="trade")
+        self.assertEqual(r[4], [["14", "2"], ["Status"], ["ffff" + T.status(37, "b").hex()]])
+        self.assertEqual([a for a, _ in trade_experts(cap)[4]], ["trade.size_too_small"])
+
+    def test_oversize_pdu_waits_for_data_that_never_comes(self):
+        def fn(cap, c):
+            c.c2s(T.ping(37))
+            c.c2s(T.pdu(37, 0xFFFF, b"Status\0" + bytes(100), size=60000))
+            c.c2s(bytes(1000))
+            c.fin(True)
+        cap, _ = self.build("oversize.pcap", fn)
+        self.assertEqual(tslib.values(cap, "trade.keyword"), ["Ping"])
+        self.assertEqual(tslib.malformed_frames(cap), [])
+        self.assertEqual(tslib.frames(cap, "tcp.len > 0 && !trade"), [5, 6])
+
+    def test_long_clock_value_is_flagged(self):
+        def fn(cap, c):
+            c.c2s(T.control(37, "Roundtrip", b"\x09" + bytes(9)))
+        cap, _ = self.build("longclock.pcap", fn)
+        self.assertEqual([a for a, _ in trade_experts(cap)[4]], ["trade.value_too_long"])
+        self.assertEqual(tslib.values(cap, "trade.clock"), [])
+
+    def test_port_preference_and_decode_as(self):
+        def fn(cap, c):
+            pass
+        cap = Capture(t0=T0)
+        c = cap.tcp("10.0.0.1:40000", "10.0.0.2:3107", t=T0)
+        c.c2s(T.ping(37))
+        c.s2c(T.pong(1))
+        path = cap.write(self.cap_path("port.pcap"))
+        self.assertEqual(tslib.values(path, "trade.keyword"), [])
+        self.assertEqual(tslib.values(path, "trade.keyword", args=["-o", "trade.tcp.port:3107"]), ["Ping", "Pong"])
+        self.assertEqual(tslib.values(path, "trade.ping.pong_in", args=["-d", "tcp.port==3107,trade"]), ["5"])
+
+
+class TradeIncident(tslib.PluginTestCase):
+    """The talk's incident rebuilt with capbuilder (see trade_pdus.build_incident)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cap = Capture(t0=T.INCIDENT_T0)
+        cls.fr = T.build_incident(cap)
+        cls.cap = cap.write(os.path.join(cls.tmp, "incident.pcap"))
+
+    def test_three_experts_on_the_right_frames(self):
+        fr = self.fr
+        for two_pass in (True, False):   # the GUI, -2 and a single pass show the same analysis
+            ex = trade_experts(self.cap, two_pass=two_pass)
+            self.assertEqual(sorted(ex), [fr["zero_ack2"], fr["rst"]], two_pass)
+            self.assertEqual(ex[fr["zero_ack2"]], [
+                ("trade.ping_overdue", "No Ping from DocumentSystem for 48.9 s, expected every 30.0 s"),
+                ("trade.peer_zero_window", "Multiplexer advertised a zero window since frame %d (48.0 s): the Ping "
+                 "is probably stuck in the sender's TCP buffer" % fr["zero_window"])])
+            self.assertEqual(ex[fr["rst"]], [
+                ("trade.keepalive_timeout", "Connection reset by DocumentSystem 90.1 s after the last Pong it "
+                 "received (frame %d): keepalive timeout (90 s)" % fr["pong4"])])
+
+    def test_overdue_frame_is_a_bare_tcp_segment(self):
+        r = by_frame(self.cap, ["tcp.len", "tcp.window_size_value", "trade.keyword", "trade.ping_gap",
+                                "trade.ping_gap.last_ping", "trade.peer_zero_window_since"],
+                     filt="frame.number == %d" % self.fr["zero_ack2"])[self.fr["zero_ack2"]]
+        self.assertEqual(r[0:3], [["0"], ["0"], []])
+        self.assertAlmostEqual(float(r[3][0]), 48.9, places=5)
+        self.assertEqual(r[4:], [[str(self.fr["ping4"])], [str(self.fr["zero_window"])]])
+
+    def test_learned_ping_interval_is_median_of_first_intervals(self):
+        r = by_frame(self.cap, ["trade.ping.interval", "trade.ping.expected_interval"], filt="trade.keyword == \"Ping\"")
+        pings = [self.fr["ping%d" % i] for i in range(5)]
+        self.assertEqual(sorted(r), pings)
+        intervals = [float(r[f][0][0]) if r[f][0] else None for f in pings]
+        for got, want in zip(intervals, [None, 30.0, 29.9, 30.2, 30.0]):
+            if want is None:
+                self.assertIsNone(got)
+            else:
+                self.assertAlmostEqual(got, want, places=5)
+        # learned once three intervals are known (4th Ping), median 30.0
+        expected = [float(r[f][1][0]) if r[f][1] else None for f in pings]
+        self.assertEqual(expected[:3], [None, None, None])
+        self.assertAlmostEqual(expected[3], 30.0, places=5)
+        self.assertAlmostEqual(expected[4], 30.0, places=5)
+
+    def test_every_ping_answered(self):
+        r = by_frame(self.cap, ["trade.ping.pong_in", "trade.ping.no_pong"], filt="trade.keyword == \"Ping\"")
+        self.assertEqual([r[self.fr["ping%d" % i]] for i in range(5)],
+                         [[[str(self.fr["pong%d" % i])], []] for i in range(5)])
+
+    def test_teardown_fields(self):
+        r = by_frame(self.cap, ["trade.teardown.since_last_pong", "trade.teardown.last_pong",
+                                "trade.teardown.since_last_ping", "trade.peer_zero_window_since"],
+                     filt="frame.number == %d" % self.fr["rst"])[self.fr["rst"]]
+        self.assertAlmostEqual(float(r[0][0]), 90.1, places=5)
+        self.assertEqual(r[1], [str(self.fr["pong4"])])
+        self.assertAlmostEqual(float(r[2][0]), 90.105, places=5)
+        self.assertEqual(r[3], [str(self.fr["zero_window"])])
+
+    def test_zero_window_start_names_both_sides(self):
+        r = tslib.values(self.cap, "trade.zero_window.advertised_by")
+        self.assertEqual(r, ["Multiplexer"])
+        self.assertEqual(tslib.frames(self.cap, "trade.zero_window.advertised_by"), [self.fr["zero_window"]])
+
+    def test_trade_filter_includes_analysed_bare_segments(self):
+        got = tslib.frames(self.cap, "trade && tcp.len == 0")
+        self.assertEqual(got, [self.fr["zero_window"], self.fr["zero_ack2"], self.fr["rst"]])
+
+    def test_expected_interval_preference(self):
+        # 20 s expected: gap threshold 30 s; the first frame later than 121.1 + 30 is the ACK at 155 s
+        ex = trade_experts(self.cap, args=["-o", "trade.ping_interval:20"])
+        self.assertIn(("trade.ping_overdue", "No Ping from DocumentSystem for 33.9 s, expected every 20.0 s"),
+                      ex[self.fr["zero_ack1"]])
+
+    def test_keepalive_timeout_preference(self):
+        ex = trade_experts(self.cap, args=["-o", "trade.keepalive_timeout:120"])
+        self.assertEqual([a for a, _ in ex[self.fr["rst"]]], ["trade.teardown"])
+
+
+class TradeUnansweredPing(tslib.PluginTestCase):
+    """A Ping on the wire that is never answered while the peer's window is closed."""
+
+    def test_no_pong_with_peer_zero_window(self):
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        c.c2s(T.ping(37), t=T0 + 1)                # 4
+        c.s2c(T.pong(1), dt=0.003)                 # 5
+        c.window(False, 0, t=T0 + 20)              # 6: Multiplexer zero window
+        c.c2s(T.ping(37), t=T0 + 31)               # 7: no Pong ever
+        c.window(False, 0, t=T0 + 40)              # 8
+        c.c2s(T.ping(37), t=T0 + 61)               # 9: while 7 is still open
+        c.window(False, 9000, t=T0 + 70)           # 10: window reopens
+        path = cap.write(self.cap_path("nopong.pcap"))
+        r = by_frame(path, ["trade.ping.no_pong", "trade.ping.prev_unanswered"], filt="trade.keyword == \"Ping\"")
+        self.assertEqual(r, {4: [[], []], 7: [["1"], []], 9: [["1"], ["7"]]})
+        ex = trade_experts(path)
+        self.assertEqual(ex[7], [("trade.ping_no_pong", "No Pong seen for this Ping"),
+                                 ("trade.peer_zero_window", "Multiplexer advertised a zero window since frame 6 "
+                                  "(50.0 s): the Ping is probably stuck in the sender's TCP buffer")])
+        self.assertEqual([a for a, _ in ex[9]], ["trade.ping_no_pong", "trade.peer_zero_window",
+                                                 "trade.ping_prev_unanswered"])
+        # a single pass cannot know the future: no "no Pong" claims there
+        ex1 = trade_experts(path, two_pass=False)
+        self.assertNotIn(7, ex1)
+        self.assertEqual(tslib.values(path, "trade.zero_window.duration"), ["50.000000000"])
+
+
+if __name__ == "__main__":
+    unittest.main()
