@@ -9,6 +9,7 @@ is read from a world-readable copy.
 Environment (set by CTest): TS_PLUGIN (the built .so), TS_SOURCE_DIR, TS_BUILD_DIR, TS_WS_MAJMIN,
 TS_SHARED_DIR (../shared), TS_TSHARK (tshark binary, default "tshark").
 """
+import atexit
 import hashlib
 import json as _json
 import os
@@ -52,6 +53,7 @@ class _Env:
             raise RuntimeError("plugin not built: %s" % PLUGIN)
         self.root = tempfile.mkdtemp(prefix="ts-home-")
         os.chmod(self.root, 0o755)
+        atexit.register(shutil.rmtree, self.root, True)
         self.majmin = _majmin()
         self.plugin_dir = os.path.join(self.root, ".local", "lib", "wireshark", "plugins",
                                        self.majmin, "epan")
@@ -225,6 +227,7 @@ class PluginTestCase(unittest.TestCase):
             raise AssertionError("troubleshark.so from the build tree is not loaded by tshark:\n" + line)
         cls.tmp = tempfile.mkdtemp(prefix="ts-caps-")
         os.chmod(cls.tmp, 0o755)
+        atexit.register(shutil.rmtree, cls.tmp, True)
 
     def cap_path(self, name):
         return os.path.join(self.tmp, name)
