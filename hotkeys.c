@@ -918,6 +918,11 @@ static tap_packet_status ts_srt_packet_cb(void *tapdata, packet_info *pinfo,
     srt_stat_table *t = g_array_index(sd->srt_array, srt_stat_table *, 0);
     if (rec->kind >= t->num_procs)
         return TAP_PACKET_DONT_REDRAW;
+    /* protocols with dynamic rows (HSF2 methods) name them from the record */
+    if (rec->kind_name && g_strcmp0(t->procedures[rec->kind].procedure, rec->kind_name) != 0) {
+        g_free(t->procedures[rec->kind].procedure);
+        t->procedures[rec->kind].procedure = g_strdup(rec->kind_name);
+    }
     /* add_srt_table_data() measures from a request time: rebuild it from the latency */
     double ms = rec->latency_ms < 0 ? 0 : rec->latency_ms;
     gint64 ns = (gint64)(ms * 1e6 + 0.5);

@@ -1,37 +1,1282 @@
-/* packet-hsf2.c — Taobao HSF2 RPC.
+/* packet-hsf2.c — Taobao/Alibaba HSF2 RPC (TCP 12200): heartbeat (0x0C), HSF remoting (0x0E),
+ * TB Remoting (0x0D, the HSF1 transport) and Dubbo frames (0xDABB) on the same port.
  *
- * Framing only for now: the full dissection is tracked by its own issue.
+ * Arguments, results and request properties are rendered by the bounded Hessian decoder
+ * (hessian2.c). Requests and responses are matched by (connection, request id) through the shared
+ * transaction tracking; every request/response PDU queues a ts_tap_rec_t for the statistics
+ * ("HSF2 Hot Services" table and the HSF2 service response time).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
+#include "transactions.h"
+#include "hotkeys.h"
+#include "hessian2.h"
+
+#include <epan/conversation.h>
+#include <epan/tap.h>
 
 #define HSF2_TCP_PORTS "12200"
 
+#define HSF2_TYPE_HEARTBEAT 0x0C
+#define HSF2_TYPE_TB        0x0D
+#define HSF2_TYPE_HSF       0x0E
+#define HSF2_TYPE_HANDSHAKE 0x0F
+#define HSF2_DUBBO_MAGIC    0xDABB
+
+#define HSF2_HB_LEN         18
+#define HSF2_REQ_FIXED      35    /* + 8 * argument count */
+#define HSF2_RSP_HDR        20
+#define HSF2_TB_HDR         14
+#define HSF2_DUBBO_HDR      16
+
+#define HSF2_MAX_ARGS       255                  /* the JVM's parameter limit */
+#define HSF2_MAX_FIELD      (16u * 1024 * 1024)  /* any single length field */
+#define HSF2_MAX_PDU        (64u * 1024 * 1024)
+
+#define HSF2_STATUS_OK             20
+#define HSF2_STATUS_SERVER_CLOSING 88
+
+/* SRT rows: 0 heartbeats, 1..HSF2_SRT_METHODS methods in order of first appearance in the
+ * capture, then one row for every further method. */
+#define HSF2_SRT_METHODS    62
+#define HSF2_SRT_HEARTBEAT  0
+#define HSF2_SRT_OTHER      (HSF2_SRT_METHODS + 1)
+
+enum { HSF2_KIND_RPC, HSF2_KIND_HEARTBEAT, HSF2_KIND_TB, HSF2_KIND_DUBBO };
+
 static int proto_hsf2 = -1;
-static gint ett_hsf2 = -1;
+static int hsf2_tap = -1;
 static dissector_handle_t hsf2_handle;
+static dissector_handle_t json_handle;
+static ts_bool hsf2_desegment = TRUE;
+
+static int hf_hsf2_type = -1;
+static int hf_hsf2_version = -1;
+static int hf_hsf2_op = -1;
+static int hf_hsf2_codec = -1;
+static int hf_hsf2_reserved = -1;
+static int hf_hsf2_req_id = -1;
+static int hf_hsf2_timeout = -1;
+static int hf_hsf2_hb_pad = -1;
+static int hf_hsf2_service_len = -1;
+static int hf_hsf2_method_len = -1;
+static int hf_hsf2_arg_count = -1;
+static int hf_hsf2_arg_type_len = -1;
+static int hf_hsf2_arg_obj_len = -1;
+static int hf_hsf2_props_len = -1;
+static int hf_hsf2_service = -1;
+static int hf_hsf2_method = -1;
+static int hf_hsf2_arg = -1;
+static int hf_hsf2_arg_type = -1;
+static int hf_hsf2_arg_obj = -1;
+static int hf_hsf2_arg_value = -1;
+static int hf_hsf2_generic_method = -1;
+static int hf_hsf2_props = -1;
+static int hf_hsf2_status = -1;
+static int hf_hsf2_body_len = -1;
+static int hf_hsf2_body = -1;
+static int hf_hsf2_result = -1;
+static int hf_hsf2_exception = -1;
+static int hf_hsf2_exception_msg = -1;
+static int hf_hsf2_error_msg = -1;
+static int hf_hsf2_response_in = -1;
+static int hf_hsf2_response_to = -1;
+static int hf_hsf2_time = -1;
+static int hf_hsf2_no_response = -1;
+static int hf_hsf2_over_timeout = -1;
+static int hf_hsf2_tr_request_flag = -1;
+static int hf_hsf2_tr_direction = -1;
+static int hf_hsf2_tr_conn_len = -1;
+static int hf_hsf2_tr_class_len = -1;
+static int hf_hsf2_tr_app_len = -1;
+static int hf_hsf2_tr_conn = -1;
+static int hf_hsf2_tr_app_class = -1;
+static int hf_hsf2_tr_app = -1;
+static int hf_hsf2_tr_result = -1;
+static int hf_hsf2_tr_heartbeat = -1;
+static int hf_hsf2_dubbo_magic = -1;
+static int hf_hsf2_dubbo_flags = -1;
+static int hf_hsf2_dubbo_request = -1;
+static int hf_hsf2_dubbo_two_way = -1;
+static int hf_hsf2_dubbo_event = -1;
+static int hf_hsf2_dubbo_serialization = -1;
+static int hf_hsf2_dubbo_status = -1;
+static int hf_hsf2_dubbo_version = -1;
+static int hf_hsf2_dubbo_param_types = -1;
+static int hf_hsf2_dubbo_result_flag = -1;
+static int hf_hsf2_dubbo_attachments = -1;
+
+static gint ett_hsf2 = -1;
+static gint ett_hsf2_lengths = -1;
+static gint ett_hsf2_arg = -1;
+static gint ett_hsf2_obj = -1;
+static gint ett_hsf2_flags = -1;
+
+static expert_field ei_hsf2_status = EI_INIT;
+static expert_field ei_hsf2_late = EI_INIT;
+static expert_field ei_hsf2_no_response = EI_INIT;
+static expert_field ei_hsf2_no_request = EI_INIT;
+static expert_field ei_hsf2_closing = EI_INIT;
+static expert_field ei_hsf2_bad_frame = EI_INIT;
+static expert_field ei_hsf2_bad_length = EI_INIT;
+static expert_field ei_hsf2_exception = EI_INIT;
+static expert_field ei_hsf2_trailing = EI_INIT;
+
+static const value_string hsf2_type_vals[] = {
+    { HSF2_TYPE_HEARTBEAT, "Heartbeat" },
+    { HSF2_TYPE_TB,        "TB Remoting (HSF1)" },
+    { HSF2_TYPE_HSF,       "HSF Remoting" },
+    { HSF2_TYPE_HANDSHAKE, "Handshake" },
+    { 0xDA,                "Dubbo" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_op_vals[] = {
+    { 0, "Request" },
+    { 1, "Response" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_version_vals[] = {
+    { 1, "HSF2" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_codec_vals[] = {
+    { 1, "HESSIAN (Hessian 1)" },
+    { 2, "JAVA" },
+    { 3, "TOP" },
+    { 4, "HESSIAN2" },
+    { 5, "KRYO" },
+    { 6, "JSON" },
+    { 7, "CUSTOMIZED" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_status_vals[] = {
+    { 10, "SERVER_GET_CODER" },
+    { 20, "OK" },
+    { 30, "CLIENT_TIMEOUT" },
+    { 31, "SERVER_TIMEOUT" },
+    { 40, "BAD_REQUEST" },
+    { 50, "BAD_RESPONSE" },
+    { 60, "SERVICE_NOT_FOUND" },
+    { 70, "SERVICE_ERROR" },
+    { 80, "SERVER_ERROR" },
+    { 81, "THREAD_POOL_BUSY" },
+    { 82, "COMM_ERROR" },
+    { 83, "UNKNOWN_CODE" },
+    { 88, "SERVER_CLOSING" },
+    { 90, "CLIENT_ERROR" },
+    { 91, "UNKNOWN_ERROR" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_status_text[] = {
+    { 10, "server send coders" },
+    { 20, "OK" },
+    { 30, "client timeout" },
+    { 31, "server timeout" },
+    { 40, "bad request" },
+    { 50, "bad response" },
+    { 60, "service not found" },
+    { 70, "service error" },
+    { 80, "server error" },
+    { 81, "thread pool is busy" },
+    { 82, "communication error" },
+    { 83, "unknown code" },
+    { 88, "server will close soon" },
+    { 90, "client error" },
+    { 91, "unknown error" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_tr_flag_vals[] = {
+    { 0, "Request" },
+    { 1, "Response" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_tr_direction_vals[] = {
+    { 0, "None (response)" },
+    { 1, "One-way" },
+    { 2, "Two-way" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_dubbo_serialization_vals[] = {
+    { 2, "hessian2" }, { 3, "java" }, { 4, "compactedjava" }, { 6, "fastjson" },
+    { 7, "nativejava" }, { 8, "kryo" }, { 9, "fst" }, { 10, "native-hessian" }, { 11, "avro" },
+    { 12, "protostuff" }, { 16, "gson" }, { 18, "jackson" }, { 21, "protobuf-json" },
+    { 22, "protobuf" }, { 23, "fastjson2" }, { 25, "kryo2" }, { 27, "msgpack" }, { 28, "fury" },
+    { 31, "custom-msgpack" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_dubbo_status_vals[] = {
+    { 20, "OK" },
+    { 30, "CLIENT_TIMEOUT" },
+    { 31, "SERVER_TIMEOUT" },
+    { 40, "BAD_REQUEST" },
+    { 50, "BAD_RESPONSE" },
+    { 60, "SERVICE_NOT_FOUND" },
+    { 70, "SERVICE_ERROR" },
+    { 80, "SERVER_ERROR" },
+    { 90, "CLIENT_ERROR" },
+    { 100, "SERVER_THREADPOOL_EXHAUSTED_ERROR" },
+    { 0, NULL }
+};
+
+static const value_string hsf2_dubbo_result_vals[] = {
+    { 0, "Exception" },
+    { 1, "Value" },
+    { 2, "Null value" },
+    { 3, "Exception with attachments" },
+    { 4, "Value with attachments" },
+    { 5, "Null value with attachments" },
+    { 0, NULL }
+};
+
+/* SRT row names (placeholders; each record also carries the method's real name in kind_name) */
+static value_string hsf2_srt_vals[HSF2_SRT_OTHER + 2];
+
+static ts_hot_table_def_t hsf2_hot_table = {
+    .title = "HSF2 Hot Services",
+    .cli = "hsf2,hotservices",
+    .tap = "hsf2",
+    .filter_prefix = "hsf2.",
+    .only_table = NULL,
+    .n_key_cols = 2,
+    .key_titles = { "Service", "Method" },
+    .metrics = TS_COL_REQUESTS | TS_COL_RESPONSES | TS_COL_UNANSWERED | TS_COL_ERRORS |
+               TS_COL_TIMEOUTS | TS_COL_AVG_MS | TS_COL_MAX_MS,
+    .counter_titles = { NULL, NULL },
+    .group_title = NULL,
+    .n_group_cols = 0,
+};
+
+/* ---- conversation state ------------------------------------------------------------------ */
+
+typedef struct {
+    ts_trans_table_t *tables[4];   /* per HSF2_KIND_* */
+} hsf2_conv_t;
+
+/* what a response needs from its request (file scope) */
+typedef struct {
+    int         kind;         /* HSF2_KIND_* (HEARTBEAT for heartbeats of any transport) */
+    int         table;        /* the HSF2_KIND_* table the transaction lives in */
+    const char *service;
+    const char *method;
+    gint32      timeout;      /* ms, <= 0: none */
+    int         srt_kind;
+    const char *srt_name;
+} hsf2_req_t;
+
+static wmem_map_t *hsf2_method_index;   /* "service\x1fmethod" -> row + 1 (file scope contents) */
+
+static ts_trans_table_t *hsf2_table(packet_info *pinfo, int kind)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    hsf2_conv_t *cv = (hsf2_conv_t *)conversation_get_proto_data(conv, proto_hsf2);
+    if (!cv) {
+        cv = wmem_new0(wmem_file_scope(), hsf2_conv_t);
+        for (int k = 0; k < 4; k++)
+            cv->tables[k] = ts_trans_table_new(proto_hsf2, TS_TRANS_BY_ID);
+        conversation_add_proto_data(conv, proto_hsf2, cv);
+    }
+    return cv->tables[kind];
+}
+
+static int hsf2_srt_row(const char *service, const char *method, const char **name)
+{
+    char *key;
+    gpointer v;
+    guint row;
+    *name = wmem_strdup_printf(wmem_file_scope(), "%s (%s)", method ? method : "", service ? service : "");
+    key = wmem_strdup_printf(wmem_file_scope(), "%s\x1f%s", service ? service : "", method ? method : "");
+    v = wmem_map_lookup(hsf2_method_index, key);
+    if (v)
+        return GPOINTER_TO_INT(v) - 1;
+    row = wmem_map_size(hsf2_method_index) + 1;
+    if (row > HSF2_SRT_METHODS) {
+        *name = "(other methods)";
+        return HSF2_SRT_OTHER;
+    }
+    wmem_map_insert(hsf2_method_index, key, GINT_TO_POINTER((int)row + 1));
+    /* SRT tables created after this point (e.g. the GUI dialog opened once the file is loaded)
+     * take their row names from this table */
+    hsf2_srt_vals[row].strptr = wmem_strdup(wmem_epan_scope(), *name);
+    return (int)row;
+}
+
+static const ts_trans_hf_t hsf2_links = {
+    &hf_hsf2_response_in, &hf_hsf2_response_to, &hf_hsf2_time, &hf_hsf2_no_response,
+    &ei_hsf2_no_response, &ei_hsf2_no_request,
+};
+
+
+/* ---- tracking and tap records ------------------------------------------------------------- */
+
+/* Record (first pass) or look up the transaction of this PDU. `table` is an HSF2_KIND_*. */
+static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean heartbeat,
+                              gboolean is_request, gint64 id, const char *service, const char *method,
+                              gint32 timeout)
+{
+    ts_trans_t *t = ts_trans_lookup(pinfo, proto_hsf2, idx);
+    if (t || PINFO_FD_VISITED(pinfo))
+        return t;
+    if (is_request) {
+        hsf2_req_t *rq = wmem_new0(wmem_file_scope(), hsf2_req_t);
+        rq->kind = heartbeat ? HSF2_KIND_HEARTBEAT : table;
+        rq->table = table;
+        rq->service = service ? wmem_strdup(wmem_file_scope(), service) : NULL;
+        rq->method = method ? wmem_strdup(wmem_file_scope(), method) : NULL;
+        rq->timeout = timeout;
+        if (heartbeat) {
+            rq->srt_kind = HSF2_SRT_HEARTBEAT;
+            rq->srt_name = "Heartbeat";
+        } else {
+            rq->srt_kind = hsf2_srt_row(rq->service, rq->method, &rq->srt_name);
+        }
+        t = ts_trans_request(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, idx);
+        t->req_data = rq;
+    } else {
+        t = ts_trans_response(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, TRUE, idx);
+    }
+    return t;
+}
+
+static void hsf2_fill_key(ts_tap_rec_t *rec, const hsf2_req_t *rq)
+{
+    if (!rq)
+        return;
+    rec->key = rq->kind == HSF2_KIND_HEARTBEAT ? "(heartbeat)" : (rq->service ? rq->service : "");
+    rec->cols[0] = rq->method ? rq->method : "";
+    rec->kind = rq->srt_kind;
+    rec->kind_name = rq->srt_name;
+}
+
+/* Links of a request PDU and its tap record. One-way requests expect no answer. */
+static void hsf2_request_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t,
+                              gboolean one_way)
+{
+    ts_tap_rec_t *rec = wmem_new(pinfo->pool, ts_tap_rec_t);
+    if (t && one_way && !PINFO_FD_VISITED(pinfo))
+        ts_trans_forget(hsf2_table(pinfo, ((hsf2_req_t *)t->req_data)->table), t);
+    if (!one_way)
+        ts_trans_add_links(pt, tvb, pinfo, t, TRUE, &hsf2_links, NULL);
+    ts_tap_rec_init(rec, "hsf2");
+    rec->is_request = TRUE;
+    if (t)
+        hsf2_fill_key(rec, (const hsf2_req_t *)t->req_data);
+    rec->kind = -1;   /* the SRT row is counted on the response */
+    rec->bytes = tvb_reported_length(tvb);
+    tap_queue_packet(hsf2_tap, pinfo, rec);
+}
+
+/* Links, timeout check and tap record of a response PDU. Returns the response time (ms) or -1. */
+static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t,
+                                 guint32 status, gboolean is_error)
+{
+    nstime_t delta;
+    gboolean has = FALSE;
+    double ms = -1.0;
+    gboolean over = FALSE;
+    const hsf2_req_t *rq = (t && t->req_frame) ? (const hsf2_req_t *)t->req_data : NULL;
+    ts_tap_rec_t *rec = wmem_new(pinfo->pool, ts_tap_rec_t);
+
+    if (t)
+        has = ts_trans_add_links(pt, tvb, pinfo, t, FALSE, &hsf2_links, &delta);
+    if (has) {
+        ms = nstime_to_msec(&delta);
+        if (rq && rq->timeout > 0 && ms > (double)rq->timeout) {
+            proto_item *pi = proto_tree_add_boolean(pt, hf_hsf2_over_timeout, tvb, 0, 0, TRUE);
+            proto_item_set_generated(pi);
+            over = TRUE;
+            expert_add_info_format(pinfo, pi, &ei_hsf2_late,
+                                   "Response after %.3f ms, above the request's timeout of %d ms",
+                                   ms, rq->timeout);
+        }
+    }
+    ts_tap_rec_init(rec, "hsf2");
+    rec->is_request = FALSE;
+    rec->answered = rq != NULL;
+    rec->first_response = rq != NULL;
+    rec->has_latency = has && rq != NULL;
+    rec->latency_ms = has ? ms : 0.0;
+    rec->status = status;
+    rec->is_error = is_error;
+    rec->is_timeout = over;
+    rec->bytes = tvb_reported_length(tvb);
+    if (rq)
+        hsf2_fill_key(rec, rq);
+    tap_queue_packet(hsf2_tap, pinfo, rec);
+    return ms;
+}
+
+/* value name or "status N" (val_to_str's signature differs between 4.0 and 4.6) */
+static const char *hsf2_val(packet_info *pinfo, guint32 v, const value_string *vs)
+{
+    const char *s = try_val_to_str(v, vs);
+    return s ? s : wmem_strdup_printf(pinfo->pool, "status %u", v);
+}
+
+static const char *hsf2_ms_suffix(packet_info *pinfo, double ms)
+{
+    return ms >= 0 ? wmem_strdup_printf(pinfo->pool, " [%.1f ms]", ms) : "";
+}
+
+/* ---- serialized blobs ---------------------------------------------------------------------- */
+
+static gboolean hsf2_hessian_version(guint codec, tvbuff_t *tvb, int off, int len, gboolean guess,
+                                     hessian_version_t *ver)
+{
+    if (codec == 4) {
+        *ver = HESSIAN_V2;
+        return TRUE;
+    }
+    if (codec == 1) {
+        *ver = HESSIAN_V1;
+        return TRUE;
+    }
+    if (!guess || len < 1)
+        return FALSE;
+    /* request props of other codecs: Hessian 1 map ('M' 't'), then Hessian 2 ('H' / 'M') */
+    if (len >= 2 && tvb_get_uint8(tvb, off) == 'M' && tvb_get_uint8(tvb, off + 1) == 't') {
+        *ver = HESSIAN_V1;
+        return TRUE;
+    }
+    if (tvb_get_uint8(tvb, off) == 'H' || tvb_get_uint8(tvb, off) == 'M') {
+        *ver = HESSIAN_V2;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* Decode one serialized value of `codec` found at tvb[off, off+len) and add it under `tree`.
+ * Returns a summary (pinfo->pool) or NULL when the codec is not decoded. */
+static const char *hsf2_decode_blob(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int len,
+                                    guint codec, gboolean guess, const hessian_value_t **out)
+{
+    hessian_version_t ver;
+    if (out)
+        *out = NULL;
+    if (len <= 0)
+        return NULL;
+    if (hsf2_hessian_version(codec, tvb, off, len, guess, &ver)) {
+        hessian_ctx_t *ctx = hessian_ctx_new(pinfo->pool, tvb, off, len, ver, NULL);
+        hessian_value_t *v = hessian_read(ctx);
+        if (v)
+            hessian_tree_add_value(tree, pinfo, tvb, v, NULL);
+        hessian_tree_add_status(tree, pinfo, tvb, ctx);
+        if (v && hessian_error(ctx, NULL, NULL) == HESSIAN_OK && !hessian_at_end(ctx))
+            proto_tree_add_expert_format(tree, pinfo, &ei_hsf2_trailing, tvb, hessian_offset(ctx),
+                                         off + len - hessian_offset(ctx),
+                                         "%d bytes after the serialized value", off + len - hessian_offset(ctx));
+        if (out)
+            *out = v;
+        return v ? hessian_summary(pinfo->pool, v, 200) : NULL;
+    }
+    if (codec == 6 && json_handle) {
+        tvbuff_t *sub = tvb_new_subset_length(tvb, off, len);
+        col_set_writable(pinfo->cinfo, -1, FALSE);
+        call_dissector_only(json_handle, sub, pinfo, tree, NULL);
+        col_set_writable(pinfo->cinfo, -1, TRUE);
+        return (const char *)tvb_format_text(pinfo->pool, tvb, off, MIN(len, 200));
+    }
+    return NULL;
+}
+
+/* An object that looks like a Java Throwable: its class and message (NULL when it does not). */
+static gboolean hsf2_exception(const hessian_value_t *v, const char **cls, const char **msg)
+{
+    const hessian_value_t *m;
+    if (!v || (v->kind != HESSIAN_OBJECT && v->kind != HESSIAN_MAP) || !v->type)
+        return FALSE;
+    m = hessian_member(v, "detailMessage");
+    if (!m && !g_str_has_suffix(v->type, "Exception") && !g_str_has_suffix(v->type, "Error") &&
+        !g_str_has_suffix(v->type, "Throwable"))
+        return FALSE;
+    *cls = v->type;
+    *msg = (m && m->kind == HESSIAN_STRING) ? m->str : NULL;
+    return TRUE;
+}
+
+static void hsf2_add_exception(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, const hessian_value_t *v,
+                               gboolean *is_error)
+{
+    const char *cls, *msg;
+    proto_item *pi;
+    if (!hsf2_exception(v, &cls, &msg))
+        return;
+    pi = proto_tree_add_string(pt, hf_hsf2_exception, tvb, v->offset, v->length, cls);
+    proto_item_set_generated(pi);
+    if (msg)
+        proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_exception_msg, tvb, v->offset, v->length, msg));
+    expert_add_info_format(pinfo, pi, &ei_hsf2_exception, "Exception %s%s%s", cls, msg ? ": " : "", msg ? msg : "");
+    *is_error = TRUE;
+}
+
+/* ---- 0x0C heartbeat ------------------------------------------------------------------------- */
+
+static const char *dissect_hsf2_heartbeat(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+{
+    guint32 op, timeout = 0;
+    gint64 id;
+    ts_trans_t *t;
+
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_op, tvb, 1, 1, ENC_NA, &op);
+    proto_tree_add_item(pt, hf_hsf2_version, tvb, 2, 1, ENC_NA);
+    proto_tree_add_item(pt, hf_hsf2_reserved, tvb, 3, 3, ENC_NA);
+    proto_tree_add_item_ret_int64(pt, hf_hsf2_req_id, tvb, 6, 8, ENC_BIG_ENDIAN, &id);
+    if (op == 0) {
+        proto_tree_add_item_ret_uint(pt, hf_hsf2_timeout, tvb, 14, 4, ENC_BIG_ENDIAN, &timeout);
+        t = hsf2_track(pinfo, idx, HSF2_KIND_HEARTBEAT, TRUE, TRUE, id, NULL, NULL, (gint32)timeout);
+        hsf2_request_done(tvb, pinfo, pt, t, FALSE);
+        return wmem_strdup_printf(pinfo->pool, "Heartbeat request id=%" PRId64, id);
+    }
+    proto_tree_add_item(pt, hf_hsf2_hb_pad, tvb, 14, 4, ENC_BIG_ENDIAN);
+    if (op != 1)
+        proto_tree_add_expert_format(pt, pinfo, &ei_hsf2_bad_frame, tvb, 1, 1, "Unknown heartbeat op %u", op);
+    t = hsf2_track(pinfo, idx, HSF2_KIND_HEARTBEAT, TRUE, FALSE, id, NULL, NULL, 0);
+    return wmem_strdup_printf(pinfo->pool, "Heartbeat response id=%" PRId64 "%s", id,
+                              hsf2_ms_suffix(pinfo, hsf2_response_done(tvb, pinfo, pt, t, 0, FALSE)));
+}
+
+/* ---- 0x0E HSF remoting ------------------------------------------------------------------------ */
+
+static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+{
+    guint32 codec, timeout, ls, lm, nargs, lp;
+    gint64 id;
+    const guint8 *service = NULL, *method = NULL;
+    const char *generic = NULL;
+    proto_tree *lt;
+    int off, types_off, objs_off;
+    ts_trans_t *t;
+
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_codec, tvb, 3, 1, ENC_NA, &codec);
+    proto_tree_add_item(pt, hf_hsf2_reserved, tvb, 4, 3, ENC_NA);
+    proto_tree_add_item_ret_int64(pt, hf_hsf2_req_id, tvb, 7, 8, ENC_BIG_ENDIAN, &id);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_timeout, tvb, 15, 4, ENC_BIG_ENDIAN, &timeout);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_service_len, tvb, 19, 4, ENC_BIG_ENDIAN, &ls);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_method_len, tvb, 23, 4, ENC_BIG_ENDIAN, &lm);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_arg_count, tvb, 27, 4, ENC_BIG_ENDIAN, &nargs);
+    /* the framing checked nargs <= 255 and every length, and the PDU holds all of them */
+    lt = proto_tree_add_subtree_format(pt, tvb, 31, 8 * (int)nargs, ett_hsf2_lengths, NULL,
+                                       "Argument lengths (%u arguments)", nargs);
+    for (guint32 i = 0; i < nargs; i++)
+        proto_tree_add_item(lt, hf_hsf2_arg_type_len, tvb, 31 + 4 * (int)i, 4, ENC_BIG_ENDIAN);
+    for (guint32 i = 0; i < nargs; i++)
+        proto_tree_add_item(lt, hf_hsf2_arg_obj_len, tvb, 31 + 4 * (int)(nargs + i), 4, ENC_BIG_ENDIAN);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_props_len, tvb, 31 + 8 * (int)nargs, 4, ENC_BIG_ENDIAN, &lp);
+
+    off = HSF2_REQ_FIXED + 8 * (int)nargs;
+    proto_tree_add_item_ret_string(pt, hf_hsf2_service, tvb, off, (int)ls, ENC_UTF_8, pinfo->pool, &service);
+    off += (int)ls;
+    proto_tree_add_item_ret_string(pt, hf_hsf2_method, tvb, off, (int)lm, ENC_UTF_8, pinfo->pool, &method);
+    off += (int)lm;
+
+    types_off = off;
+    objs_off = off;
+    for (guint32 i = 0; i < nargs; i++)
+        objs_off += (int)tvb_get_uint32(tvb, 31 + 4 * (int)i, ENC_BIG_ENDIAN);
+    off = objs_off;
+    for (guint32 i = 0; i < nargs; i++) {
+        int tl = (int)tvb_get_uint32(tvb, 31 + 4 * (int)i, ENC_BIG_ENDIAN);
+        int ol = (int)tvb_get_uint32(tvb, 31 + 4 * (int)(nargs + i), ENC_BIG_ENDIAN);
+        const guint8 *type = NULL;
+        const char *sum;
+        const hessian_value_t *v = NULL;
+        proto_item *ai, *oi;
+        proto_tree *at, *ot;
+
+        ai = proto_tree_add_uint(pt, hf_hsf2_arg, tvb, off, ol, i + 1);
+        at = proto_item_add_subtree(ai, ett_hsf2_arg);
+        proto_tree_add_item(at, hf_hsf2_arg_type_len, tvb, 31 + 4 * (int)i, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(at, hf_hsf2_arg_obj_len, tvb, 31 + 4 * (int)(nargs + i), 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item_ret_string(at, hf_hsf2_arg_type, tvb, types_off, tl, ENC_UTF_8, pinfo->pool, &type);
+        oi = proto_tree_add_item(at, hf_hsf2_arg_obj, tvb, off, ol, ENC_NA);
+        ot = proto_item_add_subtree(oi, ett_hsf2_obj);
+        sum = hsf2_decode_blob(tvb, pinfo, ot, off, ol, codec, FALSE, &v);
+        if (sum)
+            proto_item_set_generated(proto_tree_add_string(at, hf_hsf2_arg_value, tvb, off, ol, sum));
+        proto_item_set_text(ai, "Argument %u: %s%s%s", i + 1, type, sum ? " = " : "", sum ? sum : "");
+        if (i == 0 && method && strcmp((const char *)method, "$invoke") == 0 && v && v->kind == HESSIAN_STRING) {
+            generic = v->str;
+            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_generic_method, tvb, off, ol, generic));
+        }
+        types_off += tl;
+        off += ol;
+    }
+    if (lp > 0) {
+        proto_item *pi = proto_tree_add_item(pt, hf_hsf2_props, tvb, off, (int)lp, ENC_NA);
+        proto_tree *ptree = proto_item_add_subtree(pi, ett_hsf2_obj);
+        const char *sum = hsf2_decode_blob(tvb, pinfo, ptree, off, (int)lp, codec, TRUE, NULL);
+        if (sum)
+            proto_item_append_text(pi, " %s", sum);
+    }
+
+    t = hsf2_track(pinfo, idx, HSF2_KIND_RPC, FALSE, TRUE, id, (const char *)service, (const char *)method,
+                   (gint32)timeout);
+    hsf2_request_done(tvb, pinfo, pt, t, FALSE);
+    return wmem_strdup_printf(pinfo->pool, "Request %s%s%s%s (%s) id=%" PRId64, method,
+                              generic ? " [" : "", generic ? generic : "", generic ? "]" : "", service, id);
+}
+
+static const char *dissect_hsf2_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+{
+    guint32 status, codec, blen;
+    gint64 id;
+    proto_item *si;
+    gboolean is_error;
+    const char *extra = "";
+    ts_trans_t *t = NULL;
+    double ms;
+
+    si = proto_tree_add_item_ret_uint(pt, hf_hsf2_status, tvb, 3, 1, ENC_NA, &status);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_codec, tvb, 4, 1, ENC_NA, &codec);
+    proto_tree_add_item(pt, hf_hsf2_reserved, tvb, 5, 3, ENC_NA);
+    proto_tree_add_item_ret_int64(pt, hf_hsf2_req_id, tvb, 8, 8, ENC_BIG_ENDIAN, &id);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_body_len, tvb, 16, 4, ENC_BIG_ENDIAN, &blen);
+    is_error = status != HSF2_STATUS_OK;
+
+    if (status == HSF2_STATUS_SERVER_CLOSING) {
+        if (blen)
+            proto_tree_add_item(pt, hf_hsf2_body, tvb, HSF2_RSP_HDR, (int)blen, ENC_NA);
+        expert_add_info_format(pinfo, si, &ei_hsf2_closing, "Provider is closing (SERVER_CLOSING, id %" PRId64 ")", id);
+        if (id == -1) {
+            /* a broadcast, not the answer to a request */
+            ts_tap_rec_t *rec = wmem_new(pinfo->pool, ts_tap_rec_t);
+            ts_tap_rec_init(rec, "hsf2");
+            rec->status = status;
+            rec->bytes = tvb_reported_length(tvb);
+            tap_queue_packet(hsf2_tap, pinfo, rec);
+            return wmem_strdup_printf(pinfo->pool, "Response SERVER_CLOSING id=%" PRId64 " (provider closing)", id);
+        }
+    } else if (status == HSF2_STATUS_OK) {
+        if (blen) {
+            proto_item *bi = proto_tree_add_item(pt, hf_hsf2_body, tvb, HSF2_RSP_HDR, (int)blen, ENC_NA);
+            proto_tree *bt = proto_item_add_subtree(bi, ett_hsf2_obj);
+            const hessian_value_t *v = NULL;
+            const char *sum = hsf2_decode_blob(tvb, pinfo, bt, HSF2_RSP_HDR, (int)blen, codec, FALSE, &v);
+            if (sum)
+                proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_result, tvb, HSF2_RSP_HDR, (int)blen, sum));
+            hsf2_add_exception(tvb, pinfo, pt, v, &is_error);
+            if (is_error)
+                extra = wmem_strdup_printf(pinfo->pool, " (exception %s)", v->type);
+        }
+    } else {
+        const guint8 *msg = NULL;
+        if (blen)
+            proto_tree_add_item_ret_string(pt, hf_hsf2_error_msg, tvb, HSF2_RSP_HDR, (int)blen, ENC_UTF_8,
+                                           pinfo->pool, &msg);
+        const char *text = val_to_str_const(status, hsf2_status_text, "unknown status");
+        gboolean show_msg = msg && *msg && strcmp((const char *)msg, text) != 0;
+        expert_add_info_format(pinfo, si, &ei_hsf2_status, "Status %s (%u): %s%s%s",
+                               val_to_str_const(status, hsf2_status_vals, "UNKNOWN"), status, text,
+                               show_msg ? " - " : "", show_msg ? (const char *)msg : "");
+    }
+    t = hsf2_track(pinfo, idx, HSF2_KIND_RPC, FALSE, FALSE, id, NULL, NULL, 0);
+    ms = hsf2_response_done(tvb, pinfo, pt, t, status, is_error);
+    return wmem_strdup_printf(pinfo->pool, "Response %s id=%" PRId64 "%s%s",
+                              hsf2_val(pinfo, status, hsf2_status_vals), id, hsf2_ms_suffix(pinfo, ms), extra);
+}
+
+/* ---- 0x0D TB Remoting ------------------------------------------------------------------------- */
+
+#define HSF2_TB_HEARTBEAT_CLASS "com.taobao.remoting.impl.ConnectionHeartBeat"
+
+static const char *dissect_hsf2_tb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+{
+    guint32 flag, codec, dir, clen, nlen, dlen;
+    const guint8 *app_class = NULL;
+    const hessian_value_t *conn = NULL, *ctx, *idv, *res;
+    gboolean have_id = FALSE, heartbeat, is_error = FALSE;
+    gint64 id = 0;
+    int off = HSF2_TB_HDR;
+    proto_item *ci;
+    ts_trans_t *t = NULL;
+
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_tr_request_flag, tvb, 1, 1, ENC_NA, &flag);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_codec, tvb, 2, 1, ENC_NA, &codec);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_tr_direction, tvb, 3, 1, ENC_NA, &dir);
+    proto_tree_add_item(pt, hf_hsf2_reserved, tvb, 4, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_tr_conn_len, tvb, 5, 4, ENC_BIG_ENDIAN, &clen);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_tr_class_len, tvb, 9, 1, ENC_NA, &nlen);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_tr_app_len, tvb, 10, 4, ENC_BIG_ENDIAN, &dlen);
+
+    ci = proto_tree_add_item(pt, hf_hsf2_tr_conn, tvb, off, (int)clen, ENC_NA);
+    hsf2_decode_blob(tvb, pinfo, proto_item_add_subtree(ci, ett_hsf2_obj), off, (int)clen, codec, FALSE, &conn);
+    off += (int)clen;
+    proto_tree_add_item_ret_string(pt, hf_hsf2_tr_app_class, tvb, off, (int)nlen, ENC_ASCII, pinfo->pool, &app_class);
+    off += (int)nlen;
+    if (dlen) {
+        proto_item *ai = proto_tree_add_item(pt, hf_hsf2_tr_app, tvb, off, (int)dlen, ENC_NA);
+        const char *sum = hsf2_decode_blob(tvb, pinfo, proto_item_add_subtree(ai, ett_hsf2_obj), off, (int)dlen,
+                                           codec, FALSE, NULL);
+        if (sum)
+            proto_item_append_text(ai, " %s", sum);
+    }
+    heartbeat = app_class && strcmp((const char *)app_class, HSF2_TB_HEARTBEAT_CLASS) == 0;
+    if (heartbeat)
+        proto_item_set_generated(proto_tree_add_boolean(pt, hf_hsf2_tr_heartbeat, tvb, 9, 1, TRUE));
+
+    /* the request id lives in the connection object: ctx.id */
+    ctx = hessian_member(conn, "ctx");
+    idv = hessian_member(ctx, "id");
+    if (idv && (idv->kind == HESSIAN_LONG || idv->kind == HESSIAN_INT)) {
+        id = idv->i;
+        have_id = TRUE;
+        proto_item_set_generated(proto_tree_add_int64(pt, hf_hsf2_req_id, tvb, idv->offset, idv->length, id));
+    }
+    if (flag == 0) {
+        if (have_id)
+            t = hsf2_track(pinfo, idx, HSF2_KIND_TB, heartbeat, TRUE, id, (const char *)app_class, "", 0);
+        hsf2_request_done(tvb, pinfo, pt, t, dir == 1 || !have_id);
+        return wmem_strdup_printf(pinfo->pool, "TB %srequest %s id=%" PRId64, heartbeat ? "heartbeat " : "",
+                                  heartbeat ? "" : (const char *)app_class, id);
+    }
+    res = hessian_member(conn, "result");
+    if (res && res->kind == HESSIAN_INT) {
+        proto_item_set_generated(proto_tree_add_int(pt, hf_hsf2_tr_result, tvb, res->offset, res->length, (gint32)res->i));
+        is_error = res->i != 0;
+    }
+    res = hessian_member(conn, "errorMsg");
+    if (res && res->kind == HESSIAN_STRING) {
+        proto_item *ei = proto_tree_add_string(pt, hf_hsf2_error_msg, tvb, res->offset, res->length, res->str);
+        proto_item_set_generated(ei);
+        expert_add_info_format(pinfo, ei, &ei_hsf2_status, "TB Remoting error: %s", res->str);
+        is_error = TRUE;
+    }
+    if (have_id)
+        t = hsf2_track(pinfo, idx, HSF2_KIND_TB, heartbeat, FALSE, id, NULL, NULL, 0);
+    return wmem_strdup_printf(pinfo->pool, "TB %sresponse id=%" PRId64 "%s", heartbeat ? "heartbeat " : "", id,
+                              hsf2_ms_suffix(pinfo, hsf2_response_done(tvb, pinfo, pt, t, 0, is_error)));
+}
+
+/* ---- 0xDABB Dubbo ----------------------------------------------------------------------------- */
+
+/* number of parameters in a JVM method descriptor ("Ljava/lang/String;I[J") */
+static guint hsf2_desc_count(const char *d)
+{
+    guint n = 0;
+    while (d && *d && n < HSF2_MAX_ARGS) {
+        while (*d == '[')
+            d++;
+        if (*d == 'L') {
+            const char *e = strchr(d, ';');
+            if (!e)
+                return n + 1;
+            d = e + 1;
+        } else if (*d) {
+            d++;
+        }
+        n++;
+    }
+    return n;
+}
+
+static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+{
+    static int *const flag_bits[] = {
+        &hf_hsf2_dubbo_request, &hf_hsf2_dubbo_two_way, &hf_hsf2_dubbo_event, &hf_hsf2_dubbo_serialization, NULL
+    };
+    guint8 flags = tvb_get_uint8(tvb, 2);
+    gboolean is_req = (flags & 0x80) != 0, event = (flags & 0x20) != 0;
+    guint32 ser = flags & 0x1F, status = 0, blen;
+    gint64 id;
+    proto_item *si = NULL;
+    const char *service = NULL, *method = NULL;
+    gint32 timeout = 0;
+    gboolean is_error = FALSE;
+    ts_trans_t *t;
+
+    proto_tree_add_item(pt, hf_hsf2_dubbo_magic, tvb, 0, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_bitmask(pt, tvb, 2, hf_hsf2_dubbo_flags, ett_hsf2_flags, flag_bits, ENC_NA);
+    if (!is_req)
+        si = proto_tree_add_item_ret_uint(pt, hf_hsf2_dubbo_status, tvb, 3, 1, ENC_NA, &status);
+    proto_tree_add_item_ret_int64(pt, hf_hsf2_req_id, tvb, 4, 8, ENC_BIG_ENDIAN, &id);
+    proto_tree_add_item_ret_uint(pt, hf_hsf2_body_len, tvb, 12, 4, ENC_BIG_ENDIAN, &blen);
+
+    if (blen) {
+        proto_item *bi = proto_tree_add_item(pt, hf_hsf2_body, tvb, HSF2_DUBBO_HDR, (int)blen, ENC_NA);
+        proto_tree *bt = proto_item_add_subtree(bi, ett_hsf2_obj);
+        if (ser == 2 && !is_req && status != 20 && !event) {
+            /* error responses carry a Hessian string with the message */
+            const hessian_value_t *v = NULL;
+            hsf2_decode_blob(tvb, pinfo, bt, HSF2_DUBBO_HDR, (int)blen, 4, FALSE, &v);
+            if (v && v->kind == HESSIAN_STRING)
+                proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_error_msg, tvb, v->offset, v->length, v->str));
+        } else if (ser == 2) {
+            hessian_ctx_t *ctx = hessian_ctx_new(pinfo->pool, tvb, HSF2_DUBBO_HDR, (int)blen, HESSIAN_V2, NULL);
+            hessian_value_t *v;
+            guint k = 0, nargs = 0, result_flag = 0;
+            for (v = hessian_read(ctx); v && k < 300; v = hessian_read(ctx), k++) {
+                const char *label = NULL;
+                if (is_req && !event) {
+                    if (k == 0) {
+                        label = "Dubbo version: ";
+                        if (v->kind == HESSIAN_STRING)
+                            proto_tree_add_string(pt, hf_hsf2_dubbo_version, tvb, v->offset, v->length, v->str);
+                    } else if (k == 1) {
+                        label = "Service: ";
+                        if (v->kind == HESSIAN_STRING) {
+                            service = v->str;
+                            proto_tree_add_string(pt, hf_hsf2_service, tvb, v->offset, v->length, v->str);
+                        }
+                    } else if (k == 2) {
+                        label = "Service version: ";
+                    } else if (k == 3) {
+                        label = "Method: ";
+                        if (v->kind == HESSIAN_STRING) {
+                            method = v->str;
+                            proto_tree_add_string(pt, hf_hsf2_method, tvb, v->offset, v->length, v->str);
+                        }
+                    } else if (k == 4) {
+                        label = "Parameter types: ";
+                        if (v->kind == HESSIAN_STRING) {
+                            nargs = hsf2_desc_count(v->str);
+                            proto_tree_add_string(pt, hf_hsf2_dubbo_param_types, tvb, v->offset, v->length, v->str);
+                            proto_tree_add_uint(pt, hf_hsf2_arg_count, tvb, v->offset, v->length, nargs);
+                        }
+                    } else if (k < 5 + nargs) {
+                        label = wmem_strdup_printf(pinfo->pool, "Argument %u: ", k - 4);
+                        proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_arg_value, tvb, v->offset, v->length,
+                                                                       hessian_summary(pinfo->pool, v, 200)));
+                    } else {
+                        const hessian_value_t *to = hessian_member(v, "timeout");
+                        label = "Attachments: ";
+                        proto_tree_add_uint(pt, hf_hsf2_dubbo_attachments, tvb, v->offset, v->length, v->n_items);
+                        if (to && to->kind == HESSIAN_STRING)
+                            timeout = (gint32)g_ascii_strtoll(to->str, NULL, 10);
+                        else if (to && (to->kind == HESSIAN_INT || to->kind == HESSIAN_LONG))
+                            timeout = (gint32)to->i;
+                    }
+                } else if (!is_req && !event) {
+                    if (k == 0 && v->kind == HESSIAN_INT) {
+                        result_flag = (guint)v->i;
+                        proto_tree_add_uint(pt, hf_hsf2_dubbo_result_flag, tvb, v->offset, v->length, result_flag);
+                        label = "Result flag: ";
+                    } else if (k == 1 && result_flag <= 5 && result_flag != 2 && result_flag != 5) {
+                        label = (result_flag == 0 || result_flag == 3) ? "Exception: " : "Value: ";
+                        proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_result, tvb, v->offset, v->length,
+                                                                       hessian_summary(pinfo->pool, v, 200)));
+                        if (result_flag == 0 || result_flag == 3) {
+                            is_error = TRUE;
+                            hsf2_add_exception(tvb, pinfo, pt, v, &is_error);
+                        }
+                    } else {
+                        label = "Attachments: ";
+                    }
+                }
+                hessian_tree_add_value(bt, pinfo, tvb, v, label);
+            }
+            hessian_tree_add_status(bt, pinfo, tvb, ctx);
+        }
+    }
+    if (!is_req && status != 20) {
+        is_error = TRUE;
+        expert_add_info_format(pinfo, si, &ei_hsf2_status, "Dubbo status %s (%u)",
+                               val_to_str_const(status, hsf2_dubbo_status_vals, "UNKNOWN"), status);
+    }
+    if (is_req) {
+        gboolean one_way = (flags & 0x40) == 0;
+        t = hsf2_track(pinfo, idx, HSF2_KIND_DUBBO, event, TRUE, id, service, method, timeout);
+        hsf2_request_done(tvb, pinfo, pt, t, one_way);
+        if (event)
+            return wmem_strdup_printf(pinfo->pool, "Dubbo heartbeat request id=%" PRId64, id);
+        return wmem_strdup_printf(pinfo->pool, "Dubbo request %s (%s) id=%" PRId64, method ? method : "?",
+                                  service ? service : "?", id);
+    }
+    t = hsf2_track(pinfo, idx, HSF2_KIND_DUBBO, event, FALSE, id, NULL, NULL, 0);
+    return wmem_strdup_printf(pinfo->pool, "Dubbo %sresponse %s id=%" PRId64 "%s", event ? "heartbeat " : "",
+                              hsf2_val(pinfo, status, hsf2_dubbo_status_vals), id,
+                              hsf2_ms_suffix(pinfo, hsf2_response_done(tvb, pinfo, pt, t, status, is_error)));
+}
+
+/* ---- framing ---------------------------------------------------------------------------------- */
+
+typedef enum { HSF2_LEN_OK, HSF2_LEN_MORE, HSF2_LEN_BAD } hsf2_len_t;
+
+/* Length of the PDU at `offset`, reading only bytes that are there. On HSF2_LEN_BAD, *why says
+ * what is wrong and *bad_off, *bad_len where. */
+static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, guint *plen, const char **why,
+                               int *bad_off, int *bad_len)
+{
+    guint avail = (guint)tvb_captured_length_remaining(tvb, offset);
+    guint8 b0;
+    guint64 total;
+
+    *bad_off = offset;
+    *bad_len = 1;
+    if (avail < 1)
+        return HSF2_LEN_MORE;
+    b0 = tvb_get_uint8(tvb, offset);
+    switch (b0) {
+    case HSF2_TYPE_HEARTBEAT:
+        *plen = HSF2_HB_LEN;
+        return HSF2_LEN_OK;
+    case HSF2_TYPE_TB: {
+        guint32 c, d;
+        if (avail < HSF2_TB_HDR)
+            return HSF2_LEN_MORE;
+        c = tvb_get_uint32(tvb, offset + 5, ENC_BIG_ENDIAN);
+        d = tvb_get_uint32(tvb, offset + 10, ENC_BIG_ENDIAN);
+        if (c > HSF2_MAX_FIELD || d > HSF2_MAX_FIELD) {
+            *why = wmem_strdup_printf(pinfo->pool, "TB Remoting object length %u exceeds %u", MAX(c, d), HSF2_MAX_FIELD);
+            *bad_off = offset + (c > HSF2_MAX_FIELD ? 5 : 10);
+            *bad_len = 4;
+            return HSF2_LEN_BAD;
+        }
+        *plen = HSF2_TB_HDR + c + tvb_get_uint8(tvb, offset + 9) + d;
+        return HSF2_LEN_OK;
+    }
+    case HSF2_TYPE_HSF: {
+        guint8 op;
+        if (avail < 3)
+            return HSF2_LEN_MORE;
+        op = tvb_get_uint8(tvb, offset + 2);
+        if (op == 0) {
+            guint32 nargs;
+            if (avail < 31)
+                return HSF2_LEN_MORE;
+            nargs = tvb_get_uint32(tvb, offset + 27, ENC_BIG_ENDIAN);
+            if (nargs > HSF2_MAX_ARGS) {
+                *why = wmem_strdup_printf(pinfo->pool, "Argument count %u exceeds %u", nargs, HSF2_MAX_ARGS);
+                *bad_off = offset + 27;
+                *bad_len = 4;
+                return HSF2_LEN_BAD;
+            }
+            if (avail < HSF2_REQ_FIXED + 8 * nargs)
+                return HSF2_LEN_MORE;
+            total = HSF2_REQ_FIXED + 8 * (guint64)nargs;
+            /* service, method, the 2·A argument lengths and the props length */
+            for (guint k = 0; k < 3 + 2 * nargs; k++) {
+                int at = k == 0 ? 19 : k == 1 ? 23 : k == 2 + 2 * nargs ? (int)(31 + 8 * nargs) : (int)(31 + 4 * (k - 2));
+                guint32 l = tvb_get_uint32(tvb, offset + at, ENC_BIG_ENDIAN);
+                if (l > HSF2_MAX_FIELD) {
+                    *why = wmem_strdup_printf(pinfo->pool, "Length %d at offset %d is %s", (gint32)l, at,
+                                              (gint32)l < 0 ? "negative" : "above 16 MiB");
+                    *bad_off = offset + at;
+                    *bad_len = 4;
+                    return HSF2_LEN_BAD;
+                }
+                total += l;
+            }
+            if (total > HSF2_MAX_PDU) {
+                *why = wmem_strdup_printf(pinfo->pool, "Request length %" PRIu64 " exceeds %u", total, HSF2_MAX_PDU);
+                *bad_off = offset + 19;
+                *bad_len = 12;
+                return HSF2_LEN_BAD;
+            }
+            *plen = (guint)total;
+            return HSF2_LEN_OK;
+        } else if (op == 1) {
+            guint32 b;
+            if (avail < HSF2_RSP_HDR)
+                return HSF2_LEN_MORE;
+            b = tvb_get_uint32(tvb, offset + 16, ENC_BIG_ENDIAN);
+            if (b > HSF2_MAX_FIELD) {
+                *why = wmem_strdup_printf(pinfo->pool, "Body length %d is %s", (gint32)b,
+                                          (gint32)b < 0 ? "negative" : "above 16 MiB");
+                *bad_off = offset + 16;
+                *bad_len = 4;
+                return HSF2_LEN_BAD;
+            }
+            *plen = HSF2_RSP_HDR + b;
+            return HSF2_LEN_OK;
+        }
+        *why = wmem_strdup_printf(pinfo->pool, "Unknown HSF op %u", op);
+        *bad_off = offset + 2;
+        return HSF2_LEN_BAD;
+    }
+    case 0xDA: {
+        guint32 b;
+        if (avail < 2)
+            return HSF2_LEN_MORE;
+        if (tvb_get_uint8(tvb, offset + 1) != 0xBB) {
+            *why = "0xDA not followed by 0xBB (Dubbo magic)";
+            return HSF2_LEN_BAD;
+        }
+        if (avail < HSF2_DUBBO_HDR)
+            return HSF2_LEN_MORE;
+        b = tvb_get_uint32(tvb, offset + 12, ENC_BIG_ENDIAN);
+        if (b > HSF2_MAX_FIELD) {
+            *why = wmem_strdup_printf(pinfo->pool, "Dubbo body length %u exceeds %u", b, HSF2_MAX_FIELD);
+            *bad_off = offset + 12;
+            *bad_len = 4;
+            return HSF2_LEN_BAD;
+        }
+        *plen = HSF2_DUBBO_HDR + b;
+        return HSF2_LEN_OK;
+    }
+    case HSF2_TYPE_HANDSHAKE:
+        *why = "Handshake frame (0x0F): layout unknown, the rest of the segment is not decoded";
+        return HSF2_LEN_BAD;
+    default:
+        *why = wmem_strdup_printf(pinfo->pool, "Unknown frame type 0x%02x", b0);
+        return HSF2_LEN_BAD;
+    }
+}
+
+static void dissect_hsf2_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    guint idx = ts_pdu_index(pinfo, proto_hsf2);
+    proto_item *ti = proto_tree_add_item(tree, proto_hsf2, tvb, 0, -1, ENC_NA);
+    proto_tree *pt = proto_item_add_subtree(ti, ett_hsf2);
+    guint8 type = tvb_get_uint8(tvb, 0);
+    const char *info;
+
+    if (idx == 0)
+        col_clear(pinfo->cinfo, COL_INFO);
+    proto_tree_add_item(pt, hf_hsf2_type, tvb, 0, 1, ENC_NA);
+    switch (type) {
+    case HSF2_TYPE_HEARTBEAT:
+        info = dissect_hsf2_heartbeat(tvb, pinfo, pt, idx);
+        break;
+    case HSF2_TYPE_TB:
+        info = dissect_hsf2_tb(tvb, pinfo, pt, idx);
+        break;
+    case HSF2_TYPE_HSF: {
+        guint32 op;
+        proto_tree_add_item(pt, hf_hsf2_version, tvb, 1, 1, ENC_NA);
+        proto_tree_add_item_ret_uint(pt, hf_hsf2_op, tvb, 2, 1, ENC_NA, &op);
+        info = op == 0 ? dissect_hsf2_request(tvb, pinfo, pt, idx) : dissect_hsf2_response(tvb, pinfo, pt, idx);
+        break;
+    }
+    default:
+        info = dissect_hsf2_dubbo(tvb, pinfo, pt, idx);
+        break;
+    }
+    proto_item_append_text(ti, ", %s", info);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", info);
+    col_set_fence(pinfo->cinfo, COL_INFO);
+}
 
 static int dissect_hsf2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    guint len = tvb_captured_length(tvb);
+    int offset = 0;
+
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "HSF2");
-    col_set_str(pinfo->cinfo, COL_INFO, "HSF2 payload");
-    proto_item *ti = proto_tree_add_item(tree, proto_hsf2, tvb, 0, -1, ENC_NA);
-    proto_tree *st = proto_item_add_subtree(ti, ett_hsf2);
-    (void)st;
-    return tvb_captured_length(tvb);
+    while ((guint)offset < len) {
+        guint plen = 0;
+        const char *why = NULL;
+        int bad_off, bad_len;
+        guint avail = len - (guint)offset;
+        hsf2_len_t r = hsf2_pdu_len(tvb, pinfo, offset, &plen, &why, &bad_off, &bad_len);
+
+        if (r == HSF2_LEN_BAD) {
+            proto_item *ti = proto_tree_add_item(tree, proto_hsf2, tvb, offset, -1, ENC_NA);
+            proto_tree *pt = proto_item_add_subtree(ti, ett_hsf2);
+            proto_tree_add_item(pt, hf_hsf2_type, tvb, offset, 1, ENC_NA);
+            proto_tree_add_expert_format(pt, pinfo, (bad_len == 4 || bad_len == 12) ? &ei_hsf2_bad_length
+                                                                                    : &ei_hsf2_bad_frame,
+                                         tvb, bad_off, bad_len, "%s", why);
+            proto_tree_add_item(pt, hf_hsf2_body, tvb, offset, -1, ENC_NA);
+            if (ts_pdu_index(pinfo, proto_hsf2) == 0)
+                col_clear(pinfo->cinfo, COL_INFO);
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "[Malformed: %s]", why);
+            col_set_fence(pinfo->cinfo, COL_INFO);
+            return (int)len;   /* cannot find the next frame boundary */
+        }
+        if (r == HSF2_LEN_MORE || plen > avail) {
+            if (hsf2_desegment && pinfo->can_desegment) {
+                pinfo->desegment_offset = offset;
+                pinfo->desegment_len = (r == HSF2_LEN_OK) ? plen - avail : DESEGMENT_ONE_MORE_SEGMENT;
+                return (int)len;
+            }
+            /* no reassembly: decode what is there (reads past the end raise the usual exception) */
+            dissect_hsf2_pdu(tvb_new_subset_length_caplen(tvb, offset, -1, r == HSF2_LEN_OK ? (gint)plen : -1),
+                             pinfo, tree);
+            return (int)len;
+        }
+        dissect_hsf2_pdu(tvb_new_subset_length(tvb, offset, (gint)plen), pinfo, tree);
+        offset += (int)plen;
+    }
+    return (int)len;
 }
+
+/* Heuristic for providers on other ports (disabled by default): the first bytes must look like a
+ * heartbeat or an HSF remoting header (spec §11). */
+static ts_heur_ret dissect_hsf2_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    guint avail = tvb_captured_length(tvb);
+    guint8 b0, b1, b2;
+    if (avail < 3)
+        return FALSE;
+    b0 = tvb_get_uint8(tvb, 0);
+    b1 = tvb_get_uint8(tvb, 1);
+    b2 = tvb_get_uint8(tvb, 2);
+    if (b0 == HSF2_TYPE_HEARTBEAT) {
+        if (avail < 6 || b1 > 1 || b2 != 1 || tvb_get_uint24(tvb, 3, ENC_BIG_ENDIAN) != 0)
+            return FALSE;
+    } else if (b0 == HSF2_TYPE_HSF) {
+        if (b1 != 1 || b2 > 1 || avail < 20)
+            return FALSE;
+        if (b2 == 0) {
+            guint8 codec = tvb_get_uint8(tvb, 3);
+            if (codec < 1 || codec > 7 || tvb_get_uint24(tvb, 4, ENC_BIG_ENDIAN) != 0)
+                return FALSE;
+            if (avail >= 31 && tvb_get_uint32(tvb, 27, ENC_BIG_ENDIAN) > HSF2_MAX_ARGS)
+                return FALSE;
+        } else if (!try_val_to_str(tvb_get_uint8(tvb, 3), hsf2_status_vals)) {
+            return FALSE;
+        }
+    } else {
+        return FALSE;
+    }
+    conversation_set_dissector(find_or_create_conversation(pinfo), hsf2_handle);
+    dissect_hsf2(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+/* ---- registration ----------------------------------------------------------------------------- */
 
 void proto_register_hsf2(void)
 {
-    static gint *ett[] = { &ett_hsf2 };
+    static hf_register_info hf[] = {
+        { &hf_hsf2_type, { "Frame type", "hsf2.type", FT_UINT8, BASE_HEX, VALS(hsf2_type_vals), 0x0,
+                           "First byte: 0x0C heartbeat, 0x0D TB Remoting, 0x0E HSF remoting, 0xDA Dubbo", HFILL } },
+        { &hf_hsf2_version, { "Version", "hsf2.version", FT_UINT8, BASE_DEC, VALS(hsf2_version_vals), 0x0, NULL, HFILL } },
+        { &hf_hsf2_op, { "Op", "hsf2.op", FT_UINT8, BASE_DEC, VALS(hsf2_op_vals), 0x0, NULL, HFILL } },
+        { &hf_hsf2_codec, { "Codec", "hsf2.codec", FT_UINT8, BASE_DEC, VALS(hsf2_codec_vals), 0x0,
+                            "Serialization of arguments, results and properties", HFILL } },
+        { &hf_hsf2_reserved, { "Reserved", "hsf2.reserved", FT_BYTES, BASE_NONE, NULL, 0x0, "Extend bytes", HFILL } },
+        { &hf_hsf2_req_id, { "Request id", "hsf2.req_id", FT_INT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_timeout, { "Timeout", "hsf2.timeout", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+                              UNS(&units_milliseconds), 0x0, "The consumer's timeout for this request", HFILL } },
+        { &hf_hsf2_hb_pad, { "Padding", "hsf2.hb.pad", FT_UINT32, BASE_HEX, NULL, 0x0,
+                             "Heartbeat response: zero padding in the place of the request's timeout", HFILL } },
+        { &hf_hsf2_service_len, { "Service name length", "hsf2.service_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_method_len, { "Method name length", "hsf2.method_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_arg_count, { "Argument count", "hsf2.arg.count", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_arg_type_len, { "Argument type length", "hsf2.arg.type_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_arg_obj_len, { "Argument object length", "hsf2.arg.obj_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_props_len, { "Request properties length", "hsf2.props_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_service, { "Service", "hsf2.service", FT_STRING, BASE_NONE, NULL, 0x0,
+                              "Service unique name (interface:version)", HFILL } },
+        { &hf_hsf2_method, { "Method", "hsf2.method", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_arg, { "Argument", "hsf2.arg", FT_UINT32, BASE_DEC, NULL, 0x0, "Argument number (1-based)", HFILL } },
+        { &hf_hsf2_arg_type, { "Argument type", "hsf2.arg.type", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_arg_obj, { "Argument object", "hsf2.arg.obj", FT_BYTES, BASE_NONE, NULL, 0x0,
+                              "The serialized argument", HFILL } },
+        { &hf_hsf2_arg_value, { "Argument value", "hsf2.arg.value", FT_STRING, BASE_NONE, NULL, 0x0,
+                                "One-line rendering of the decoded argument", HFILL } },
+        { &hf_hsf2_generic_method, { "Generic call method", "hsf2.generic_method", FT_STRING, BASE_NONE, NULL, 0x0,
+                                     "$invoke: the method really called (argument 1)", HFILL } },
+        { &hf_hsf2_props, { "Request properties", "hsf2.props", FT_BYTES, BASE_NONE, NULL, 0x0,
+                            "Serialized request properties (trace id, rpc id…)", HFILL } },
+        { &hf_hsf2_status, { "Status", "hsf2.status", FT_UINT8, BASE_DEC, VALS(hsf2_status_vals), 0x0, NULL, HFILL } },
+        { &hf_hsf2_body_len, { "Body length", "hsf2.body_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_body, { "Body", "hsf2.body", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_result, { "Result", "hsf2.result", FT_STRING, BASE_NONE, NULL, 0x0,
+                             "One-line rendering of the decoded result", HFILL } },
+        { &hf_hsf2_exception, { "Exception", "hsf2.exception", FT_STRING, BASE_NONE, NULL, 0x0,
+                                "Class of an exception returned as the result", HFILL } },
+        { &hf_hsf2_exception_msg, { "Exception message", "hsf2.exception_msg", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_error_msg, { "Error message", "hsf2.error_msg", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_response_in, { "Response in", "hsf2.response_in", FT_FRAMENUM, BASE_NONE,
+                                  FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, NULL, HFILL } },
+        { &hf_hsf2_response_to, { "Request in", "hsf2.response_to", FT_FRAMENUM, BASE_NONE,
+                                  FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, NULL, HFILL } },
+        { &hf_hsf2_time, { "Response time", "hsf2.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+                           "Time between the request and this response", HFILL } },
+        { &hf_hsf2_no_response, { "No response", "hsf2.no_response", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+                                  "The request is not answered in this capture", HFILL } },
+        { &hf_hsf2_over_timeout, { "Answered after the timeout", "hsf2.over_timeout", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+                                   "The response time exceeds the request's own timeout", HFILL } },
+        { &hf_hsf2_tr_request_flag, { "Request flag", "hsf2.tr.request_flag", FT_UINT8, BASE_DEC,
+                                      VALS(hsf2_tr_flag_vals), 0x0, NULL, HFILL } },
+        { &hf_hsf2_tr_direction, { "Direction", "hsf2.tr.direction", FT_UINT8, BASE_DEC,
+                                   VALS(hsf2_tr_direction_vals), 0x0, NULL, HFILL } },
+        { &hf_hsf2_tr_conn_len, { "Connection object length", "hsf2.tr.conn_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_tr_class_len, { "Application class name length", "hsf2.tr.class_len", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_tr_app_len, { "Application object length", "hsf2.tr.app_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_tr_conn, { "Connection object", "hsf2.tr.conn", FT_BYTES, BASE_NONE, NULL, 0x0,
+                              "ConnectionRequest / ConnectionResponse (holds the request id)", HFILL } },
+        { &hf_hsf2_tr_app_class, { "Application class", "hsf2.tr.app_class", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_tr_app, { "Application object", "hsf2.tr.app", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_tr_result, { "Result code", "hsf2.tr.result", FT_INT32, BASE_DEC, NULL, 0x0,
+                                "ConnectionResponse.result", HFILL } },
+        { &hf_hsf2_tr_heartbeat, { "Heartbeat", "hsf2.tr.heartbeat", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+                                   "Application class is ConnectionHeartBeat", HFILL } },
+        { &hf_hsf2_dubbo_magic, { "Dubbo magic", "hsf2.dubbo.magic", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_dubbo_flags, { "Dubbo flags", "hsf2.dubbo.flags", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_dubbo_request, { "Request", "hsf2.dubbo.request", FT_BOOLEAN, 8, NULL, 0x80, NULL, HFILL } },
+        { &hf_hsf2_dubbo_two_way, { "Two-way", "hsf2.dubbo.two_way", FT_BOOLEAN, 8, NULL, 0x40, NULL, HFILL } },
+        { &hf_hsf2_dubbo_event, { "Event (heartbeat)", "hsf2.dubbo.event", FT_BOOLEAN, 8, NULL, 0x20, NULL, HFILL } },
+        { &hf_hsf2_dubbo_serialization, { "Serialization", "hsf2.dubbo.serialization", FT_UINT8, BASE_DEC,
+                                          VALS(hsf2_dubbo_serialization_vals), 0x1F, NULL, HFILL } },
+        { &hf_hsf2_dubbo_status, { "Dubbo status", "hsf2.dubbo.status", FT_UINT8, BASE_DEC,
+                                   VALS(hsf2_dubbo_status_vals), 0x0, NULL, HFILL } },
+        { &hf_hsf2_dubbo_version, { "Dubbo version", "hsf2.dubbo.version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_hsf2_dubbo_param_types, { "Parameter types", "hsf2.dubbo.param_types", FT_STRING, BASE_NONE, NULL, 0x0,
+                                        "JVM method descriptor of the parameters", HFILL } },
+        { &hf_hsf2_dubbo_result_flag, { "Result flag", "hsf2.dubbo.result_flag", FT_UINT32, BASE_DEC,
+                                        VALS(hsf2_dubbo_result_vals), 0x0, NULL, HFILL } },
+        { &hf_hsf2_dubbo_attachments, { "Attachments", "hsf2.dubbo.attachments", FT_UINT32, BASE_DEC, NULL, 0x0,
+                                        "Number of attachments", HFILL } },
+    };
+    static gint *ett[] = { &ett_hsf2, &ett_hsf2_lengths, &ett_hsf2_arg, &ett_hsf2_obj, &ett_hsf2_flags };
+    static ei_register_info ei[] = {
+        { &ei_hsf2_status, { "hsf2.status.error", PI_RESPONSE_CODE, PI_WARN, "Response status is not OK", EXPFILL } },
+        { &ei_hsf2_late, { "hsf2.late", PI_SEQUENCE, PI_WARN,
+                           "Response time exceeds the request's timeout", EXPFILL } },
+        { &ei_hsf2_no_response, { "hsf2.no_response.expert", PI_SEQUENCE, PI_WARN,
+                                  "Request not answered in this capture", EXPFILL } },
+        { &ei_hsf2_no_request, { "hsf2.no_request", PI_SEQUENCE, PI_NOTE,
+                                 "Response to a request not in this capture", EXPFILL } },
+        { &ei_hsf2_closing, { "hsf2.server_closing", PI_SEQUENCE, PI_WARN,
+                              "Provider is closing (SERVER_CLOSING)", EXPFILL } },
+        { &ei_hsf2_bad_frame, { "hsf2.bad_frame", PI_MALFORMED, PI_ERROR, "Unknown or malformed frame", EXPFILL } },
+        { &ei_hsf2_bad_length, { "hsf2.bad_length", PI_MALFORMED, PI_ERROR, "Invalid length field", EXPFILL } },
+        { &ei_hsf2_exception, { "hsf2.exception.expert", PI_RESPONSE_CODE, PI_NOTE,
+                                "The result is an exception", EXPFILL } },
+        { &ei_hsf2_trailing, { "hsf2.trailing", PI_MALFORMED, PI_WARN,
+                               "Bytes after the serialized value", EXPFILL } },
+    };
+    module_t *m;
+    expert_module_t *em;
+
     proto_hsf2 = proto_register_protocol("Taobao HSF2 RPC", "HSF2", "hsf2");
+    proto_register_field_array(proto_hsf2, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    em = expert_register_protocol(proto_hsf2);
+    expert_register_field_array(em, ei, array_length(ei));
+    hessian_register();
+
+    m = prefs_register_protocol(proto_hsf2, NULL);
+    prefs_register_bool_preference(m, "desegment", "Reassemble HSF2 frames spanning several TCP segments",
+                                   "Whether frames spanning several TCP segments are reassembled "
+                                   "(TCP's \"Allow subdissectors to reassemble TCP streams\" must be on too)",
+                                   &hsf2_desegment);
+
     hsf2_handle = register_dissector("hsf2", dissect_hsf2, proto_hsf2);
+    hsf2_tap = register_tap("hsf2");
+    hsf2_method_index = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+
+    hsf2_srt_vals[0].value = HSF2_SRT_HEARTBEAT;
+    hsf2_srt_vals[0].strptr = "Heartbeat";
+    for (guint k = 1; k <= HSF2_SRT_METHODS; k++) {
+        hsf2_srt_vals[k].value = k;
+        hsf2_srt_vals[k].strptr = wmem_strdup_printf(wmem_epan_scope(), "Method #%u", k);
+    }
+    hsf2_srt_vals[HSF2_SRT_OTHER].value = HSF2_SRT_OTHER;
+    hsf2_srt_vals[HSF2_SRT_OTHER].strptr = "(other methods)";
+    hsf2_srt_vals[HSF2_SRT_OTHER + 1].value = 0;
+    hsf2_srt_vals[HSF2_SRT_OTHER + 1].strptr = NULL;
+
+    ts_stats_register_hot_table(&hsf2_hot_table);
+    ts_stats_register_srt(proto_hsf2, "hsf2", hsf2_srt_vals);
 }
 
 void proto_reg_handoff_hsf2(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", HSF2_TCP_PORTS, hsf2_handle);
+    heur_dissector_add("tcp", dissect_hsf2_heur, "HSF2 over TCP", "hsf2_tcp", proto_hsf2, HEURISTIC_DISABLE);
+    json_handle = find_dissector_add_dependency("json", proto_hsf2);
 }
