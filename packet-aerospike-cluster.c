@@ -1241,11 +1241,7 @@ static void inflate_heartbeat(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ft,
         expert_add_info_format(pinfo, fti, &ei_ac_inflate_failed, "Empty compressed payload");
         return;
     }
-#if TS_WS_AT_LEAST(4, 4)
     tvbuff_t *inf = tvb_child_uncompress_zlib(tvb, tvb, voff, vlen);
-#else
-    tvbuff_t *inf = tvb_child_uncompress(tvb, tvb, voff, vlen);
-#endif
     if (!inf) {
         expert_add_info_format(pinfo, fti, &ei_ac_inflate_failed, "Compressed payload could not be inflated (zlib)");
         return;

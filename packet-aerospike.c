@@ -2757,11 +2757,7 @@ as_inflate(tvbuff_t *tvb, packet_info *pinfo, int end, guint64 *declared, const 
         *why = "declared uncompressed size above 128 MiB: not inflated";
         return NULL;
     }
-#if TS_WS_AT_LEAST(4, 3)
     inner = tvb_child_uncompress_zlib(tvb, tvb, 16, end - 16);
-#else
-    inner = tvb_child_uncompress(tvb, tvb, 16, end - 16);
-#endif
     if (!inner) {
         *why = "not a valid zlib stream";
         return NULL;

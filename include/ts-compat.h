@@ -80,6 +80,28 @@ typedef gboolean ts_wmem_bool;
 #define ts_rval_to_str(scope, v, rs, fmt)     ((void)(scope), rval_to_str((v), (rs), (fmt)))
 #endif
 
+/* tvb_child_uncompress() / tvb_uncompress() are deprecated from 4.4 on; the _zlib names (same
+ * arguments) do not exist before. Dissectors call the _zlib names. */
+#if !TS_WS_AT_LEAST(4, 4)
+#define tvb_child_uncompress_zlib tvb_child_uncompress
+#define tvb_uncompress_zlib       tvb_uncompress
+#endif
+
+/* 4.6 renamed the dissector-table calls that pass data on (the old names are deprecated there);
+ * same arguments (table, value, tvb, pinfo, tree, add_proto_name, data). */
+#if !TS_WS_AT_LEAST(4, 5)
+#define dissector_try_uint_with_data    dissector_try_uint_new
+#define dissector_try_string_with_data  dissector_try_string_new
+#define dissector_try_payload_with_data dissector_try_payload_new
+#endif
+
+/* heur_dtbl_entry_t has enabled_by_default from 4.4 on (only enabled before). */
+#if TS_WS_AT_LEAST(4, 4)
+#define ts_heur_set_enabled_by_default(entry, on) ((entry)->enabled_by_default = (on))
+#else
+#define ts_heur_set_enabled_by_default(entry, on) ((void)(entry), (void)(on))
+#endif
+
 /* UNS() appeared in 4.2/4.4; 4.0 has none. */
 #ifndef UNS
 #define UNS(x) ((const struct unit_name_string *)(x))

@@ -192,8 +192,8 @@ class Heartbeats(tslib.PluginTestCase):
 
     def test_ipv6_tls_endpoint(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("[2001:db8::b]:3002", "[2001:db8::c]:40000")
-        c.c2s(P.heartbeat(NODE_B, hlc_ms=T0_MS, endpoints=[("2001:db8::b", 3002, True),
+        c = cap.tcp("[2001:db8::c]:45000", "[2001:db8::b]:3002")
+        c.s2c(P.heartbeat(NODE_B, hlc_ms=T0_MS, endpoints=[("2001:db8::b", 3002, True),
                                                               ("10.1.1.1", 3002, False)]))
         path = cap.write(self.cap_path("ipv6.pcap"))
         row = tslib.fields(path, [AC + "hb.endpoint.addr6", AC + "hb.endpoint.addr", AC + "hb.endpoint.tls",
@@ -203,9 +203,9 @@ class Heartbeats(tslib.PluginTestCase):
 
     def test_info_request_and_reply(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.11:3002", "10.0.0.12:40000")
-        c.c2s(P.heartbeat(NODE_B, hb_type=1, hlc_ms=T0_MS, info_request=[NODE_A, NODE_C]))
-        c.s2c(P.heartbeat(NODE_A, hb_type=2, hlc_ms=T0_MS, info_reply=[
+        c = cap.tcp("10.0.0.12:45000", "10.0.0.11:3002")
+        c.s2c(P.heartbeat(NODE_B, hb_type=1, hlc_ms=T0_MS, info_request=[NODE_A, NODE_C]))
+        c.c2s(P.heartbeat(NODE_A, hb_type=2, hlc_ms=T0_MS, info_reply=[
             (NODE_A, [("10.0.0.10", 3002, False)]), (NODE_C, [("10.0.0.12", 3002, False)])]))
         path = cap.write(self.cap_path("info.pcap"))
         self.assertEqual(tslib.values(path, AC + "hb.info_request_node"), [hexid(NODE_A), hexid(NODE_C)])
@@ -272,8 +272,8 @@ class Framing(tslib.PluginTestCase):
 
     def test_two_msgs_in_one_tcp_segment(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.11:3002", "10.0.0.12:40000")
-        c.c2s(P.heartbeat(NODE_A, hlc_ms=T0_MS) + P.heartbeat(NODE_B, hlc_ms=T0_MS))
+        c = cap.tcp("10.0.0.12:45000", "10.0.0.11:3002")
+        c.s2c(P.heartbeat(NODE_A, hlc_ms=T0_MS) + P.heartbeat(NODE_B, hlc_ms=T0_MS))
         path = cap.write(self.cap_path("two.pcap"))
         self.assertEqual(tslib.frames(path, "aerospike_cluster"), [4])
         self.assertEqual(tslib.values(path, AC + "hb.node"), [hexid(NODE_A), hexid(NODE_B)])
@@ -284,8 +284,8 @@ class Framing(tslib.PluginTestCase):
         hb = P.heartbeat(NODE_A, hlc_ms=T0_MS, endpoints=[("10.0.0.10", 3002, False)],
                          paxos=P.paxos_data(CK, 1, 0, [NODE_A]))
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.11:3002", "10.0.0.12:40000")
-        c.c2s(hb, segs=[3, 20])               # header itself split
+        c = cap.tcp("10.0.0.12:45000", "10.0.0.11:3002")
+        c.s2c(hb, segs=[3, 20])               # header itself split
         path = cap.write(self.cap_path("split.pcap"))
         self.assertEqual(tslib.frames(path, "aerospike_cluster"), [6])
         self.assertEqual(tslib.values(path, AC + "size"), [str(len(hb) - 6)])
@@ -300,25 +300,24 @@ class Framing(tslib.PluginTestCase):
             self.assertIn(row, rows)
         cap = Capture(t0=T0)
         cap.udp("10.0.0.10:7777", "239.1.99.2:7777", P.heartbeat(NODE_A, hlc_ms=T0_MS))
-        c = cap.tcp("10.0.0.11:3999", "10.0.0.12:40000")
-        c.c2s(P.heartbeat(NODE_B, hlc_ms=T0_MS))
+        c = cap.tcp("10.0.0.12:45000", "10.0.0.11:3999")
+        c.s2c(P.heartbeat(NODE_B, hlc_ms=T0_MS))
         path = cap.write(self.cap_path("prefs.pcap"))
         # the plugin's heuristics (if built) would find these msgs on any port: off for this check
-        heur = [l.split("\t") for l in tslib.run_tshark(["-G", "heuristic-decodes"]).stdout.splitlines()]
         no_heur = []
-        for table, proto, _ in (h for h in heur if len(h) == 3):
+        for table, proto, _, short in tslib.heuristics():
             if proto == "aerospike_cluster":       # registered as aerospike_cluster_<table>
-                no_heur += ["--disable-heuristic", "aerospike_cluster_" + table]
+                no_heur += ["--disable-heuristic", short or "aerospike_cluster_" + table]
         self.assertEqual(tslib.frames(path, "aerospike_cluster", args=no_heur), [])
         self.assertEqual(tslib.frames(path, "aerospike_cluster", args=no_heur + [
             "-o", "aerospike_cluster.udp.port:7777", "-o", "aerospike_cluster.tcp.port:3999"]), [1, 5])
 
     def test_garbage_on_the_port_is_not_a_msg(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.11:3001", "10.0.0.12:40000")
-        c.c2s(b"\x02\x01\x00\x00\x00\x00\x00\x00")          # a service-protocol header on 3001
-        c2 = cap.tcp("10.0.0.11:3002", "10.0.0.12:40001")
-        c2.c2s(b"\x00\x00\x00\x02\x01\x2c\xff\xff")          # msg type 300
+        c = cap.tcp("10.0.0.12:45000", "10.0.0.11:3001")
+        c.s2c(b"\x02\x01\x00\x00\x00\x00\x00\x00")          # a service-protocol header on 3001
+        c2 = cap.tcp("10.0.0.12:45001", "10.0.0.11:3002")
+        c2.s2c(b"\x00\x00\x00\x02\x01\x2c\xff\xff")          # msg type 300
         path = cap.write(self.cap_path("garbage.pcap"))
         self.assertEqual(tslib.frames(path, "aerospike_cluster"), [4, 8])
         self.assertEqual(ac_experts(path), [
@@ -331,7 +330,7 @@ class Fabric(tslib.PluginTestCase):
     def _capture(self):
         digest = bytes(range(20))
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
         c.c2s(P.fabric_handshake(NODE_A, P.CH_RW))
         c.c2s(P.rw(8, 77, "test", digest, generation=3, last_update_ms=400000000000))
         c.c2s(P.proxy(1, 5, digest, P.service_info_request("build\n"), username="admin"))
@@ -370,8 +369,7 @@ class Fabric(tslib.PluginTestCase):
                            filt="frame.number == 6")[0]
         self.assertEqual(row[0], ["1"])
         self.assertEqual(row[1], ["admin"])
-        protos = tslib.run_tshark(["-G", "protocols"]).stdout
-        if "\taerospike\n" in protos:
+        if "aerospike" in tslib.protocol_names():
             self.assertTrue(row[2][0].endswith(":aerospike_cluster:aerospike"), row[2])
             self.assertTrue(tslib.info_column(path, filt="frame.number == 6")[0].startswith("PROXY request tid 5: "))
         else:
@@ -386,7 +384,7 @@ class Fabric(tslib.PluginTestCase):
 
     def test_migrate_msg_summary(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
         c.c2s(P.msg(P.M_MIGRATE, [P.u32(0, 1), P.u32(2, 9), P.buf(3, b"test"), P.u32(4, 501), P.u64(8, CK),
                                    P.u64(25, 1 << 33)]))
         path = cap.write(self.cap_path("migrate.pcap"))
@@ -399,7 +397,7 @@ class Fabric(tslib.PluginTestCase):
 
     def test_clustering_msg(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
         c.c2s(P.msg(P.M_CLUSTERING, [P.u32(0, 0x707C), P.u32(1, 2), P.u64(2, P.hlc(T0_MS, 3)), P.u64(3, 9),
                                       P.u64(4, CK), P.buf(5, P.node_le(NODE_A) + P.node_le(NODE_B)),
                                       P.u64(6, NODE_A)]))
@@ -417,7 +415,7 @@ class FieldTypes(tslib.PluginTestCase):
 
     def test_array_fields_are_lists_of_numbers(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
         c.c2s(P.msg(P.M_SMD, [P.u64(0, 1), P.u32(3, 2), P.u32(4, 6),
                                P.array_u64(10, [1, 2 ** 40, 2 ** 64 - 1]),
                                P.array_u32(11, [7, 8])]))           # id 11 unused in SMD
@@ -430,7 +428,7 @@ class FieldTypes(tslib.PluginTestCase):
 
     def test_array_length_not_multiple_of_element_size(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
         c.c2s(P.msg(P.M_SMD, [P.lv(10, P.FT_AU64, b"\0" * 8 + b"\1\2\3"), P.u32(3, 1)]))
         path = cap.write(self.cap_path("badarray.pcap"))
         self.assertEqual(tslib.values(path, AC + "field.array.count"), ["1"])
@@ -439,7 +437,7 @@ class FieldTypes(tslib.PluginTestCase):
 
     def test_strings_lose_their_trailing_nul(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
         c.c2s(P.msg(P.M_INFO, [P.u32(0, 1), P.u32(1, 4), P.string(2, "10.0.0.10:3000"),
                                 P.string(8, "tlsname", nul=False)]))
         path = cap.write(self.cap_path("strings.pcap"))
@@ -449,7 +447,7 @@ class FieldTypes(tslib.PluginTestCase):
 
     def test_msgpack_through_wireshark_dissector_and_own_renderer(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
         c.c2s(P.msg(P.M_EXCHANGE, [
             P.u32(0, 1), P.u32(1, 2), P.u64(2, CK),
             P.msgpack_field(3, P.mp_fixarray([P.mp_str("test"), P.mp_str("bar")])),   # msgpack dissector
@@ -466,7 +464,7 @@ class FieldTypes(tslib.PluginTestCase):
 
     def test_malformed_and_deep_msgpack_is_not_handed_on(self):
         cap = Capture(t0=T0)
-        c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
         c.c2s(P.msg(P.M_EXCHANGE, [
             P.msgpack_field(3, b"\x91" * 5000 + b"\x01"),          # 5000 levels deep
             P.msgpack_field(4, b"\xdc\xff\xff\x01"),              # 65535 elements announced, 1 present
@@ -485,7 +483,7 @@ class UnknownsAndTruncation(tslib.PluginTestCase):
         if udp:
             cap.udp("10.0.0.10:9918", "239.1.99.2:9918", payload)
         else:
-            c = cap.tcp("10.0.0.10:40000", "10.0.0.11:3001")
+            c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
             c.c2s(payload)
         return cap.write(self.cap_path(name))
 

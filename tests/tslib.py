@@ -13,6 +13,7 @@ import atexit
 import hashlib
 import json as _json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -135,6 +136,56 @@ def plugin_status():
     return False, out
 
 
+_FIELD_TYPES = None
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_ISO_TIME = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d(?:\.\d+)?)(?:Z|\+0000)$")
+
+
+def field_types():
+    """{abbrev: "FT_..."} of every registered field (tshark -G fields), once per process."""
+    global _FIELD_TYPES
+    if _FIELD_TYPES is None:
+        _FIELD_TYPES = {}
+        for line in run_tshark(["-G", "fields"]).stdout.splitlines():
+            c = line.split("\t")
+            if len(c) > 3 and c[0] == "F":
+                _FIELD_TYPES[c[2]] = c[3]
+    return _FIELD_TYPES
+
+
+def _as_40(ftype, value):
+    """A -T fields value in the text Wireshark 4.0 prints, whatever tshark runs: 4.4+ prints
+    booleans as True/False (4.0: 1/0); 4.6 prints absolute times in ISO 8601
+    (4.0/4.4: "Nov 14, 2023 22:13:20.250000000 UTC"; tshark runs with TZ=UTC)."""
+    if ftype == "FT_BOOLEAN":
+        return {"True": "1", "False": "0"}.get(value, value)
+    if ftype == "FT_ABSOLUTE_TIME":
+        m = _ISO_TIME.match(value)
+        if m:
+            y, mo, d, t = m.groups()
+            return "%s %2d, %s %s UTC" % (_MONTHS[int(mo) - 1], int(d), y, t)
+    return value
+
+
+def protocol_names():
+    """Filter names of every registered protocol (-G protocols has 3 columns on 4.0, 6 on 4.4+:
+    never search its text for "\\tname\\n")."""
+    return {c[2] for c in (l.split("\t") for l in run_tshark(["-G", "protocols"]).stdout.splitlines())
+            if len(c) >= 3}
+
+
+def heuristics():
+    """(table, protocol, enabled, short_name or None) of every heuristic dissector.
+    -G heuristic-decodes prints table/protocol/enabled on 4.0; 4.4+ adds enabled-by-default,
+    the short name (what --enable/--disable-heuristic take) and the display name."""
+    out = []
+    for line in run_tshark(["-G", "heuristic-decodes"]).stdout.splitlines():
+        c = line.split("\t")
+        if len(c) >= 3:
+            out.append((c[0], c[1], c[2] == "T", c[4] if len(c) >= 5 else None))
+    return out
+
+
 def fields(capture, names, filt=None, two_pass=True, args=()):
     """-T fields rows: a list (one per displayed frame) of lists (one per field) of value lists
     (every occurrence, comma-split)."""
@@ -147,11 +198,13 @@ def fields(capture, names, filt=None, two_pass=True, args=()):
         a += ["-Y", filt]
     a += list(args)
     out = run_tshark(a, capture).stdout
+    types = field_types()
     rows = []
     for line in out.split("\n"):
         if not line:
             continue
-        rows.append([c.split("\x1f") if c else [] for c in line.split("\x1e")])
+        row = [c.split("\x1f") if c else [] for c in line.split("\x1e")]
+        rows.append([[_as_40(types.get(n), v) for v in vals] for n, vals in zip(names, row)])
     return rows
 
 
