@@ -14,6 +14,7 @@
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
+#include "heuristics.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -1590,6 +1591,7 @@ static guint get_msg_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, 
 static int dissect_msg_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     dissect_msg(tvb, pinfo, tree, 0, 0, NULL);
+    ts_service_pdu(pinfo, proto_aerospike_cluster, pinfo->destport <= pinfo->srcport, tvb_reported_length(tvb));
     return tvb_captured_length(tvb);
 }
 
@@ -1611,6 +1613,7 @@ static int dissect_aerospike_cluster_udp(tvbuff_t *tvb, packet_info *pinfo, prot
         int used = dissect_msg(tvb, pinfo, tree, off, 0, NULL);
         if (used <= 0)
             break;
+        ts_service_pdu(pinfo, proto_aerospike_cluster, TRUE, (guint32)used);
         off += used;
     }
     return len;

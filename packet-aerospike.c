@@ -14,6 +14,7 @@
 #include "troubleshark.h"
 #include "transactions.h"
 #include "hotkeys.h"
+#include "heuristics.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -3014,6 +3015,8 @@ dissect_aerospike_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     }
 
 done:
+    /* the services table (tshark -z troubleshark,services) */
+    ts_service_pdu(pinfo, proto_aerospike, ctx.is_request, ctx.pdu_bytes ? ctx.pdu_bytes : (guint32)captured);
     text = wmem_strbuf_get_str(ctx.info);
     proto_item_append_text(ti, ": %s", text);
     if (ctx.pdu_index == 0)

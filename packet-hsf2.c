@@ -10,6 +10,7 @@
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
+#include "heuristics.h"
 #include "transactions.h"
 #include "hotkeys.h"
 #include "hessian2.h"
@@ -1029,6 +1030,7 @@ static void dissect_hsf2_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     proto_tree *pt = proto_item_add_subtree(ti, ett_hsf2);
     guint8 type = tvb_get_uint8(tvb, 0);
     const char *info;
+    ts_service_pdu(pinfo, proto_hsf2, tvb_captured_length(tvb) > 2 && tvb_get_uint8(tvb, type == HSF2_TYPE_HSF ? 2 : 1) == 0, tvb_reported_length(tvb));
 
     if (idx == 0)
         col_clear(pinfo->cinfo, COL_INFO);
@@ -1098,40 +1100,6 @@ static int dissect_hsf2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         offset += (int)plen;
     }
     return (int)len;
-}
-
-/* Heuristic for providers on other ports (disabled by default): the first bytes must look like a
- * heartbeat or an HSF remoting header (spec §11). */
-static ts_heur_ret dissect_hsf2_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    guint avail = tvb_captured_length(tvb);
-    guint8 b0, b1, b2;
-    if (avail < 3)
-        return FALSE;
-    b0 = tvb_get_uint8(tvb, 0);
-    b1 = tvb_get_uint8(tvb, 1);
-    b2 = tvb_get_uint8(tvb, 2);
-    if (b0 == HSF2_TYPE_HEARTBEAT) {
-        if (avail < 6 || b1 > 1 || b2 != 1 || tvb_get_uint24(tvb, 3, ENC_BIG_ENDIAN) != 0)
-            return FALSE;
-    } else if (b0 == HSF2_TYPE_HSF) {
-        if (b1 != 1 || b2 > 1 || avail < 20)
-            return FALSE;
-        if (b2 == 0) {
-            guint8 codec = tvb_get_uint8(tvb, 3);
-            if (codec < 1 || codec > 7 || tvb_get_uint24(tvb, 4, ENC_BIG_ENDIAN) != 0)
-                return FALSE;
-            if (avail >= 31 && tvb_get_uint32(tvb, 27, ENC_BIG_ENDIAN) > HSF2_MAX_ARGS)
-                return FALSE;
-        } else if (!try_val_to_str(tvb_get_uint8(tvb, 3), hsf2_status_vals)) {
-            return FALSE;
-        }
-    } else {
-        return FALSE;
-    }
-    conversation_set_dissector(find_or_create_conversation(pinfo), hsf2_handle);
-    dissect_hsf2(tvb, pinfo, tree, data);
-    return TRUE;
 }
 
 /* ---- registration ----------------------------------------------------------------------------- */
@@ -1277,6 +1245,5 @@ void proto_register_hsf2(void)
 void proto_reg_handoff_hsf2(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", HSF2_TCP_PORTS, hsf2_handle);
-    heur_dissector_add("tcp", dissect_hsf2_heur, "HSF2 over TCP", "hsf2_tcp", proto_hsf2, HEURISTIC_DISABLE);
     json_handle = find_dissector_add_dependency("json", proto_hsf2);
 }

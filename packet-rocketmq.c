@@ -1,37 +1,2565 @@
-/* packet-rocketmq.c — Apache RocketMQ remoting.
+/* packet-rocketmq.c — Apache RocketMQ remoting (TCP 9876 name server, 10911 broker, 10909 VIP).
  *
- * Framing only for now: the full dissection is tracked by its own issue.
+ * One frame = int32 length | serialize type (1 byte) + header length (24 bits) | header | body.
+ * The header is fastjson JSON (type 0) or the ROCKETMQ binary layout (type 1), chosen per frame.
+ * Requests and responses are told apart by flag bit 0 (never by port) and matched by `opaque`
+ * in the id space of the side that sent the request (shared transactions.c). Bodies are decoded
+ * by (request code, direction, response code): store-format message records, batch encodings,
+ * raw message payloads (zlib inflated), fastjson bodies through a tolerant tokenizer (bare
+ * numeric and object map keys are accepted), properties text.
+ *
+ * Hostile input: every length is checked against what is left before it is used; the JSON
+ * tokenizer is bounded in depth and node count; record loops stop at the first bad record.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
+#include "transactions.h"
+#include "hotkeys.h"
+#include "heuristics.h"
+
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/tap.h>
+#include <epan/crc32-tvb.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <wsutil/strtoi.h>
+#include <wsutil/wsjson.h>
+#include <wsutil/str_util.h>
+#include <epan/strutil.h>
+#include <epan/to_str.h>
 
 #define ROCKETMQ_TCP_PORTS "9876,10909,10911"
 
-static int proto_rocketmq = -1;
-static gint ett_rocketmq = -1;
-static dissector_handle_t rocketmq_handle;
+#define RMQ_MAX_FRAME        16777212u   /* NettyDecoder default frameMaxLength - 4 */
+#define RMQ_MIN_FRAME        4u          /* the header-length word */
+#define RMQ_MAX_EXT          4096        /* extFields entries shown per header */
+#define RMQ_MAX_RECORDS      100000      /* store records per body */
+#define RMQ_JSON_MAX_DEPTH   32
+#define RMQ_JSON_MAX_NODES   50000
+#define RMQ_MAX_PROPS        1024
+#define RMQ_LABEL_MAX        120
 
-static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+#define RMQ_MAGIC_V1     0xDAA320A7u
+#define RMQ_MAGIC_V2     0xDAA320ABu
+#define RMQ_MAGIC_BLANK  0xCBD43194u
+
+#define RMQ_SYSFLAG_COMPRESSED  0x001u
+#define RMQ_SYSFLAG_BORN_V6     0x010u
+#define RMQ_SYSFLAG_STORE_V6    0x020u
+#define RMQ_SYSFLAG_INNER_BATCH 0x080u
+
+
+void proto_register_rocketmq(void);
+void proto_reg_handoff_rocketmq(void);
+
+static int proto_rocketmq = -1;
+static int rocketmq_tap = -1;
+static dissector_handle_t rocketmq_handle;
+static dissector_handle_t json_handle;
+
+/* preferences */
+static ts_bool rmq_desegment = TRUE;
+static ts_bool rmq_inflate = TRUE;
+static ts_bool rmq_json_dissector = FALSE;
+
+/* ---- header fields ------------------------------------------------------------------------ */
+static int hf_rocketmq_length = -1;
+static int hf_rocketmq_serialize_type = -1;
+static int hf_rocketmq_header_length = -1;
+static int hf_rocketmq_header = -1;
+static int hf_rocketmq_code_req = -1;
+static int hf_rocketmq_code_rsp = -1;
+static int hf_rocketmq_request_code = -1;
+static int hf_rocketmq_language = -1;
+static int hf_rocketmq_language_code = -1;
+static int hf_rocketmq_version = -1;
+static int hf_rocketmq_opaque = -1;
+static int hf_rocketmq_flag = -1;
+static int hf_rocketmq_flag_response = -1;
+static int hf_rocketmq_flag_oneway = -1;
+static int hf_rocketmq_remark = -1;
+static int hf_rocketmq_remark_length = -1;
+static int hf_rocketmq_ser_type_rpc = -1;
+static int hf_rocketmq_ext_length = -1;
+static int hf_rocketmq_ext_key = -1;
+static int hf_rocketmq_ext_value = -1;
+static int hf_rocketmq_ext_key_length = -1;
+static int hf_rocketmq_ext_value_length = -1;
+static int hf_rocketmq_json_member = -1;
+/* typed extFields */
+static int hf_rocketmq_topic = -1;
+static int hf_rocketmq_queue_id = -1;
+static int hf_rocketmq_queue_offset = -1;
+static int hf_rocketmq_group = -1;
+static int hf_rocketmq_msg_id = -1;
+static int hf_rocketmq_commit_offset = -1;
+static int hf_rocketmq_next_begin_offset = -1;
+static int hf_rocketmq_min_offset = -1;
+static int hf_rocketmq_max_offset = -1;
+static int hf_rocketmq_offset = -1;
+static int hf_rocketmq_sys_flag = -1;
+static int hf_rocketmq_pull_sys_flag = -1;
+static int hf_rocketmq_pull_flag_commit = -1;
+static int hf_rocketmq_pull_flag_suspend = -1;
+static int hf_rocketmq_pull_flag_subscription = -1;
+static int hf_rocketmq_pull_flag_class_filter = -1;
+static int hf_rocketmq_pull_flag_lite = -1;
+static int hf_rocketmq_born_timestamp = -1;
+static int hf_rocketmq_max_msg_nums = -1;
+static int hf_rocketmq_suspend_timeout = -1;
+static int hf_rocketmq_subscription = -1;
+static int hf_rocketmq_broker_name = -1;
+static int hf_rocketmq_broker_addr = -1;
+static int hf_rocketmq_cluster = -1;
+static int hf_rocketmq_client_id = -1;
+static int hf_rocketmq_transaction_id = -1;
+static int hf_rocketmq_query_key = -1;
+static int hf_rocketmq_reconsume_times = -1;
+static int hf_rocketmq_default_topic = -1;
+static int hf_rocketmq_origin_msg_id = -1;
+static int hf_rocketmq_delay_level = -1;
+/* links */
+static int hf_rocketmq_response_in = -1;
+static int hf_rocketmq_response_to = -1;
+static int hf_rocketmq_time = -1;
+static int hf_rocketmq_no_response = -1;
+static int hf_rocketmq_pending_poll = -1;
+/* body */
+static int hf_rocketmq_body = -1;
+static int hf_rocketmq_body_text = -1;
+static int hf_rocketmq_body_uncompressed_length = -1;
+static int hf_rocketmq_msg_count = -1;
+/* message (store record / batch entry / send payload) */
+static int hf_rocketmq_msg_total_size = -1;
+static int hf_rocketmq_msg_magic = -1;
+static int hf_rocketmq_msg_body_crc = -1;
+static int hf_rocketmq_msg_body_crc_status = -1;
+static int hf_rocketmq_msg_queue_id = -1;
+static int hf_rocketmq_msg_flag = -1;
+static int hf_rocketmq_msg_queue_offset = -1;
+static int hf_rocketmq_msg_physic_offset = -1;
+static int hf_rocketmq_msg_sys_flag = -1;
+static int hf_rocketmq_msg_sf_compressed = -1;
+static int hf_rocketmq_msg_sf_multi_tags = -1;
+static int hf_rocketmq_msg_sf_transaction = -1;
+static int hf_rocketmq_msg_sf_born_v6 = -1;
+static int hf_rocketmq_msg_sf_store_v6 = -1;
+static int hf_rocketmq_msg_sf_need_unwrap = -1;
+static int hf_rocketmq_msg_sf_inner_batch = -1;
+static int hf_rocketmq_msg_sf_compression = -1;
+static int hf_rocketmq_msg_born_timestamp = -1;
+static int hf_rocketmq_msg_born_host = -1;
+static int hf_rocketmq_msg_born_ip = -1;
+static int hf_rocketmq_msg_born_ipv6 = -1;
+static int hf_rocketmq_msg_born_port = -1;
+static int hf_rocketmq_msg_store_timestamp = -1;
+static int hf_rocketmq_msg_store_host = -1;
+static int hf_rocketmq_msg_store_ip = -1;
+static int hf_rocketmq_msg_store_ipv6 = -1;
+static int hf_rocketmq_msg_store_port = -1;
+static int hf_rocketmq_msg_reconsume_times = -1;
+static int hf_rocketmq_msg_prepared_offset = -1;
+static int hf_rocketmq_msg_body_length = -1;
+static int hf_rocketmq_msg_body = -1;
+static int hf_rocketmq_msg_body_text = -1;
+static int hf_rocketmq_msg_topic_length = -1;
+static int hf_rocketmq_msg_topic = -1;
+static int hf_rocketmq_msg_properties_length = -1;
+static int hf_rocketmq_msg_property_key = -1;
+static int hf_rocketmq_msg_property_value = -1;
+static int hf_rocketmq_msg_keys = -1;
+static int hf_rocketmq_msg_tags = -1;
+static int hf_rocketmq_msg_uniq_key = -1;
+static int hf_rocketmq_msg_retry_topic = -1;
+static int hf_rocketmq_msg_origin_msg_id = -1;
+static int hf_rocketmq_msg_traceparent = -1;
+static int hf_rocketmq_msg_index = -1;
+
+static gint ett_rocketmq = -1;
+static gint ett_rocketmq_header = -1;
+static gint ett_rocketmq_flag = -1;
+static gint ett_rocketmq_ext = -1;
+static gint ett_rocketmq_ext_entry = -1;
+static gint ett_rocketmq_sys_flag = -1;
+static gint ett_rocketmq_body = -1;
+static gint ett_rocketmq_json = -1;
+static gint ett_rocketmq_msg = -1;
+static gint ett_rocketmq_msg_sys_flag = -1;
+static gint ett_rocketmq_props = -1;
+static gint ett_rocketmq_prop = -1;
+
+static expert_field ei_rocketmq_bad_length = EI_INIT;
+static expert_field ei_rocketmq_bad_serialize_type = EI_INIT;
+static expert_field ei_rocketmq_bad_header = EI_INIT;
+static expert_field ei_rocketmq_header_size = EI_INIT;
+static expert_field ei_rocketmq_json = EI_INIT;
+static expert_field ei_rocketmq_too_many = EI_INIT;
+static expert_field ei_rocketmq_rsp_error = EI_INIT;
+static expert_field ei_rocketmq_rsp_warn = EI_INIT;
+static expert_field ei_rocketmq_rsp_note = EI_INIT;
+static expert_field ei_rocketmq_no_response = EI_INIT;
+static expert_field ei_rocketmq_no_request = EI_INIT;
+static expert_field ei_rocketmq_bad_record = EI_INIT;
+static expert_field ei_rocketmq_crc = EI_INIT;
+static expert_field ei_rocketmq_compressed = EI_INIT;
+static expert_field ei_rocketmq_inflate = EI_INIT;
+static expert_field ei_rocketmq_truncated_pop = EI_INIT;
+static expert_field ei_rocketmq_bad_value = EI_INIT;
+
+/* ---- value tables ------------------------------------------------------------------------- */
+static const value_string rocketmq_serialize_type_vals[] = {
+    { 0, "JSON" },
+    { 1, "ROCKETMQ" },
+    { 0, NULL }
+};
+
+static const value_string rocketmq_language_vals[] = {
+    { 0, "JAVA" }, { 1, "CPP" }, { 2, "DOTNET" }, { 3, "PYTHON" }, { 4, "DELPHI" },
+    { 5, "ERLANG" }, { 6, "RUBY" }, { 7, "OTHER" }, { 8, "HTTP" }, { 9, "GO" },
+    { 10, "PHP" }, { 11, "OMS" }, { 12, "RUST" }, { 13, "NODE_JS" },
+    { 0, NULL }
+};
+
+/* Request codes, ascending (binary search in rmq_kind_of()). Union of 3.x..5.x names. */
+static const value_string rocketmq_request_code_vals[] = {
+    { 1, "START_TLS" },
+    { 10, "SEND_MESSAGE" },
+    { 11, "PULL_MESSAGE" },
+    { 12, "QUERY_MESSAGE" },
+    { 13, "QUERY_BROKER_OFFSET" },
+    { 14, "QUERY_CONSUMER_OFFSET" },
+    { 15, "UPDATE_CONSUMER_OFFSET" },
+    { 17, "UPDATE_AND_CREATE_TOPIC" },
+    { 18, "UPDATE_AND_CREATE_TOPIC_LIST" },
+    { 21, "GET_ALL_TOPIC_CONFIG" },
+    { 22, "GET_TOPIC_CONFIG_LIST" },
+    { 23, "GET_TOPIC_NAME_LIST" },
+    { 25, "UPDATE_BROKER_CONFIG" },
+    { 26, "GET_BROKER_CONFIG" },
+    { 27, "TRIGGER_DELETE_FILES" },
+    { 28, "GET_BROKER_RUNTIME_INFO" },
+    { 29, "SEARCH_OFFSET_BY_TIMESTAMP" },
+    { 30, "GET_MAX_OFFSET" },
+    { 31, "GET_MIN_OFFSET" },
+    { 32, "GET_EARLIEST_MSG_STORETIME" },
+    { 33, "VIEW_MESSAGE_BY_ID" },
+    { 34, "HEART_BEAT" },
+    { 35, "UNREGISTER_CLIENT" },
+    { 36, "CONSUMER_SEND_MSG_BACK" },
+    { 37, "END_TRANSACTION" },
+    { 38, "GET_CONSUMER_LIST_BY_GROUP" },
+    { 39, "CHECK_TRANSACTION_STATE" },
+    { 40, "NOTIFY_CONSUMER_IDS_CHANGED" },
+    { 41, "LOCK_BATCH_MQ" },
+    { 42, "UNLOCK_BATCH_MQ" },
+    { 43, "GET_ALL_CONSUMER_OFFSET" },
+    { 45, "GET_ALL_DELAY_OFFSET" },
+    { 46, "CHECK_CLIENT_CONFIG" },
+    { 47, "GET_CLIENT_CONFIG" },
+    { 50, "UPDATE_AND_CREATE_ACL_CONFIG" },
+    { 51, "DELETE_ACL_CONFIG" },
+    { 52, "GET_BROKER_CLUSTER_ACL_INFO" },
+    { 53, "UPDATE_GLOBAL_WHITE_ADDRS_CONFIG" },
+    { 54, "GET_BROKER_CLUSTER_ACL_CONFIG" },
+    { 60, "GET_TIMER_CHECK_POINT" },
+    { 61, "GET_TIMER_METRICS" },
+    { 100, "PUT_KV_CONFIG" },
+    { 101, "GET_KV_CONFIG" },
+    { 102, "DELETE_KV_CONFIG" },
+    { 103, "REGISTER_BROKER" },
+    { 104, "UNREGISTER_BROKER" },
+    { 105, "GET_ROUTEINFO_BY_TOPIC" },
+    { 106, "GET_BROKER_CLUSTER_INFO" },
+    { 200, "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP" },
+    { 201, "GET_ALL_SUBSCRIPTIONGROUP_CONFIG" },
+    { 202, "GET_TOPIC_STATS_INFO" },
+    { 203, "GET_CONSUMER_CONNECTION_LIST" },
+    { 204, "GET_PRODUCER_CONNECTION_LIST" },
+    { 205, "WIPE_WRITE_PERM_OF_BROKER" },
+    { 206, "GET_ALL_TOPIC_LIST_FROM_NAMESERVER" },
+    { 207, "DELETE_SUBSCRIPTIONGROUP" },
+    { 208, "GET_CONSUME_STATS" },
+    { 209, "SUSPEND_CONSUMER" },
+    { 210, "RESUME_CONSUMER" },
+    { 211, "RESET_CONSUMER_OFFSET_IN_CONSUMER" },
+    { 212, "RESET_CONSUMER_OFFSET_IN_BROKER" },
+    { 213, "ADJUST_CONSUMER_THREAD_POOL" },
+    { 214, "WHO_CONSUME_THE_MESSAGE" },
+    { 215, "DELETE_TOPIC_IN_BROKER" },
+    { 216, "DELETE_TOPIC_IN_NAMESRV" },
+    { 217, "REGISTER_TOPIC_IN_NAMESRV" },
+    { 218, "DELETE_KV_CONFIG_BY_VALUE" },
+    { 219, "GET_KVLIST_BY_NAMESPACE" },
+    { 220, "RESET_CONSUMER_CLIENT_OFFSET" },
+    { 221, "GET_CONSUMER_STATUS_FROM_CLIENT" },
+    { 222, "INVOKE_BROKER_TO_RESET_OFFSET" },
+    { 223, "INVOKE_BROKER_TO_GET_CONSUMER_STATUS" },
+    { 224, "GET_TOPICS_BY_CLUSTER" },
+    { 225, "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST" },
+    { 300, "QUERY_TOPIC_CONSUME_BY_WHO" },
+    { 301, "REGISTER_FILTER_SERVER" },
+    { 302, "REGISTER_MESSAGE_FILTER_CLASS" },
+    { 303, "QUERY_CONSUME_TIME_SPAN" },
+    { 304, "GET_SYSTEM_TOPIC_LIST_FROM_NS" },
+    { 305, "GET_SYSTEM_TOPIC_LIST_FROM_BROKER" },
+    { 306, "CLEAN_EXPIRED_CONSUMEQUEUE" },
+    { 307, "GET_CONSUMER_RUNNING_INFO" },
+    { 308, "QUERY_CORRECTION_OFFSET" },
+    { 309, "CONSUME_MESSAGE_DIRECTLY" },
+    { 310, "SEND_MESSAGE_V2" },
+    { 311, "GET_UNIT_TOPIC_LIST" },
+    { 312, "GET_HAS_UNIT_SUB_TOPIC_LIST" },
+    { 313, "GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST" },
+    { 314, "CLONE_GROUP_OFFSET" },
+    { 315, "VIEW_BROKER_STATS_DATA" },
+    { 316, "CLEAN_UNUSED_TOPIC" },
+    { 317, "GET_BROKER_CONSUME_STATS" },
+    { 318, "UPDATE_NAMESRV_CONFIG" },
+    { 319, "GET_NAMESRV_CONFIG" },
+    { 320, "SEND_BATCH_MESSAGE" },
+    { 321, "QUERY_CONSUME_QUEUE" },
+    { 322, "QUERY_DATA_VERSION" },
+    { 323, "RESUME_CHECK_HALF_MESSAGE" },
+    { 324, "SEND_REPLY_MESSAGE" },
+    { 325, "SEND_REPLY_MESSAGE_V2" },
+    { 326, "PUSH_REPLY_MESSAGE_TO_CLIENT" },
+    { 327, "ADD_WRITE_PERM_OF_BROKER" },
+    { 328, "GET_ALL_PRODUCER_INFO" },
+    { 329, "DELETE_EXPIRED_COMMITLOG" },
+    { 343, "QUERY_TOPICS_BY_CONSUMER" },
+    { 345, "QUERY_SUBSCRIPTION_BY_CONSUMER" },
+    { 351, "GET_TOPIC_CONFIG" },
+    { 352, "GET_SUBSCRIPTIONGROUP_CONFIG" },
+    { 353, "UPDATE_AND_GET_GROUP_FORBIDDEN" },
+    { 354, "CHECK_ROCKSDB_CQ_WRITE_PROGRESS" },
+    { 355, "EXPORT_ROCKSDB_CONFIG_TO_JSON" },
+    { 361, "LITE_PULL_MESSAGE" },
+    { 370, "RECALL_MESSAGE" },
+    { 400, "QUERY_ASSIGNMENT" },
+    { 401, "SET_MESSAGE_REQUEST_MODE" },
+    { 402, "GET_ALL_MESSAGE_REQUEST_MODE" },
+    { 513, "UPDATE_AND_CREATE_STATIC_TOPIC" },
+    { 901, "GET_BROKER_MEMBER_GROUP" },
+    { 902, "ADD_BROKER" },
+    { 903, "REMOVE_BROKER" },
+    { 904, "BROKER_HEARTBEAT" },
+    { 905, "NOTIFY_MIN_BROKER_ID_CHANGE" },
+    { 906, "EXCHANGE_BROKER_HA_INFO" },
+    { 907, "GET_BROKER_HA_STATUS" },
+    { 908, "RESET_MASTER_FLUSH_OFFSET" },
+    { 1001, "CONTROLLER_ALTER_SYNC_STATE_SET" },
+    { 1002, "CONTROLLER_ELECT_MASTER" },
+    { 1003, "CONTROLLER_REGISTER_BROKER" },
+    { 1004, "CONTROLLER_GET_REPLICA_INFO" },
+    { 1005, "CONTROLLER_GET_METADATA_INFO" },
+    { 1006, "CONTROLLER_GET_SYNC_STATE_DATA" },
+    { 1007, "GET_BROKER_EPOCH_CACHE" },
+    { 1008, "NOTIFY_BROKER_ROLE_CHANGED" },
+    { 1009, "UPDATE_CONTROLLER_CONFIG" },
+    { 1010, "GET_CONTROLLER_CONFIG" },
+    { 1011, "CLEAN_BROKER_DATA" },
+    { 1012, "CONTROLLER_GET_NEXT_BROKER_ID" },
+    { 1013, "CONTROLLER_APPLY_BROKER_ID" },
+    { 1014, "BROKER_CLOSE_CHANNEL_REQUEST" },
+    { 1015, "CHECK_NOT_ACTIVE_BROKER_REQUEST" },
+    { 1016, "GET_BROKER_LIVE_INFO_REQUEST" },
+    { 1017, "GET_SYNC_STATE_DATA_REQUEST" },
+    { 1018, "RAFT_BROKER_HEART_BEAT_EVENT_REQUEST" },
+    { 2001, "UPDATE_COLD_DATA_FLOW_CTR_CONFIG" },
+    { 2002, "REMOVE_COLD_DATA_FLOW_CTR_CONFIG" },
+    { 2003, "GET_COLD_DATA_FLOW_CTR_INFO" },
+    { 2004, "SET_COMMITLOG_READ_MODE" },
+    { 3001, "AUTH_CREATE_USER" },
+    { 3002, "AUTH_UPDATE_USER" },
+    { 3003, "AUTH_DELETE_USER" },
+    { 3004, "AUTH_GET_USER" },
+    { 3005, "AUTH_LIST_USER" },
+    { 3006, "AUTH_CREATE_ACL" },
+    { 3007, "AUTH_UPDATE_ACL" },
+    { 3008, "AUTH_DELETE_ACL" },
+    { 3009, "AUTH_GET_ACL" },
+    { 3010, "AUTH_LIST_ACL" },
+    { 5001, "SWITCH_TIMER_ENGINE" },
+    { 5002, "DELETE_TOPIC_IN_BROKER_LIST" },
+    { 5003, "DELETE_SUBSCRIPTION_GROUP_LIST" },
+    { 200050, "POP_MESSAGE" },
+    { 200051, "ACK_MESSAGE" },
+    { 200052, "PEEK_MESSAGE" },
+    { 200053, "CHANGE_MESSAGE_INVISIBLETIME" },
+    { 200054, "NOTIFICATION" },
+    { 200055, "POLLING_INFO" },
+    { 200056, "POP_ROLLBACK" },
+    { 200070, "POP_LITE_MESSAGE" },
+    { 200071, "LITE_SUBSCRIPTION_CTL" },
+    { 200072, "ACK_LITE_MESSAGE" },
+    { 200073, "NOTIFY_UNSUBSCRIBE_LITE" },
+    { 200074, "GET_BROKER_LITE_INFO" },
+    { 200075, "GET_PARENT_TOPIC_INFO" },
+    { 200076, "GET_LITE_TOPIC_INFO" },
+    { 200077, "GET_LITE_CLIENT_INFO" },
+    { 200078, "GET_LITE_GROUP_INFO" },
+    { 200079, "TRIGGER_LITE_DISPATCH" },
+    { 200151, "BATCH_ACK_MESSAGE" },
+    { 0, NULL }
+};
+
+static const value_string rocketmq_response_code_vals[] = {
+    { 0, "SUCCESS" },
+    { 1, "SYSTEM_ERROR" },
+    { 2, "SYSTEM_BUSY" },
+    { 3, "REQUEST_CODE_NOT_SUPPORTED" },
+    { 4, "TRANSACTION_FAILED" },
+    { 10, "FLUSH_DISK_TIMEOUT" },
+    { 11, "SLAVE_NOT_AVAILABLE" },
+    { 12, "FLUSH_SLAVE_TIMEOUT" },
+    { 13, "MESSAGE_ILLEGAL" },
+    { 14, "SERVICE_NOT_AVAILABLE" },
+    { 15, "VERSION_NOT_SUPPORTED" },
+    { 16, "NO_PERMISSION" },
+    { 17, "TOPIC_NOT_EXIST" },
+    { 18, "TOPIC_EXIST_ALREADY" },
+    { 19, "PULL_NOT_FOUND" },
+    { 20, "PULL_RETRY_IMMEDIATELY" },
+    { 21, "PULL_OFFSET_MOVED" },
+    { 22, "QUERY_NOT_FOUND" },
+    { 23, "SUBSCRIPTION_PARSE_FAILED" },
+    { 24, "SUBSCRIPTION_NOT_EXIST" },
+    { 25, "SUBSCRIPTION_NOT_LATEST" },
+    { 26, "SUBSCRIPTION_GROUP_NOT_EXIST" },
+    { 27, "FILTER_DATA_NOT_EXIST" },
+    { 28, "FILTER_DATA_NOT_LATEST" },
+    { 29, "INVALID_PARAMETER" },
+    { 200, "TRANSACTION_SHOULD_COMMIT" },
+    { 201, "TRANSACTION_SHOULD_ROLLBACK" },
+    { 202, "TRANSACTION_STATE_UNKNOW" },
+    { 203, "TRANSACTION_STATE_GROUP_WRONG" },
+    { 204, "NO_BUYER_ID" },
+    { 205, "NOT_IN_CURRENT_UNIT" },
+    { 206, "CONSUMER_NOT_ONLINE" },
+    { 207, "CONSUME_MSG_TIMEOUT" },
+    { 208, "NO_MESSAGE" },
+    { 209, "POLLING_FULL" },
+    { 210, "POLLING_TIMEOUT" },
+    { 211, "BROKER_NOT_EXIST" },
+    { 212, "BROKER_DISPATCH_NOT_COMPLETE" },
+    { 213, "BROADCAST_CONSUMPTION" },
+    { 215, "FLOW_CONTROL" },
+    { 501, "NOT_LEADER_FOR_QUEUE" },
+    { 604, "ILLEGAL_OPERATION" },
+    { 1500, "GO_AWAY" },
+    { 2000, "CONTROLLER_FENCED_MASTER_EPOCH" },
+    { 2001, "CONTROLLER_FENCED_SYNC_STATE_SET_EPOCH" },
+    { 2002, "CONTROLLER_INVALID_MASTER" },
+    { 2003, "CONTROLLER_INVALID_REPLICAS" },
+    { 2004, "CONTROLLER_MASTER_NOT_AVAILABLE" },
+    { 2005, "CONTROLLER_INVALID_REQUEST" },
+    { 2006, "CONTROLLER_BROKER_NOT_ALIVE" },
+    { 2007, "CONTROLLER_NOT_LEADER" },
+    { 2008, "CONTROLLER_BROKER_METADATA_NOT_EXIST" },
+    { 2009, "CONTROLLER_INVALID_CLEAN_BROKER_METADATA" },
+    { 2010, "CONTROLLER_BROKER_NEED_TO_BE_REGISTERED" },
+    { 2011, "CONTROLLER_MASTER_STILL_EXIST" },
+    { 2012, "CONTROLLER_ELECT_MASTER_FAILED" },
+    { 2013, "CONTROLLER_ALTER_SYNC_STATE_SET_FAILED" },
+    { 2014, "CONTROLLER_BROKER_ID_INVALID" },
+    { 2015, "CONTROLLER_JRAFT_INTERNAL_ERROR" },
+    { 2016, "CONTROLLER_BROKER_LIVE_INFO_NOT_EXISTS" },
+    { 2017, "LMQ_QUOTA_EXCEEDED" },
+    { 2018, "LITE_SUBSCRIPTION_QUOTA_EXCEEDED" },
+    { 3001, "USER_NOT_EXIST" },
+    { 3002, "POLICY_NOT_EXIST" },
+    { 0, NULL }
+};
+
+static const value_string rocketmq_magic_vals[] = {
+    { RMQ_MAGIC_V1, "MESSAGE_MAGIC_CODE (V1)" },
+    { RMQ_MAGIC_V2, "MESSAGE_MAGIC_CODE_V2" },
+    { RMQ_MAGIC_BLANK, "BLANK_MAGIC_CODE" },
+    { 0, "client batch entry" },
+    { 0, NULL }
+};
+
+static const value_string rocketmq_transaction_type_vals[] = {
+    { 0, "NOT_TYPE" }, { 1, "PREPARED_TYPE" }, { 2, "COMMIT_TYPE" }, { 3, "ROLLBACK_TYPE" },
+    { 0, NULL }
+};
+
+static const value_string rocketmq_compression_vals[] = {
+    { 0, "ZLIB (legacy)" }, { 1, "LZ4" }, { 2, "ZSTD" }, { 3, "ZLIB" },
+    { 0, NULL }
+};
+
+static const value_string rocketmq_crc_status_vals[] = {
+    { 0, "Bad" }, { 1, "Good" },
+    { 0, NULL }
+};
+
+/* Dense SRT kind index per request code (the position in rocketmq_request_code_vals). */
+static value_string *rocketmq_kind_vals;
+static int rocketmq_n_codes;
+
+static int rmq_kind_of(gint32 code)
+{
+    int lo = 0, hi = rocketmq_n_codes - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        gint64 v = rocketmq_request_code_vals[mid].value;
+        if (v == code)
+            return mid;
+        if (v < code)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static const char *rmq_req_name(wmem_allocator_t *pool, gint32 code)
+{
+    const char *s = try_val_to_str((guint32)code, rocketmq_request_code_vals);
+    return s ? s : wmem_strdup_printf(pool, "code %d", code);
+}
+
+static const char *rmq_rsp_name(wmem_allocator_t *pool, gint32 code)
+{
+    const char *s = try_val_to_str((guint32)code, rocketmq_response_code_vals);
+    return s ? s : wmem_strdup_printf(pool, "code %d", code);
+}
+
+/* MQVersion ordinal -> release name (spec §8). */
+static void rmq_version_name(char *buf, size_t size, guint32 v)
+{
+    static const char *const early[16] = {
+        "V3_0_0_SNAPSHOT", "V3_0_0_ALPHA1", "V3_0_0_BETA1", "V3_0_0_BETA2", "V3_0_0_BETA3",
+        "V3_0_0_BETA4", "V3_0_0_BETA5", "V3_0_0_BETA6_SNAPSHOT", "V3_0_0_BETA6",
+        "V3_0_0_BETA7_SNAPSHOT", "V3_0_0_BETA7", "V3_0_0_BETA8_SNAPSHOT", "V3_0_0_BETA8",
+        "V3_0_0_BETA9_SNAPSHOT", "V3_0_0_BETA9", "V3_0_0_FINAL"
+    };
+    if (v < 16) {
+        snprintf(buf, size, "%s", early[v]);
+        return;
+    }
+    if (v >= 612) {
+        snprintf(buf, size, "HIGHER_VERSION");
+        return;
+    }
+    gboolean snap = (v % 2) == 0;
+    guint32 r = snap ? v + 1 : v;
+    guint32 maj, min, pat;
+    if (r <= 45) {
+        maj = 3; min = 0; pat = (r - 15) / 2;
+    } else if (r <= 85) {
+        guint32 o = r - 47;
+        maj = 3; min = 1 + o / 20; pat = (o % 20) / 2;
+    } else if (r <= 211) {
+        guint32 o = r - 87;
+        maj = 3; min = 3 + o / 18; pat = 1 + (o % 18) / 2;
+    } else {
+        guint32 o = r - 213;
+        maj = 4 + o / 200; min = (o % 200) / 20; pat = (o % 20) / 2;
+    }
+    snprintf(buf, size, "V%u_%u_%u%s", maj, min, pat, snap ? "_SNAPSHOT" : "");
+}
+
+static void rmq_fmt_version(gchar *buf, guint32 v)
+{
+    char name[40];
+    rmq_version_name(name, sizeof(name), v);
+    snprintf(buf, ITEM_LABEL_LENGTH, "%s (%u)", name, v);
+}
+
+static gboolean rmq_code_is_pull(gint32 code)
+{
+    return code == 11 || code == 361;
+}
+
+static gboolean rmq_code_is_send(gint32 code)
+{
+    return code == 10 || code == 310 || code == 320 || code == 324 || code == 325;
+}
+
+static gboolean rmq_code_is_v2(gint32 code)
+{
+    return code == 310 || code == 320 || code == 325;
+}
+
+/* Requests a broker sends to its clients on the client's connection. */
+static gboolean rmq_code_server_initiated(gint32 code)
+{
+    return code == 39 || code == 40 || code == 220 || code == 221 || code == 307 || code == 309 ||
+           code == 326;
+}
+
+/* Responses whose SUCCESS body is a list of store-format records. */
+static gboolean rmq_code_has_record_response(gint32 code)
+{
+    return code == 11 || code == 361 || code == 12 || code == 33 || code == 200050 ||
+           code == 200052 || code == 200070;
+}
+
+/* ============================================================================================
+ * Tolerant fastjson-style JSON tokenizer
+ *
+ * Accepts what fastjson writes and RFC 8259 rejects: bare numeric (and bare word) map keys,
+ * object or array values used as map keys, single-quoted strings, trailing commas. Produces a
+ * tree of nodes holding buffer offsets; bounded by RMQ_JSON_MAX_DEPTH and RMQ_JSON_MAX_NODES.
+ * On an error the tree built so far is kept and the error position is recorded.
+ * ============================================================================================ */
+typedef enum {
+    RJ_OBJECT, RJ_ARRAY, RJ_STRING, RJ_NUMBER, RJ_TRUE, RJ_FALSE, RJ_NULL, RJ_BARE
+} rj_type_t;
+
+typedef struct rj_node {
+    rj_type_t type;
+    int start, end;              /* [start, end) in the buffer, quotes/brackets included */
+    struct rj_node *key;         /* object member: its key (any value) */
+    struct rj_node *first, *last, *next;
+    guint n;
+} rj_node_t;
+
+typedef struct {
+    const guint8 *buf;
+    int len;
+    int pos;
+    guint nodes;
+    wmem_allocator_t *pool;
+    const char *err;
+    int err_pos;
+} rj_parser_t;
+
+static void rj_fail(rj_parser_t *p, const char *msg)
+{
+    if (!p->err) {
+        p->err = msg;
+        p->err_pos = p->pos;
+    }
+}
+
+static void rj_ws(rj_parser_t *p)
+{
+    while (p->pos < p->len) {
+        guint8 c = p->buf[p->pos];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            break;
+        p->pos++;
+    }
+}
+
+static rj_node_t *rj_new(rj_parser_t *p, rj_type_t type)
+{
+    if (p->nodes >= RMQ_JSON_MAX_NODES) {
+        rj_fail(p, "too many JSON nodes (display limit)");
+        return NULL;
+    }
+    p->nodes++;
+    rj_node_t *n = wmem_new0(p->pool, rj_node_t);
+    n->type = type;
+    n->start = p->pos;
+    n->end = p->pos;
+    return n;
+}
+
+static void rj_append(rj_node_t *parent, rj_node_t *child)
+{
+    if (parent->last)
+        parent->last->next = child;
+    else
+        parent->first = child;
+    parent->last = child;
+    parent->n++;
+}
+
+static gboolean rj_is_word_char(guint8 c)
+{
+    return g_ascii_isalnum(c) || c == '_' || c == '$' || c == '.' || c == '-' || c == '+';
+}
+
+/* Recursion is bounded by RMQ_JSON_MAX_DEPTH. */
+static rj_node_t *rj_value(rj_parser_t *p, int depth);
+
+static rj_node_t *rj_container(rj_parser_t *p, int depth, gboolean is_object)
+{
+    rj_node_t *n = rj_new(p, is_object ? RJ_OBJECT : RJ_ARRAY);
+    guint8 close = is_object ? '}' : ']';
+    if (!n)
+        return NULL;
+    p->pos++;   /* { or [ */
+    for (;;) {
+        rj_ws(p);
+        if (p->pos >= p->len) {
+            rj_fail(p, is_object ? "unterminated object" : "unterminated array");
+            break;
+        }
+        if (p->buf[p->pos] == close) {
+            p->pos++;
+            break;
+        }
+        rj_node_t *key = NULL;
+        if (is_object) {
+            key = rj_value(p, depth + 1);   /* fastjson: any value can be a key */
+            if (!key || p->err)
+                break;
+            rj_ws(p);
+            if (p->pos >= p->len || p->buf[p->pos] != ':') {
+                rj_fail(p, "expected ':' after an object key");
+                break;
+            }
+            p->pos++;
+        }
+        rj_node_t *v = rj_value(p, depth + 1);
+        if (!v)
+            break;
+        v->key = key;
+        rj_append(n, v);
+        if (p->err)
+            break;
+        rj_ws(p);
+        if (p->pos < p->len && p->buf[p->pos] == ',') {
+            p->pos++;
+            continue;
+        }
+        if (p->pos < p->len && p->buf[p->pos] == close) {
+            p->pos++;
+            break;
+        }
+        rj_fail(p, is_object ? "expected ',' or '}'" : "expected ',' or ']'");
+        break;
+    }
+    n->end = p->pos;
+    return n;
+}
+
+static rj_node_t *rj_value(rj_parser_t *p, int depth)
+{
+    rj_ws(p);
+    if (p->pos >= p->len) {
+        rj_fail(p, "unexpected end of JSON text");
+        return NULL;
+    }
+    if (depth > RMQ_JSON_MAX_DEPTH) {
+        rj_fail(p, "JSON nesting too deep");
+        return NULL;
+    }
+    guint8 c = p->buf[p->pos];
+    rj_node_t *n;
+    if (c == '{' || c == '[')
+        return rj_container(p, depth, c == '{');
+    if (c == '"' || c == '\'') {
+        n = rj_new(p, RJ_STRING);
+        if (!n)
+            return NULL;
+        p->pos++;
+        while (p->pos < p->len && p->buf[p->pos] != c) {
+            if (p->buf[p->pos] == '\\')
+                p->pos++;
+            p->pos++;
+        }
+        if (p->pos >= p->len) {
+            p->pos = p->len;
+            n->end = p->len;
+            rj_fail(p, "unterminated string");
+            return n;
+        }
+        p->pos++;
+        n->end = p->pos;
+        return n;
+    }
+    if (c == '-' || c == '+' || g_ascii_isdigit(c)) {
+        n = rj_new(p, RJ_NUMBER);
+        if (!n)
+            return NULL;
+        while (p->pos < p->len && (g_ascii_isdigit(p->buf[p->pos]) || p->buf[p->pos] == '-' ||
+               p->buf[p->pos] == '+' || p->buf[p->pos] == '.' || p->buf[p->pos] == 'e' ||
+               p->buf[p->pos] == 'E' || p->buf[p->pos] == 'L'))
+            p->pos++;
+        n->end = p->pos;
+        return n;
+    }
+    if (g_ascii_isalpha(c) || c == '_' || c == '$') {
+        n = rj_new(p, RJ_BARE);
+        if (!n)
+            return NULL;
+        while (p->pos < p->len && rj_is_word_char(p->buf[p->pos]))
+            p->pos++;
+        n->end = p->pos;
+        int l = n->end - n->start;
+        const char *w = (const char *)p->buf + n->start;
+        if (l == 4 && memcmp(w, "true", 4) == 0)
+            n->type = RJ_TRUE;
+        else if (l == 5 && memcmp(w, "false", 5) == 0)
+            n->type = RJ_FALSE;
+        else if (l == 4 && memcmp(w, "null", 4) == 0)
+            n->type = RJ_NULL;
+        return n;
+    }
+    rj_fail(p, "unexpected character in JSON text");
+    return NULL;
+}
+
+static rj_node_t *rj_parse(rj_parser_t *p, wmem_allocator_t *pool, const guint8 *buf, int len)
+{
+    memset(p, 0, sizeof(*p));
+    p->buf = buf;
+    p->len = len;
+    p->pool = pool;
+    rj_node_t *root = rj_value(p, 0);
+    if (root && !p->err) {
+        rj_ws(p);
+        if (p->pos < p->len && p->buf[p->pos] != '\0')
+            rj_fail(p, "text after the JSON value");
+    }
+    return root;
+}
+
+static void rj_put_utf8(wmem_strbuf_t *sb, gunichar cp)
+{
+    char u[8];
+    int n = g_unichar_to_utf8(cp, u);
+    wmem_strbuf_append_len(sb, u, n);
+}
+
+static int rj_hex4(const guint8 *s, int avail, guint32 *out)
+{
+    guint32 v = 0;
+    if (avail < 4)
+        return 0;
+    for (int i = 0; i < 4; i++) {
+        int d = g_ascii_xdigit_value(s[i]);
+        if (d < 0)
+            return 0;
+        v = (v << 4) | (guint32)d;
+    }
+    *out = v;
+    return 4;
+}
+
+/* The text of a node: unescaped contents for strings, the raw text otherwise. Control
+ * characters from \u escapes are kept (RocketMQ property separators \u0001 / \u0002). */
+static char *rj_text(wmem_allocator_t *pool, const rj_parser_t *p, const rj_node_t *n)
+{
+    if (!n)
+        return wmem_strdup(pool, "");
+    if (n->type != RJ_STRING)
+        return wmem_strndup(pool, (const char *)p->buf + n->start, (size_t)(n->end - n->start));
+    int s = n->start + 1;
+    int e = n->end;
+    if (e > s && e <= p->len && (p->buf[e - 1] == p->buf[n->start]))
+        e--;
+    wmem_strbuf_t *sb = wmem_strbuf_new(pool, "");
+    for (int i = s; i < e; i++) {
+        guint8 c = p->buf[i];
+        if (c != '\\' || i + 1 >= e) {
+            if (c != 0)
+                wmem_strbuf_append_c(sb, (char)c);
+            continue;
+        }
+        c = p->buf[++i];
+        switch (c) {
+        case 'n': wmem_strbuf_append_c(sb, '\n'); break;
+        case 't': wmem_strbuf_append_c(sb, '\t'); break;
+        case 'r': wmem_strbuf_append_c(sb, '\r'); break;
+        case 'b': wmem_strbuf_append_c(sb, '\b'); break;
+        case 'f': wmem_strbuf_append_c(sb, '\f'); break;
+        case 'u': {
+            guint32 cp;
+            if (rj_hex4(p->buf + i + 1, e - i - 1, &cp)) {
+                i += 4;
+                if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < e && p->buf[i + 1] == '\\' &&
+                    p->buf[i + 2] == 'u') {
+                    guint32 lo;
+                    if (rj_hex4(p->buf + i + 3, e - i - 3, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        i += 6;
+                    }
+                }
+                if (cp == 0)
+                    break;
+                if (cp >= 0xD800 && cp <= 0xDFFF)
+                    cp = 0xFFFD;
+                rj_put_utf8(sb, cp);
+            } else {
+                wmem_strbuf_append_c(sb, 'u');
+            }
+            break;
+        }
+        default:
+            wmem_strbuf_append_c(sb, (char)c);
+            break;
+        }
+    }
+    return (char *)wmem_strbuf_get_str(sb);
+}
+
+/* ============================================================================================
+ * Per-PDU state
+ * ============================================================================================ */
+typedef struct {
+    const char *key;
+    const char *value;
+    int koff, klen, voff, vlen;
+    int klen_off, vlen_off;      /* binary header: offsets of the length fields, else -1 */
+} rmq_ext_t;
+
+typedef struct {
+    int      type;               /* serialize type */
+    gboolean ok;                 /* the common fields were found */
+    gint32   code;   int code_off, code_len;  gboolean has_code;
+    guint32  flag;   int flag_off, flag_len;
+    gint32   opaque; int opaque_off, opaque_len;
+    guint32  version; int version_off, version_len; gboolean has_version;
+    const char *language; int lang_off, lang_len; int lang_code;
+    const char *remark; int remark_off, remark_len;
+    int      remark_len_off;
+    const char *ser_rpc; int ser_rpc_off, ser_rpc_len;
+    int      ext_len_off; guint32 ext_len;
+    int      ext_obj_off, ext_obj_len;
+    rmq_ext_t *ext; guint n_ext; gboolean ext_truncated;
+    const char *err; int err_off;
+} rmq_hdr_t;
+
+/* What a request leaves for its response (file scope). */
+typedef struct {
+    gint32   code;
+    const char *topic;
+    const char *queue;
+    guint32  suspend_ms;         /* long-polling hold time, 0 = none */
+} rmq_req_t;
+
+typedef struct {
+    packet_info *pinfo;
+    rmq_hdr_t    h;
+    gboolean     is_response;
+    gboolean     oneway;
+    rmq_req_t   *req;            /* request: own data; response: the matched request's */
+    ts_trans_t  *trans;
+    wmem_strbuf_t *info;
+    guint32      n_msgs;         /* messages in the body (records, batch entries, 1 for a send) */
+    guint32      pdu_bytes;
+    const char  *topic;          /* of this PDU's ext, if any */
+    const char  *queue;
+} rmq_pdu_t;
+
+static const char *rmq_ext_get(const rmq_hdr_t *h, const char *key)
+{
+    for (guint i = 0; i < h->n_ext; i++) {
+        if (h->ext[i].key && strcmp(h->ext[i].key, key) == 0)
+            return h->ext[i].value;
+    }
+    return NULL;
+}
+
+static gboolean rmq_parse_i64(const char *s, gint64 *v)
+{
+    if (!s || !*s)
+        return FALSE;
+    while (*s == ' ')
+        s++;
+    return ws_strtoi64(s, NULL, v);
+}
+
+static gboolean rmq_parse_i32(const char *s, gint32 *v)
+{
+    gint64 x;
+    if (!rmq_parse_i64(s, &x) || x < G_MININT32 || x > G_MAXINT32)
+        return FALSE;
+    *v = (gint32)x;
+    return TRUE;
+}
+
+/* A display copy limited to RMQ_LABEL_MAX characters. */
+static const char *rmq_short(wmem_allocator_t *pool, const char *s)
+{
+    if (!s)
+        return "";
+    size_t l = strlen(s);
+    if (l <= RMQ_LABEL_MAX)
+        return format_text(pool, (const void *)s, l);
+    return wmem_strdup_printf(pool, "%s…", format_text(pool, (const void *)s, RMQ_LABEL_MAX));
+}
+
+/* ============================================================================================
+ * Header parsing (no tree): JSON and binary into rmq_hdr_t
+ * ============================================================================================ */
+static void rmq_ext_add(wmem_allocator_t *pool, rmq_hdr_t *h, guint *cap, const rmq_ext_t *e)
+{
+    if (h->n_ext >= RMQ_MAX_EXT) {
+        h->ext_truncated = TRUE;
+        return;
+    }
+    if (h->n_ext == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        h->ext = (rmq_ext_t *)wmem_realloc(pool, h->ext, *cap * sizeof(rmq_ext_t));
+    }
+    h->ext[h->n_ext++] = *e;
+}
+
+static void rmq_parse_json_header(tvbuff_t *tvb, int off, int len, wmem_allocator_t *pool, rmq_hdr_t *h)
+{
+    rj_parser_t p;
+    guint cap = 0;
+    const guint8 *buf = tvb_get_ptr(tvb, off, len);
+    rj_node_t *root = rj_parse(&p, pool, buf, len);
+    if (p.err) {
+        h->err = p.err;
+        h->err_off = off + p.err_pos;
+    }
+    if (!root || root->type != RJ_OBJECT) {
+        if (!h->err) {
+            h->err = "header is not a JSON object";
+            h->err_off = off;
+        }
+        return;
+    }
+    for (rj_node_t *m = root->first; m; m = m->next) {
+        if (!m->key)
+            continue;
+        char *k = rj_text(pool, &p, m->key);
+        int voff = off + m->start, vlen = m->end - m->start;
+        if (strcmp(k, "code") == 0) {
+            h->has_code = rmq_parse_i32(rj_text(pool, &p, m), &h->code);
+            h->code_off = voff; h->code_len = vlen;
+        } else if (strcmp(k, "flag") == 0) {
+            gint32 f = 0;
+            rmq_parse_i32(rj_text(pool, &p, m), &f);
+            h->flag = (guint32)f;
+            h->flag_off = voff; h->flag_len = vlen;
+        } else if (strcmp(k, "opaque") == 0) {
+            rmq_parse_i32(rj_text(pool, &p, m), &h->opaque);
+            h->opaque_off = voff; h->opaque_len = vlen;
+        } else if (strcmp(k, "version") == 0) {
+            gint32 v = 0;
+            h->has_version = rmq_parse_i32(rj_text(pool, &p, m), &v) && v >= 0;
+            h->version = (guint32)v;
+            h->version_off = voff; h->version_len = vlen;
+        } else if (strcmp(k, "language") == 0) {
+            h->language = rj_text(pool, &p, m);
+            h->lang_off = voff; h->lang_len = vlen;
+        } else if (strcmp(k, "remark") == 0 && m->type != RJ_NULL) {
+            h->remark = rj_text(pool, &p, m);
+            h->remark_off = voff; h->remark_len = vlen;
+        } else if (strcmp(k, "serializeTypeCurrentRPC") == 0) {
+            h->ser_rpc = rj_text(pool, &p, m);
+            h->ser_rpc_off = voff; h->ser_rpc_len = vlen;
+        } else if (strcmp(k, "extFields") == 0 && m->type == RJ_OBJECT) {
+            h->ext_obj_off = voff; h->ext_obj_len = vlen;
+            for (rj_node_t *e = m->first; e; e = e->next) {
+                rmq_ext_t x;
+                x.key = e->key ? rj_text(pool, &p, e->key) : "";
+                x.value = e->type == RJ_NULL ? "" : rj_text(pool, &p, e);
+                x.koff = e->key ? off + e->key->start : off + e->start;
+                x.klen = e->key ? e->key->end - e->key->start : 0;
+                x.voff = off + e->start;
+                x.vlen = e->end - e->start;
+                x.klen_off = x.vlen_off = -1;
+                rmq_ext_add(pool, h, &cap, &x);
+            }
+        }
+    }
+    h->ok = h->has_code;
+    if (!h->has_code && !h->err) {
+        h->err = "JSON header without \"code\"";
+        h->err_off = off;
+    }
+}
+
+static void rmq_parse_binary_header(tvbuff_t *tvb, int off, int len, wmem_allocator_t *pool, rmq_hdr_t *h)
+{
+    int end = off + len;
+    guint cap = 0;
+    if (len < 21) {
+        h->err = "binary header shorter than 21 bytes";
+        h->err_off = off;
+        return;
+    }
+    h->code = (gint32)tvb_get_uint16(tvb, off, ENC_BIG_ENDIAN);
+    h->has_code = TRUE;
+    h->code_off = off; h->code_len = 2;
+    h->lang_code = tvb_get_uint8(tvb, off + 2);
+    h->language = val_to_str_const((guint32)h->lang_code, rocketmq_language_vals, "UNKNOWN");
+    h->lang_off = off + 2; h->lang_len = 1;
+    h->version = tvb_get_uint16(tvb, off + 3, ENC_BIG_ENDIAN);
+    h->has_version = TRUE;
+    h->version_off = off + 3; h->version_len = 2;
+    h->opaque = tvb_get_int32(tvb, off + 5, ENC_BIG_ENDIAN);
+    h->opaque_off = off + 5; h->opaque_len = 4;
+    h->flag = tvb_get_uint32(tvb, off + 9, ENC_BIG_ENDIAN);
+    h->flag_off = off + 9; h->flag_len = 4;
+    h->ok = TRUE;
+    h->remark_len_off = off + 13;
+    gint32 rl = tvb_get_int32(tvb, off + 13, ENC_BIG_ENDIAN);
+    int pos = off + 17;
+    if (rl < 0 || rl > end - pos) {
+        h->err = "remark length exceeds the header";
+        h->err_off = off + 13;
+        return;
+    }
+    if (rl > 0) {
+        h->remark = (const char *)tvb_get_string_enc(pool, tvb, pos, rl, ENC_UTF_8);
+        h->remark_off = pos; h->remark_len = rl;
+    }
+    pos += rl;
+    if (end - pos < 4) {
+        h->err = "no room for the ext fields length";
+        h->err_off = pos;
+        return;
+    }
+    h->ext_len_off = pos;
+    gint32 el = tvb_get_int32(tvb, pos, ENC_BIG_ENDIAN);
+    pos += 4;
+    if (el < 0 || el > end - pos) {
+        h->err = "ext fields length exceeds the header";
+        h->err_off = h->ext_len_off;
+        return;
+    }
+    h->ext_len = (guint32)el;
+    int ext_end = pos + el;
+    while (pos < ext_end) {
+        rmq_ext_t x;
+        if (ext_end - pos < 2) {
+            h->err = "truncated ext key length";
+            h->err_off = pos;
+            break;
+        }
+        x.klen_off = pos;
+        gint16 kl = tvb_get_int16(tvb, pos, ENC_BIG_ENDIAN);
+        pos += 2;
+        if (kl < 0 || kl > ext_end - pos) {
+            h->err = "ext key length exceeds the ext fields";
+            h->err_off = x.klen_off;
+            break;
+        }
+        x.koff = pos; x.klen = kl;
+        x.key = (const char *)tvb_get_string_enc(pool, tvb, pos, kl, ENC_UTF_8);
+        pos += kl;
+        if (ext_end - pos < 4) {
+            h->err = "truncated ext value length";
+            h->err_off = pos;
+            break;
+        }
+        x.vlen_off = pos;
+        gint32 vl = tvb_get_int32(tvb, pos, ENC_BIG_ENDIAN);
+        pos += 4;
+        if (vl < 0 || vl > ext_end - pos) {
+            h->err = "ext value length exceeds the ext fields";
+            h->err_off = x.vlen_off;
+            break;
+        }
+        x.voff = pos; x.vlen = vl;
+        x.value = (const char *)tvb_get_string_enc(pool, tvb, pos, vl, ENC_UTF_8);
+        pos += vl;
+        rmq_ext_add(pool, h, &cap, &x);
+    }
+}
+
+/* ============================================================================================
+ * Message properties (name \x01 value \x02 ...)
+ * ============================================================================================ */
+typedef struct {
+    const char *keys;
+    const char *tags;
+    const char *uniq_key;
+    const char *retry_topic;
+} rmq_props_t;
+
+/* Items cover [off, off+len) of tvb; when exact, each property covers its own bytes (the text is
+ * the tvb's bytes), otherwise every item covers the whole span (text came from a JSON escape). */
+static void rmq_add_properties(proto_tree *tree, tvbuff_t *tvb, int off, int len, const guint8 *text,
+                               int tlen, gboolean exact, packet_info *pinfo, rmq_props_t *out)
+{
+    proto_item *ti;
+    proto_tree *pt = proto_tree_add_subtree(tree, tvb, off, len, ett_rocketmq_props, &ti, "Properties");
+    int i = 0, n = 0;
+    while (i < tlen) {
+        int s = i;
+        while (i < tlen && text[i] != 0x02)
+            i++;
+        int e = i;          /* segment [s, e) */
+        i++;                /* skip \x02 */
+        if (e - s < 3)
+            continue;
+        int sep = -1;
+        for (int j = s + 1; j < e - 1 + 1; j++) {
+            if (text[j] == 0x01) {
+                sep = j;
+                break;
+            }
+        }
+        if (sep <= s || sep >= e)
+            continue;
+        if (++n > RMQ_MAX_PROPS) {
+            expert_add_info_format(pinfo, ti, &ei_rocketmq_too_many, "More than %d properties: the rest is not shown", RMQ_MAX_PROPS);
+            break;
+        }
+        char *k = (char *)wmem_strndup(pinfo->pool, (const char *)text + s, (size_t)(sep - s));
+        char *v = (char *)wmem_strndup(pinfo->pool, (const char *)text + sep + 1, (size_t)(e - sep - 1));
+        int io = exact ? off + s : off, il = exact ? e - s : len;
+        int ko = exact ? off + s : off, kl = exact ? sep - s : len;
+        int vo = exact ? off + sep + 1 : off, vl = exact ? e - sep - 1 : len;
+        proto_tree *et = proto_tree_add_subtree_format(pt, tvb, io, il, ett_rocketmq_prop, NULL, "%s: %s",
+                                                       rmq_short(pinfo->pool, k), rmq_short(pinfo->pool, v));
+        proto_tree_add_string(et, hf_rocketmq_msg_property_key, tvb, ko, kl, k);
+        proto_tree_add_string(et, hf_rocketmq_msg_property_value, tvb, vo, vl, v);
+        if (strcmp(k, "KEYS") == 0) {
+            /* space-separated business keys: one item each, so == matches one key */
+            gchar **parts = g_strsplit(v, " ", 64);
+            for (int x = 0; parts[x]; x++) {
+                if (*parts[x])
+                    proto_tree_add_string(et, hf_rocketmq_msg_keys, tvb, vo, vl, parts[x]);
+            }
+            g_strfreev(parts);
+            if (out)
+                out->keys = v;
+        } else if (strcmp(k, "TAGS") == 0) {
+            proto_tree_add_string(et, hf_rocketmq_msg_tags, tvb, vo, vl, v);
+            if (out)
+                out->tags = v;
+        } else if (strcmp(k, "UNIQ_KEY") == 0) {
+            proto_tree_add_string(et, hf_rocketmq_msg_uniq_key, tvb, vo, vl, v);
+            if (out)
+                out->uniq_key = v;
+        } else if (strcmp(k, "RETRY_TOPIC") == 0) {
+            proto_tree_add_string(et, hf_rocketmq_msg_retry_topic, tvb, vo, vl, v);
+            if (out)
+                out->retry_topic = v;
+        } else if (strcmp(k, "ORIGIN_MESSAGE_ID") == 0) {
+            proto_tree_add_string(et, hf_rocketmq_msg_origin_msg_id, tvb, vo, vl, v);
+        } else if (strcmp(k, "traceparent") == 0) {
+            proto_tree_add_string(et, hf_rocketmq_msg_traceparent, tvb, vo, vl, v);
+        }
+    }
+    proto_item_append_text(ti, ": %d (%d bytes)", n, tlen);
+}
+
+/* ============================================================================================
+ * JSON rendering (bodies)
+ * ============================================================================================ */
+static int rj_hf_for_key(const char *key, const char *parent_key)
+{
+    if (parent_key && strcmp(parent_key, "brokerAddrs") == 0)
+        return hf_rocketmq_broker_addr;
+    if (!key)
+        return -1;
+    if (strcmp(key, "topic") == 0 || strcmp(key, "topicName") == 0)
+        return hf_rocketmq_topic;
+    if (strcmp(key, "brokerName") == 0)
+        return hf_rocketmq_broker_name;
+    if (strcmp(key, "brokerAddr") == 0)
+        return hf_rocketmq_broker_addr;
+    if (strcmp(key, "cluster") == 0 || strcmp(key, "clusterName") == 0)
+        return hf_rocketmq_cluster;
+    if (strcmp(key, "clientID") == 0 || strcmp(key, "clientId") == 0)
+        return hf_rocketmq_client_id;
+    if (strcmp(key, "groupName") == 0 || strcmp(key, "consumerGroup") == 0 ||
+        strcmp(key, "producerGroup") == 0 || strcmp(key, "group") == 0)
+        return hf_rocketmq_group;
+    return -1;
+}
+
+typedef struct {
+    packet_info *pinfo;
+    tvbuff_t *tvb;
+    int base;
+    const rj_parser_t *p;
+} rj_render_t;
+
+/* Recursion is bounded by the parse depth (RMQ_JSON_MAX_DEPTH). */
+static void rj_render(const rj_render_t *r, proto_tree *tree, const rj_node_t *n, const char *label,
+                      const char *parent_key, const char *key, int depth)
+{
+    wmem_allocator_t *pool = r->pinfo->pool;
+    int off = r->base + n->start, len = n->end - n->start;
+    if (depth > RMQ_JSON_MAX_DEPTH + 1)
+        return;
+    if (n->type == RJ_OBJECT || n->type == RJ_ARRAY) {
+        proto_item *ti;
+        proto_tree *st = proto_tree_add_subtree_format(tree, r->tvb, off, len, ett_rocketmq_json, &ti,
+            "%s%s%s (%u %s)", label ? label : "", label ? ": " : "",
+            n->type == RJ_OBJECT ? "{…}" : "[…]", n->n, n->type == RJ_OBJECT ? "members" : "items");
+        guint idx = 0;
+        for (const rj_node_t *c = n->first; c; c = c->next, idx++) {
+            if (n->type == RJ_OBJECT && c->key) {
+                const char *ck;
+                if (c->key->type == RJ_OBJECT || c->key->type == RJ_ARRAY) {
+                    /* fastjson writes Map<MessageQueue,…> keys as objects */
+                    ck = rmq_short(pool, rj_text(pool, r->p, c->key));
+                    rj_render(r, st, c, ck, key, ck, depth + 1);
+                    rj_render(r, st, c->key, "(key)", key, NULL, depth + 1);
+                } else {
+                    ck = rj_text(pool, r->p, c->key);
+                    rj_render(r, st, c, rmq_short(pool, ck), key, ck, depth + 1);
+                }
+            } else {
+                char il[24];
+                snprintf(il, sizeof(il), "[%u]", idx);
+                rj_render(r, st, c, il, key, parent_key && key == NULL ? NULL : key, depth + 1);
+            }
+        }
+        return;
+    }
+    const char *v = rj_text(pool, r->p, n);
+    int hf = rj_hf_for_key(key, parent_key);
+    if (hf < 0)
+        hf = hf_rocketmq_json_member;
+    proto_tree_add_string_format(tree, hf, r->tvb, off, len, v, "%s%s%s", label ? label : "",
+                                 label ? ": " : "", rmq_short(pool, v));
+}
+
+static void rmq_json_body(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_tree *tree)
+{
+    rj_parser_t p;
+    if (!tree)
+        return;   /* nothing of a JSON body feeds the Info column or the tap */
+    proto_item *ti;
+    proto_tree *jt = proto_tree_add_subtree_format(tree, tvb, off, len, ett_rocketmq_json, &ti, "JSON body (%d bytes)", len);
+    const guint8 *buf = tvb_get_ptr(tvb, off, len);
+    rj_node_t *root = rj_parse(&p, pinfo->pool, buf, len);
+    if (root) {
+        rj_render_t r = { pinfo, tvb, off, &p };
+        rj_render(&r, jt, root, NULL, NULL, NULL, 0);
+    }
+    if (p.err)
+        expert_add_info_format(pinfo, ti, &ei_rocketmq_json, "JSON body: %s at byte %d", p.err, p.err_pos);
+    if (rmq_json_dissector && json_handle && len > 0 && json_validate(buf, (size_t)len))
+        call_dissector(json_handle, tvb_new_subset_length(tvb, off, len), pinfo, tree);
+}
+
+/* ============================================================================================
+ * Message payloads, store-format records, batch encodings
+ * ============================================================================================ */
+static gboolean rmq_is_text(tvbuff_t *tvb, int off, int len)
+{
+    if (len <= 0 || len > 4 * 1024 * 1024)
+        return FALSE;
+    const guint8 *b = tvb_get_ptr(tvb, off, len);
+    if (!g_utf8_validate((const char *)b, len, NULL))
+        return FALSE;
+    for (int i = 0; i < len; i++) {
+        if (b[i] < 0x20 && b[i] != '\n' && b[i] != '\r' && b[i] != '\t')
+            return FALSE;
+        if (b[i] == 0x7f)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean rmq_looks_json(tvbuff_t *tvb, int off, int len)
+{
+    int i = 0;
+    while (i < len && i < 16) {
+        guint8 c = tvb_get_uint8(tvb, off + i);
+        if (c == '{' || c == '[')
+            return TRUE;
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+            return FALSE;
+        i++;
+    }
+    return FALSE;
+}
+
+/* The application payload of one message (stored bytes at off/len of tvb). */
+static void rmq_payload(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_tree *tree, guint32 sysflag)
+{
+    proto_item *bi = proto_tree_add_item(tree, hf_rocketmq_msg_body, tvb, off, len, ENC_NA);
+    tvbuff_t *ptvb = tvb;
+    int poff = off, plen = len;
+    if (len <= 0)
+        return;
+    if (sysflag & RMQ_SYSFLAG_COMPRESSED) {
+        guint32 ctype = (sysflag >> 8) & 0x7;
+        if (ctype == 0 || ctype == 3) {
+            tvbuff_t *ut = rmq_inflate ? tvb_child_uncompress_zlib(tvb, tvb, off, len) : NULL;
+            if (ut) {
+                add_new_data_source(pinfo, ut, "Inflated message body");
+                ptvb = ut;
+                poff = 0;
+                plen = (int)tvb_reported_length(ut);
+                proto_item *ui = proto_tree_add_uint(tree, hf_rocketmq_body_uncompressed_length, tvb, off, len, (guint32)plen);
+                proto_item_set_generated(ui);
+            } else if (rmq_inflate) {
+                expert_add_info(pinfo, bi, &ei_rocketmq_inflate);
+                return;
+            } else {
+                return;
+            }
+        } else {
+            expert_add_info_format(pinfo, bi, &ei_rocketmq_compressed,
+                                   "Body compressed with %s: shown compressed (no %s support in this build)",
+                                   val_to_str_const(ctype, rocketmq_compression_vals, "an unknown algorithm"),
+                                   val_to_str_const(ctype, rocketmq_compression_vals, "decompression"));
+            return;
+        }
+    }
+    if (rmq_is_text(ptvb, poff, plen)) {
+        proto_tree_add_item(tree, hf_rocketmq_msg_body_text, ptvb, poff, plen, ENC_UTF_8);
+        if (rmq_json_dissector && json_handle && rmq_looks_json(ptvb, poff, plen) &&
+            json_validate(tvb_get_ptr(ptvb, poff, plen), (size_t)plen))
+            call_dissector(json_handle, tvb_new_subset_length(ptvb, poff, plen), pinfo, tree);
+    }
+}
+
+static void rmq_sysflag_items(proto_tree *tree, int hf, tvbuff_t *tvb, int off, int len, guint32 v)
+{
+    proto_item *fi = proto_tree_add_uint(tree, hf, tvb, off, len, v);
+    proto_tree *ft = proto_item_add_subtree(fi, ett_rocketmq_msg_sys_flag);
+    proto_tree_add_boolean(ft, hf_rocketmq_msg_sf_compressed, tvb, off, len, v);
+    proto_tree_add_boolean(ft, hf_rocketmq_msg_sf_multi_tags, tvb, off, len, v);
+    proto_tree_add_uint(ft, hf_rocketmq_msg_sf_transaction, tvb, off, len, v);
+    proto_tree_add_boolean(ft, hf_rocketmq_msg_sf_born_v6, tvb, off, len, v);
+    proto_tree_add_boolean(ft, hf_rocketmq_msg_sf_store_v6, tvb, off, len, v);
+    proto_tree_add_boolean(ft, hf_rocketmq_msg_sf_need_unwrap, tvb, off, len, v);
+    proto_tree_add_boolean(ft, hf_rocketmq_msg_sf_inner_batch, tvb, off, len, v);
+    proto_tree_add_uint(ft, hf_rocketmq_msg_sf_compression, tvb, off, len, v);
+}
+
+static guint rmq_batch(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_tree *tree, const char *what);
+
+/* One host (IPv4/IPv6 + int32 port) of a store record; returns its "ip:port" text. */
+static const char *rmq_host(proto_tree *tree, tvbuff_t *tvb, int off, gboolean v6, packet_info *pinfo,
+                            int hf_str, int hf_ip, int hf_ip6, int hf_port)
+{
+    int alen = v6 ? 16 : 4;
+    gint32 port = tvb_get_int32(tvb, off + alen, ENC_BIG_ENDIAN);
+    const char *ip = v6 ? tvb_ip6_to_str(pinfo->pool, tvb, off) : tvb_ip_to_str(pinfo->pool, tvb, off);
+    const char *s = v6 ? wmem_strdup_printf(pinfo->pool, "[%s]:%d", ip, port)
+                       : wmem_strdup_printf(pinfo->pool, "%s:%d", ip, port);
+    proto_item *hi = proto_tree_add_string(tree, hf_str, tvb, off, alen + 4, s);
+    proto_tree *ht = proto_item_add_subtree(hi, ett_rocketmq_msg);
+    proto_tree_add_item(ht, v6 ? hf_ip6 : hf_ip, tvb, off, alen, ENC_NA);
+    proto_tree_add_item(ht, hf_port, tvb, off + alen, 4, ENC_BIG_ENDIAN);
+    return s;
+}
+
+/* One store-format record at off (avail bytes left). Returns the bytes consumed (its totalSize),
+ * or -1 when the record cannot be delimited (the loop stops). *is_msg: not a BLANK filler. */
+static int rmq_store_record(tvbuff_t *tvb, int off, int avail, packet_info *pinfo, proto_tree *tree,
+                            guint idx, gboolean *is_msg)
+{
+    proto_item *ri;
+    proto_tree *rt;
+    *is_msg = FALSE;
+    if (avail < 8) {
+        proto_tree_add_expert_format(tree, pinfo, &ei_rocketmq_bad_record, tvb, off, avail,
+                                     "Truncated message record: %d bytes left", avail);
+        return -1;
+    }
+    gint32 total = tvb_get_int32(tvb, off, ENC_BIG_ENDIAN);
+    guint32 magic = tvb_get_uint32(tvb, off + 4, ENC_BIG_ENDIAN);
+    if (total < 8 || total > avail) {
+        rt = proto_tree_add_subtree_format(tree, tvb, off, avail, ett_rocketmq_msg, &ri, "Message %u", idx);
+        proto_item *ti = proto_tree_add_item(rt, hf_rocketmq_msg_total_size, tvb, off, 4, ENC_BIG_ENDIAN);
+        expert_add_info_format(pinfo, ti, &ei_rocketmq_bad_record,
+                               "Record totalSize %d is invalid (%d bytes left in the body)", total, avail);
+        return -1;
+    }
+    rt = proto_tree_add_subtree_format(tree, tvb, off, total, ett_rocketmq_msg, &ri, "Message %u", idx);
+    proto_tree_add_uint(rt, hf_rocketmq_msg_index, tvb, off, 0, idx);
+    proto_tree_add_item(rt, hf_rocketmq_msg_total_size, tvb, off, 4, ENC_BIG_ENDIAN);
+    proto_item *mi = proto_tree_add_item(rt, hf_rocketmq_msg_magic, tvb, off + 4, 4, ENC_BIG_ENDIAN);
+    if (magic == RMQ_MAGIC_BLANK) {
+        proto_item_set_text(ri, "Blank filler (%d bytes)", total);
+        return total;
+    }
+    if (magic != RMQ_MAGIC_V1 && magic != RMQ_MAGIC_V2) {
+        expert_add_info_format(pinfo, mi, &ei_rocketmq_bad_record, "Unknown record magic 0x%08x", magic);
+        return -1;
+    }
+    *is_msg = TRUE;
+    int end = off + total;
+    if (total < 40) {
+        expert_add_info_format(pinfo, ri, &ei_rocketmq_bad_record, "Record of %d bytes is shorter than its fixed part", total);
+        return total;
+    }
+    guint32 sysflag = tvb_get_uint32(tvb, off + 36, ENC_BIG_ENDIAN);
+    gboolean born6 = (sysflag & RMQ_SYSFLAG_BORN_V6) != 0, store6 = (sysflag & RMQ_SYSFLAG_STORE_V6) != 0;
+    int blen_a = born6 ? 16 : 4, slen_a = store6 ? 16 : 4;
+    int fixed = 80 + blen_a + slen_a;
+    if (total < fixed) {
+        expert_add_info_format(pinfo, ri, &ei_rocketmq_bad_record,
+                               "Record of %d bytes is shorter than its fixed part (%d bytes)", total, fixed);
+        return total;
+    }
+    guint32 crc = tvb_get_uint32(tvb, off + 8, ENC_BIG_ENDIAN);
+    proto_item *crci = proto_tree_add_item(rt, hf_rocketmq_msg_body_crc, tvb, off + 8, 4, ENC_BIG_ENDIAN);
+    gint32 queue_id = tvb_get_int32(tvb, off + 12, ENC_BIG_ENDIAN);
+    proto_tree_add_item(rt, hf_rocketmq_msg_queue_id, tvb, off + 12, 4, ENC_BIG_ENDIAN);
+    proto_tree_add_item(rt, hf_rocketmq_msg_flag, tvb, off + 16, 4, ENC_BIG_ENDIAN);
+    gint64 qoff = tvb_get_int64(tvb, off + 20, ENC_BIG_ENDIAN);
+    proto_tree_add_item(rt, hf_rocketmq_msg_queue_offset, tvb, off + 20, 8, ENC_BIG_ENDIAN);
+    proto_tree_add_item(rt, hf_rocketmq_msg_physic_offset, tvb, off + 28, 8, ENC_BIG_ENDIAN);
+    rmq_sysflag_items(rt, hf_rocketmq_msg_sys_flag, tvb, off + 36, 4, sysflag);
+    int p = off + 40;
+    proto_tree_add_item(rt, hf_rocketmq_msg_born_timestamp, tvb, p, 8, ENC_TIME_MSECS | ENC_BIG_ENDIAN);
+    p += 8;
+    rmq_host(rt, tvb, p, born6, pinfo, hf_rocketmq_msg_born_host, hf_rocketmq_msg_born_ip,
+             hf_rocketmq_msg_born_ipv6, hf_rocketmq_msg_born_port);
+    p += blen_a + 4;
+    proto_tree_add_item(rt, hf_rocketmq_msg_store_timestamp, tvb, p, 8, ENC_TIME_MSECS | ENC_BIG_ENDIAN);
+    p += 8;
+    int store_off = p;
+    rmq_host(rt, tvb, p, store6, pinfo, hf_rocketmq_msg_store_host, hf_rocketmq_msg_store_ip,
+             hf_rocketmq_msg_store_ipv6, hf_rocketmq_msg_store_port);
+    p += slen_a + 4;
+    proto_tree_add_item(rt, hf_rocketmq_msg_reconsume_times, tvb, p, 4, ENC_BIG_ENDIAN);
+    p += 4;
+    proto_tree_add_item(rt, hf_rocketmq_msg_prepared_offset, tvb, p, 8, ENC_BIG_ENDIAN);
+    p += 8;
+
+    /* offset msgId = store IP | store port (int32) | commit-log offset, upper-case hex */
+    {
+        wmem_strbuf_t *sb = wmem_strbuf_new(pinfo->pool, "");
+        for (int i = 0; i < slen_a + 4; i++)
+            wmem_strbuf_append_printf(sb, "%02X", tvb_get_uint8(tvb, store_off + i));
+        for (int i = 0; i < 8; i++)
+            wmem_strbuf_append_printf(sb, "%02X", tvb_get_uint8(tvb, off + 28 + i));
+        proto_item *ii = proto_tree_add_string(rt, hf_rocketmq_msg_id, tvb, off + 28, 8, wmem_strbuf_get_str(sb));
+        proto_item_set_generated(ii);
+    }
+
+    proto_item *bli = proto_tree_add_item(rt, hf_rocketmq_msg_body_length, tvb, p, 4, ENC_BIG_ENDIAN);
+    gint32 blen = tvb_get_int32(tvb, p, ENC_BIG_ENDIAN);
+    p += 4;
+    if (blen < 0 || blen > end - p) {
+        expert_add_info_format(pinfo, bli, &ei_rocketmq_bad_record,
+                               "bodyLength %d exceeds the record (%d bytes left)", blen, end - p);
+        return total;
+    }
+    guint32 calc = crc32_ccitt_tvb_offset(tvb, p, blen) & 0x7FFFFFFFu;
+    proto_item *csi = proto_tree_add_uint(rt, hf_rocketmq_msg_body_crc_status, tvb, off + 8, 4, calc == crc);
+    proto_item_set_generated(csi);
+    if (calc != crc)
+        expert_add_info_format(pinfo, crci, &ei_rocketmq_crc, "bodyCRC %u does not match the body (computed %u)", crc, calc);
+    if ((sysflag & RMQ_SYSFLAG_INNER_BATCH) && blen > 0) {
+        proto_tree_add_item(rt, hf_rocketmq_msg_body, tvb, p, blen, ENC_NA);
+        rmq_batch(tvb, p, blen, pinfo, rt, "Inner message");
+    } else {
+        rmq_payload(tvb, p, blen, pinfo, rt, sysflag);
+    }
+    p += blen;
+
+    gboolean v2 = magic == RMQ_MAGIC_V2;
+    int tl_size = v2 ? 2 : 1;
+    if (end - p < tl_size) {
+        expert_add_info(pinfo, ri, &ei_rocketmq_bad_record);
+        return total;
+    }
+    gint32 tlen = v2 ? tvb_get_int16(tvb, p, ENC_BIG_ENDIAN) : tvb_get_int8(tvb, p);
+    proto_item *tli = proto_tree_add_int(rt, hf_rocketmq_msg_topic_length, tvb, p, tl_size, tlen);
+    p += tl_size;
+    if (tlen < 0 || tlen > end - p) {
+        expert_add_info_format(pinfo, tli, &ei_rocketmq_bad_record, "topicLength %d exceeds the record (%d bytes left)", tlen, end - p);
+        return total;
+    }
+    const char *topic = (const char *)tvb_get_string_enc(pinfo->pool, tvb, p, tlen, ENC_UTF_8);
+    proto_tree_add_item(rt, hf_rocketmq_msg_topic, tvb, p, tlen, ENC_UTF_8);
+    p += tlen;
+    rmq_props_t props = { NULL, NULL, NULL, NULL };
+    if (end - p < 2) {
+        expert_add_info_format(pinfo, ri, &ei_rocketmq_bad_record, "No room for propertiesLength");
+        return total;
+    }
+    gint16 plen = tvb_get_int16(tvb, p, ENC_BIG_ENDIAN);
+    proto_item *pli = proto_tree_add_item(rt, hf_rocketmq_msg_properties_length, tvb, p, 2, ENC_BIG_ENDIAN);
+    p += 2;
+    if (plen < 0 || plen > end - p) {
+        expert_add_info_format(pinfo, pli, &ei_rocketmq_bad_record, "propertiesLength %d exceeds the record (%d bytes left)", plen, end - p);
+        return total;
+    }
+    if (plen > 0)
+        rmq_add_properties(rt, tvb, p, plen, tvb_get_ptr(tvb, p, plen), plen, TRUE, pinfo, &props);
+    p += plen;
+    if (p != end)
+        expert_add_info_format(pinfo, ri, &ei_rocketmq_bad_record, "totalSize %d, but the fields end after %d bytes", total, p - off);
+    proto_item_append_text(ri, ": topic=%s queue=%d offset=%" PRId64, rmq_short(pinfo->pool, topic), queue_id, qoff);
+    if (props.keys)
+        proto_item_append_text(ri, " keys=%s", rmq_short(pinfo->pool, props.keys));
+    if (props.tags)
+        proto_item_append_text(ri, " tags=%s", rmq_short(pinfo->pool, props.tags));
+    return total;
+}
+
+static guint rmq_records(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_tree *tree)
+{
+    int pos = off, end = off + len;
+    guint n = 0, idx = 0;
+    while (pos < end) {
+        gboolean is_msg;
+        if (idx >= RMQ_MAX_RECORDS) {
+            proto_tree_add_expert_format(tree, pinfo, &ei_rocketmq_too_many, tvb, pos, end - pos,
+                                         "More than %d records: the rest is not decoded", RMQ_MAX_RECORDS);
+            break;
+        }
+        int c = rmq_store_record(tvb, pos, end - pos, pinfo, tree, idx + 1, &is_msg);
+        if (c <= 0)
+            break;
+        idx++;
+        if (is_msg)
+            n++;
+        pos += c;
+    }
+    proto_item *ci = proto_tree_add_uint(tree, hf_rocketmq_msg_count, tvb, off, len, n);
+    proto_item_set_generated(ci);
+    return n;
+}
+
+/* Batch encoding (SEND_BATCH_MESSAGE body, inner-batch record bodies). Returns the message count. */
+static guint rmq_batch(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_tree *tree, const char *what)
+{
+    int pos = off, end = off + len;
+    guint n = 0;
+    while (pos < end) {
+        int avail = end - pos;
+        proto_item *ri;
+        if (n >= RMQ_MAX_RECORDS) {
+            proto_tree_add_expert_format(tree, pinfo, &ei_rocketmq_too_many, tvb, pos, avail,
+                                         "More than %d batch entries: the rest is not decoded", RMQ_MAX_RECORDS);
+            break;
+        }
+        if (avail < 22) {
+            proto_tree_add_expert_format(tree, pinfo, &ei_rocketmq_bad_record, tvb, pos, avail,
+                                         "Truncated batch entry: %d bytes left", avail);
+            break;
+        }
+        gint32 total = tvb_get_int32(tvb, pos, ENC_BIG_ENDIAN);
+        if (total < 22 || total > avail) {
+            proto_tree *rt = proto_tree_add_subtree_format(tree, tvb, pos, avail, ett_rocketmq_msg, &ri, "%s %u", what, n + 1);
+            proto_item *ti = proto_tree_add_item(rt, hf_rocketmq_msg_total_size, tvb, pos, 4, ENC_BIG_ENDIAN);
+            expert_add_info_format(pinfo, ti, &ei_rocketmq_bad_record,
+                                   "Batch entry totalSize %d is invalid (%d bytes left)", total, avail);
+            break;
+        }
+        n++;
+        int rend = pos + total;
+        proto_tree *rt = proto_tree_add_subtree_format(tree, tvb, pos, total, ett_rocketmq_msg, &ri, "%s %u", what, n);
+        proto_tree_add_uint(rt, hf_rocketmq_msg_index, tvb, pos, 0, n);
+        proto_tree_add_item(rt, hf_rocketmq_msg_total_size, tvb, pos, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(rt, hf_rocketmq_msg_magic, tvb, pos + 4, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(rt, hf_rocketmq_msg_body_crc, tvb, pos + 8, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(rt, hf_rocketmq_msg_flag, tvb, pos + 12, 4, ENC_BIG_ENDIAN);
+        proto_item *bli = proto_tree_add_item(rt, hf_rocketmq_msg_body_length, tvb, pos + 16, 4, ENC_BIG_ENDIAN);
+        gint32 blen = tvb_get_int32(tvb, pos + 16, ENC_BIG_ENDIAN);
+        int p = pos + 20;
+        if (blen < 0 || blen > rend - p - 2) {
+            expert_add_info_format(pinfo, bli, &ei_rocketmq_bad_record, "bodyLength %d exceeds the entry (%d bytes left)", blen, rend - p);
+            pos = rend;
+            continue;
+        }
+        rmq_payload(tvb, p, blen, pinfo, rt, 0);
+        p += blen;
+        gint16 plen = tvb_get_int16(tvb, p, ENC_BIG_ENDIAN);
+        proto_item *pli = proto_tree_add_item(rt, hf_rocketmq_msg_properties_length, tvb, p, 2, ENC_BIG_ENDIAN);
+        p += 2;
+        if (plen < 0 || plen > rend - p) {
+            expert_add_info_format(pinfo, pli, &ei_rocketmq_bad_record, "propertiesLength %d exceeds the entry (%d bytes left)", plen, rend - p);
+            pos = rend;
+            continue;
+        }
+        rmq_props_t props = { NULL, NULL, NULL, NULL };
+        if (plen > 0)
+            rmq_add_properties(rt, tvb, p, plen, tvb_get_ptr(tvb, p, plen), plen, TRUE, pinfo, &props);
+        p += plen;
+        if (p != rend)
+            expert_add_info_format(pinfo, ri, &ei_rocketmq_bad_record, "totalSize %d, but the fields end after %d bytes", total, p - pos);
+        if (props.keys)
+            proto_item_append_text(ri, ": keys=%s", rmq_short(pinfo->pool, props.keys));
+        if (props.tags)
+            proto_item_append_text(ri, "%s tags=%s", props.keys ? "" : ":", rmq_short(pinfo->pool, props.tags));
+        pos = rend;
+    }
+    proto_item *ci = proto_tree_add_uint(tree, hf_rocketmq_msg_count, tvb, off, len, n);
+    proto_item_set_generated(ci);
+    return n;
+}
+
+/* ============================================================================================
+ * Header items
+ * ============================================================================================ */
+typedef struct {
+    const char *key;
+    const char *long_name;
+} rmq_v2_key_t;
+
+static const rmq_v2_key_t rmq_v2_keys[] = {
+    { "a", "producerGroup" }, { "b", "topic" }, { "c", "defaultTopic" },
+    { "d", "defaultTopicQueueNums" }, { "e", "queueId" }, { "f", "sysFlag" },
+    { "g", "bornTimestamp" }, { "h", "flag" }, { "i", "properties" }, { "j", "reconsumeTimes" },
+    { "k", "unitMode" }, { "l", "maxReconsumeTimes" }, { "m", "batch" }, { "n", "brokerName" },
+    { NULL, NULL }
+};
+
+static const char *rmq_v2_long(const char *k)
+{
+    for (const rmq_v2_key_t *v = rmq_v2_keys; v->key; v++) {
+        if (strcmp(v->key, k) == 0)
+            return v->long_name;
+    }
+    return NULL;
+}
+
+static gboolean rmq_add_int_value(proto_tree *t, int hf, tvbuff_t *tvb, const rmq_ext_t *x,
+                                  packet_info *pinfo, gint64 *out)
+{
+    gint64 v;
+    header_field_info *hfi = proto_registrar_get_nth(hf);
+    if (!rmq_parse_i64(x->value, &v)) {
+        proto_tree_add_expert_format(t, pinfo, &ei_rocketmq_bad_value, tvb, x->voff, x->vlen,
+                                     "%s is not a number: \"%s\"", hfi->name, rmq_short(pinfo->pool, x->value));
+        return FALSE;
+    }
+    if (out)
+        *out = v;
+    switch (hfi->type) {
+    case FT_INT64:
+        proto_tree_add_int64(t, hf, tvb, x->voff, x->vlen, v);
+        break;
+    case FT_UINT64:
+        proto_tree_add_uint64(t, hf, tvb, x->voff, x->vlen, (guint64)v);
+        break;
+    case FT_INT32:
+        proto_tree_add_int(t, hf, tvb, x->voff, x->vlen, (gint32)v);
+        break;
+    default:
+        proto_tree_add_uint(t, hf, tvb, x->voff, x->vlen, (guint32)v);
+        break;
+    }
+    return TRUE;
+}
+
+/* A typed item for a well-known extFields key (long name). */
+static void rmq_ext_typed(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, rmq_pdu_t *pdu,
+                          const rmq_ext_t *x, const char *k)
+{
+    gint64 v;
+    gint32 code = pdu->is_response ? (pdu->req ? pdu->req->code : -1) : pdu->h.code;
+    if (strcmp(k, "topic") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_topic, tvb, x->voff, x->vlen, x->value);
+        pdu->topic = x->value;
+    } else if (strcmp(k, "queueId") == 0) {
+        if (rmq_add_int_value(t, hf_rocketmq_queue_id, tvb, x, pinfo, NULL))
+            pdu->queue = x->value;
+    } else if (strcmp(k, "queueOffset") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_queue_offset, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "producerGroup") == 0 || strcmp(k, "consumerGroup") == 0 || strcmp(k, "group") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_group, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "msgId") == 0) {
+        gchar **ids = g_strsplit(x->value, ",", 1024);
+        for (int i = 0; ids[i]; i++) {
+            if (*ids[i])
+                proto_tree_add_string(t, hf_rocketmq_msg_id, tvb, x->voff, x->vlen, ids[i]);
+        }
+        g_strfreev(ids);
+    } else if (strcmp(k, "commitOffset") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_commit_offset, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "nextBeginOffset") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_next_begin_offset, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "minOffset") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_min_offset, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "maxOffset") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_max_offset, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "offset") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_offset, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "sysFlag") == 0) {
+        if (!rmq_parse_i64(x->value, &v)) {
+            rmq_add_int_value(t, hf_rocketmq_sys_flag, tvb, x, pinfo, NULL);
+        } else if (rmq_code_is_pull(code)) {
+            proto_item *fi = proto_tree_add_uint(t, hf_rocketmq_pull_sys_flag, tvb, x->voff, x->vlen, (guint32)v);
+            proto_tree *ft = proto_item_add_subtree(fi, ett_rocketmq_sys_flag);
+            proto_tree_add_boolean(ft, hf_rocketmq_pull_flag_commit, tvb, x->voff, x->vlen, (guint32)v);
+            proto_tree_add_boolean(ft, hf_rocketmq_pull_flag_suspend, tvb, x->voff, x->vlen, (guint32)v);
+            proto_tree_add_boolean(ft, hf_rocketmq_pull_flag_subscription, tvb, x->voff, x->vlen, (guint32)v);
+            proto_tree_add_boolean(ft, hf_rocketmq_pull_flag_class_filter, tvb, x->voff, x->vlen, (guint32)v);
+            proto_tree_add_boolean(ft, hf_rocketmq_pull_flag_lite, tvb, x->voff, x->vlen, (guint32)v);
+        } else {
+            rmq_sysflag_items(t, hf_rocketmq_sys_flag, tvb, x->voff, x->vlen, (guint32)v);
+        }
+    } else if (strcmp(k, "bornTimestamp") == 0) {
+        if (rmq_parse_i64(x->value, &v)) {
+            nstime_t ts;
+            ts.secs = (time_t)(v / 1000);
+            ts.nsecs = (int)((v % 1000) * 1000000);
+            if (ts.nsecs < 0) {
+                ts.nsecs += 1000000000;
+                ts.secs--;
+            }
+            proto_tree_add_time(t, hf_rocketmq_born_timestamp, tvb, x->voff, x->vlen, &ts);
+        }
+    } else if (strcmp(k, "maxMsgNums") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_max_msg_nums, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "suspendTimeoutMillis") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_suspend_timeout, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "subscription") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_subscription, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "brokerName") == 0 || strcmp(k, "bname") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_broker_name, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "brokerAddr") == 0 || strcmp(k, "masterAddr") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_broker_addr, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "clusterName") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_cluster, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "clientID") == 0 || strcmp(k, "clientId") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_client_id, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "transactionId") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_transaction_id, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "key") == 0 && code == 12) {
+        proto_tree_add_string(t, hf_rocketmq_query_key, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "reconsumeTimes") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_reconsume_times, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "defaultTopic") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_default_topic, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "originMsgId") == 0) {
+        proto_tree_add_string(t, hf_rocketmq_origin_msg_id, tvb, x->voff, x->vlen, x->value);
+    } else if (strcmp(k, "delayLevel") == 0) {
+        rmq_add_int_value(t, hf_rocketmq_delay_level, tvb, x, pinfo, NULL);
+    } else if (strcmp(k, "properties") == 0) {
+        rmq_add_properties(t, tvb, x->voff, x->vlen, (const guint8 *)x->value, (int)strlen(x->value),
+                           pdu->h.type == 1, pinfo, NULL);
+    }
+}
+
+static void rmq_header_items(tvbuff_t *tvb, packet_info *pinfo, proto_tree *rt, rmq_pdu_t *pdu, int hl)
+{
+    rmq_hdr_t *h = &pdu->h;
+    proto_item *hi;
+    proto_tree *ht = proto_tree_add_subtree_format(rt, tvb, 8, hl, ett_rocketmq_header, &hi, "Header (%s, %d bytes)",
+                                                   h->type == 0 ? "JSON" : "ROCKETMQ binary", hl);
+    if (h->type == 0 && hl > 0) {
+        proto_item *ji = proto_tree_add_item(ht, hf_rocketmq_header, tvb, 8, hl, ENC_UTF_8);
+        proto_item_set_hidden(ji);
+    }
+    if (h->has_code) {
+        proto_item *ci = proto_tree_add_int(ht, pdu->is_response ? hf_rocketmq_code_rsp : hf_rocketmq_code_req,
+                                            tvb, h->code_off, h->code_len, h->code);
+        if (h->type == 1 && !pdu->is_response && h->code >= 3442 && h->code <= 3543)
+            expert_add_info(pinfo, ci, &ei_rocketmq_truncated_pop);
+    }
+    if (h->language) {
+        proto_tree_add_string(ht, hf_rocketmq_language, tvb, h->lang_off, h->lang_len, h->language);
+        if (h->type == 1)
+            proto_tree_add_uint(ht, hf_rocketmq_language_code, tvb, h->lang_off, h->lang_len, (guint32)h->lang_code);
+    }
+    if (h->has_version)
+        proto_tree_add_uint(ht, hf_rocketmq_version, tvb, h->version_off, h->version_len, h->version);
+    if (h->opaque_len)
+        proto_tree_add_int(ht, hf_rocketmq_opaque, tvb, h->opaque_off, h->opaque_len, h->opaque);
+    if (h->flag_len) {
+        proto_item *fi = proto_tree_add_uint(ht, hf_rocketmq_flag, tvb, h->flag_off, h->flag_len, h->flag);
+        proto_tree *ft = proto_item_add_subtree(fi, ett_rocketmq_flag);
+        proto_tree_add_boolean(ft, hf_rocketmq_flag_response, tvb, h->flag_off, h->flag_len, h->flag);
+        proto_tree_add_boolean(ft, hf_rocketmq_flag_oneway, tvb, h->flag_off, h->flag_len, h->flag);
+    }
+    if (h->type == 1 && h->remark_len_off)
+        proto_tree_add_item(ht, hf_rocketmq_remark_length, tvb, h->remark_len_off, 4, ENC_BIG_ENDIAN);
+    if (h->remark)
+        proto_tree_add_string(ht, hf_rocketmq_remark, tvb, h->remark_off, h->remark_len, h->remark);
+    if (h->ser_rpc)
+        proto_tree_add_string(ht, hf_rocketmq_ser_type_rpc, tvb, h->ser_rpc_off, h->ser_rpc_len, h->ser_rpc);
+    if (h->type == 1 && h->ext_len_off)
+        proto_tree_add_item(ht, hf_rocketmq_ext_length, tvb, h->ext_len_off, 4, ENC_BIG_ENDIAN);
+
+    if (h->n_ext > 0 || h->ext_obj_len > 0) {
+        int eo = h->type == 0 ? h->ext_obj_off : h->ext_len_off + 4;
+        int el = h->type == 0 ? h->ext_obj_len : (int)h->ext_len;
+        proto_item *ei;
+        proto_tree *et = proto_tree_add_subtree_format(ht, tvb, eo, el, ett_rocketmq_ext, &ei,
+                                                       "extFields (%u)", h->n_ext);
+        gboolean v2 = !pdu->is_response && rmq_code_is_v2(h->code);
+        for (guint i = 0; i < h->n_ext; i++) {
+            const rmq_ext_t *x = &h->ext[i];
+            const char *lname = v2 ? rmq_v2_long(x->key) : NULL;
+            int so = MIN(x->koff, x->voff), se = MAX(x->koff + x->klen, x->voff + x->vlen);
+            if (x->klen_off >= 0)
+                so = x->klen_off;
+            proto_tree *xt = proto_tree_add_subtree_format(et, tvb, so, se - so, ett_rocketmq_ext_entry, NULL,
+                "%s%s%s%s: %s", x->key, lname ? " (" : "", lname ? lname : "", lname ? ")" : "",
+                rmq_short(pinfo->pool, x->value));
+            if (x->klen_off >= 0)
+                proto_tree_add_item(xt, hf_rocketmq_ext_key_length, tvb, x->klen_off, 2, ENC_BIG_ENDIAN);
+            proto_tree_add_string(xt, hf_rocketmq_ext_key, tvb, x->koff, x->klen, x->key);
+            if (x->vlen_off >= 0)
+                proto_tree_add_item(xt, hf_rocketmq_ext_value_length, tvb, x->vlen_off, 4, ENC_BIG_ENDIAN);
+            proto_tree_add_string(xt, hf_rocketmq_ext_value, tvb, x->voff, x->vlen, x->value);
+            rmq_ext_typed(xt, tvb, pinfo, pdu, x, lname ? lname : x->key);
+        }
+        if (h->ext_truncated)
+            expert_add_info_format(pinfo, ei, &ei_rocketmq_too_many, "More than %d extFields: the rest is not shown", RMQ_MAX_EXT);
+    }
+    if (h->err)
+        proto_tree_add_expert_format(ht, pinfo, &ei_rocketmq_bad_header, tvb, h->err_off, 0,
+                                     "Header: %s (byte %d)", h->err, h->err_off);
+    if (h->type == 1 && !h->err && (guint32)hl != 21u + (guint32)h->remark_len + h->ext_len)
+        expert_add_info_format(pinfo, hi, &ei_rocketmq_header_size,
+                               "Header length %d != 21 + remark %d + ext %u", hl, h->remark_len, h->ext_len);
+}
+
+/* ============================================================================================
+ * Bodies by (code, direction, response code)
+ * ============================================================================================ */
+static void rmq_body(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_tree *rt, rmq_pdu_t *pdu)
+{
+    proto_item *bi = proto_tree_add_item(rt, hf_rocketmq_body, tvb, off, len, ENC_NA);
+    proto_tree *bt = proto_item_add_subtree(bi, ett_rocketmq_body);
+    const rmq_hdr_t *h = &pdu->h;
+    if (!pdu->is_response) {
+        gint32 code = h->code;
+        if (code == 10 || code == 310 || code == 324 || code == 325 || code == 326) {
+            gint64 sf = 0;
+            const char *s = rmq_ext_get(h, rmq_code_is_v2(code) ? "f" : "sysFlag");
+            if (s)
+                rmq_parse_i64(s, &sf);
+            rmq_payload(tvb, off, len, pinfo, bt, (guint32)sf);
+            pdu->n_msgs = 1;
+            return;
+        }
+        if (code == 320) {
+            pdu->n_msgs = rmq_batch(tvb, off, len, pinfo, bt, "Batch message");
+            return;
+        }
+        if (code == 39 || code == 309) {
+            pdu->n_msgs = rmq_records(tvb, off, len, pinfo, bt);
+            return;
+        }
+        if (code == 103) {
+            const char *c = rmq_ext_get(h, "compressed");
+            if (c && g_ascii_strcasecmp(c, "true") == 0) {
+                tvbuff_t *ut = rmq_inflate ? tvb_child_uncompress_zlib(tvb, tvb, off, len) : NULL;
+                if (ut) {
+                    add_new_data_source(pinfo, ut, "Inflated REGISTER_BROKER body");
+                    proto_item *ui = proto_tree_add_uint(bt, hf_rocketmq_body_uncompressed_length, tvb, off, len,
+                                                         tvb_reported_length(ut));
+                    proto_item_set_generated(ui);
+                } else if (rmq_inflate) {
+                    expert_add_info(pinfo, bi, &ei_rocketmq_inflate);
+                }
+                return;
+            }
+        }
+    } else {
+        const rmq_req_t *rq = pdu->req;
+        gboolean records = FALSE;
+        if (h->code == 0) {
+            if (rq)
+                records = rmq_code_has_record_response(rq->code);
+            else if (len >= 8) {
+                /* request not in the capture: recognise records by their magic */
+                guint32 m = tvb_get_uint32(tvb, off + 4, ENC_BIG_ENDIAN);
+                records = (m == RMQ_MAGIC_V1 || m == RMQ_MAGIC_V2);
+            }
+        }
+        if (records) {
+            pdu->n_msgs = rmq_records(tvb, off, len, pinfo, bt);
+            return;
+        }
+    }
+    if (rmq_looks_json(tvb, off, len)) {
+        rmq_json_body(tvb, off, len, pinfo, bt);
+        return;
+    }
+    if (rmq_is_text(tvb, off, len))
+        proto_tree_add_item(bt, hf_rocketmq_body_text, tvb, off, len, ENC_UTF_8);
+}
+
+/* ============================================================================================
+ * PDU
+ * ============================================================================================ */
+static nstime_t rmq_last_ts;   /* latest RocketMQ PDU time seen on the first pass */
+
+static void rmq_init(void)
+{
+    nstime_set_zero(&rmq_last_ts);
+}
+
+static const ts_trans_hf_t rmq_trans_hf = {
+    &hf_rocketmq_response_in, &hf_rocketmq_response_to, &hf_rocketmq_time, &hf_rocketmq_no_response,
+    &ei_rocketmq_no_response, &ei_rocketmq_no_request
+};
+/* a long-polling request still inside its suspend timeout at the end of the capture */
+static const ts_trans_hf_t rmq_trans_hf_pending = {
+    &hf_rocketmq_response_in, &hf_rocketmq_response_to, &hf_rocketmq_time, NULL, NULL, &ei_rocketmq_no_request
+};
+
+/* The id space of a transaction: which side of the connection sent the request. */
+static guint32 rmq_space(packet_info *pinfo, gboolean is_request)
+{
+    int c = cmp_address(&pinfo->src, &pinfo->dst);
+    if (c == 0)
+        c = pinfo->srcport < pinfo->destport ? -1 : (pinfo->srcport > pinfo->destport ? 1 : 0);
+    gboolean src_low = c < 0;
+    gboolean requester_low = is_request ? src_low : !src_low;
+    return requester_low ? 0 : 1;
+}
+
+static void rmq_response_expert(packet_info *pinfo, proto_item *item, gint32 code, const char *name, const char *remark)
+{
+    expert_field *ei;
+    switch (code) {
+    case 0:
+        return;
+    case 19: case 20: case 22: case 208: case 210:
+        ei = &ei_rocketmq_rsp_note;
+        break;
+    case 2: case 10: case 11: case 12: case 21: case 25: case 28: case 209: case 215: case 1500:
+        ei = &ei_rocketmq_rsp_warn;
+        break;
+    default:
+        ei = &ei_rocketmq_rsp_error;
+        break;
+    }
+    expert_add_info_format(pinfo, item, ei, "Response %s (%d)%s%s", name, code, remark ? ": " : "",
+                           remark ? rmq_short(pinfo->pool, remark) : "");
+}
+
+/* Queue column of topic-level requests (route lookups...): a row of its own, so they are not
+ * folded into some queue's row. */
+#define RMQ_NO_QUEUE "*"
+
+static void rmq_tap(rmq_pdu_t *pdu)
+{
+    packet_info *pinfo = pdu->pinfo;
+    const rmq_req_t *rq = pdu->req;
+    ts_tap_rec_t *r = wmem_new(pinfo->pool, ts_tap_rec_t);
+    ts_tap_rec_init(r, "rocketmq");
+    r->bytes = pdu->pdu_bytes;
+    r->status = (guint32)pdu->h.code;
+    if (!pdu->is_response) {
+        r->is_request = TRUE;
+        r->key = pdu->topic;
+        r->cols[0] = pdu->queue ? pdu->queue : RMQ_NO_QUEUE;
+        r->kind = rmq_kind_of(pdu->h.code);
+        r->kind_name = rmq_req_name(pinfo->pool, pdu->h.code);
+        if (rmq_code_is_send(pdu->h.code))
+            r->counter[0] = pdu->n_msgs;
+        tap_queue_packet(rocketmq_tap, pinfo, r);
+        return;
+    }
+    gboolean answered = pdu->trans && pdu->trans->req_frame != 0;
+    double ms = 0.0;
+    if (answered) {
+        nstime_t d;
+        nstime_delta(&d, &pinfo->abs_ts, &pdu->trans->req_time);
+        ms = nstime_to_msec(&d);
+    }
+    r->answered = answered;
+    r->first_response = answered;
+    if (rq) {
+        r->key = rq->topic;
+        r->cols[0] = rq->queue ? rq->queue : RMQ_NO_QUEUE;
+        r->kind = rmq_kind_of(rq->code);
+        r->kind_name = rmq_req_name(pinfo->pool, rq->code);
+        if (rmq_code_is_send(rq->code)) {
+            r->has_latency = answered;
+            r->latency_ms = ms;
+            r->is_error = pdu->h.code != 0;
+        }
+        if (rmq_code_has_record_response(rq->code))
+            r->counter[1] = pdu->n_msgs;
+    }
+    tap_queue_packet(rocketmq_tap, pinfo, r);
+    if (answered && rq && !r->has_latency && r->kind >= 0) {
+        /* response time of a non-send request: for the SRT table only (hot tables with no
+         * only_table ignore records that name a table) */
+        ts_tap_rec_t *s = wmem_new(pinfo->pool, ts_tap_rec_t);
+        *s = *r;
+        s->table = "rocketmq-srt";
+        s->has_latency = TRUE;
+        s->latency_ms = ms;
+        s->counter[0] = s->counter[1] = 0;
+        s->bytes = 0;
+        tap_queue_packet(rocketmq_tap, pinfo, s);
+    }
+}
+
+static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    rmq_pdu_t pdu;
+    memset(&pdu, 0, sizeof(pdu));
+    pdu.pinfo = pinfo;
+    pdu.info = wmem_strbuf_new(pinfo->pool, "");
+    guint idx = ts_pdu_index(pinfo, proto_rocketmq);
+    int total = (int)tvb_reported_length(tvb);
+
+    if (!PINFO_FD_VISITED(pinfo) && nstime_cmp(&pinfo->abs_ts, &rmq_last_ts) > 0)
+        rmq_last_ts = pinfo->abs_ts;
+
+    proto_item *ti = proto_tree_add_item(tree, proto_rocketmq, tvb, 0, -1, ENC_NA);
+    proto_tree *rt = proto_item_add_subtree(ti, ett_rocketmq);
+    guint32 length = tvb_get_uint32(tvb, 0, ENC_BIG_ENDIAN);
+    proto_item *li = proto_tree_add_item(rt, hf_rocketmq_length, tvb, 0, 4, ENC_BIG_ENDIAN);
+    if (length < RMQ_MIN_FRAME || length > RMQ_MAX_FRAME || (int)length + 4 != total) {
+        expert_add_info_format(pinfo, li, &ei_rocketmq_bad_length,
+                               "Frame length %u is outside 4..%u: not a RocketMQ frame (rest of segment skipped)",
+                               length, RMQ_MAX_FRAME);
+        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Bad frame length");
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        return total;
+    }
+    pdu.pdu_bytes = (guint32)total;
+    guint8 stype = tvb_get_uint8(tvb, 4);
+    guint32 hl = tvb_get_uint24(tvb, 5, ENC_BIG_ENDIAN);
+    proto_item *si = proto_tree_add_item(rt, hf_rocketmq_serialize_type, tvb, 4, 1, ENC_BIG_ENDIAN);
+    proto_item *hli = proto_tree_add_item(rt, hf_rocketmq_header_length, tvb, 5, 3, ENC_BIG_ENDIAN);
+    if (stype > 1) {
+        expert_add_info_format(pinfo, si, &ei_rocketmq_bad_serialize_type, "Unknown serialize type %u", stype);
+        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Unknown serialize type %u", stype);
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        return total;
+    }
+    if (hl > length - 4) {
+        expert_add_info_format(pinfo, hli, &ei_rocketmq_header_size, "Header length %u exceeds the frame (%u)", hl, length - 4);
+        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Bad header length");
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        return total;
+    }
+    pdu.h.type = stype;
+    if (stype == 0)
+        rmq_parse_json_header(tvb, 8, (int)hl, pinfo->pool, &pdu.h);
+    else
+        rmq_parse_binary_header(tvb, 8, (int)hl, pinfo->pool, &pdu.h);
+    rmq_hdr_t *h = &pdu.h;
+    pdu.is_response = (h->flag & 1) != 0;
+    pdu.oneway = !pdu.is_response && (h->flag & 2) != 0;
+
+    /* matching: requests recorded in the requester's id space; one-way requests expect nothing */
+    ts_trans_t *t = ts_trans_lookup(pinfo, proto_rocketmq, idx);
+    if (!t && !PINFO_FD_VISITED(pinfo) && h->ok) {
+        ts_trans_table_t *tbl = ts_trans_table(pinfo, proto_rocketmq, TS_TRANS_BY_ID);
+        guint32 space = rmq_space(pinfo, !pdu.is_response);
+        if (!pdu.is_response) {
+            if (!pdu.oneway) {
+                t = ts_trans_request(pinfo, tbl, space, (guint32)h->opaque, idx);
+                rmq_req_t *rq = wmem_new0(wmem_file_scope(), rmq_req_t);
+                rq->code = h->code;
+                const char *tp = rmq_ext_get(h, rmq_code_is_v2(h->code) ? "b" : "topic");
+                const char *qu = rmq_ext_get(h, rmq_code_is_v2(h->code) ? "e" : "queueId");
+                rq->topic = tp ? wmem_strdup(wmem_file_scope(), tp) : NULL;
+                rq->queue = qu ? wmem_strdup(wmem_file_scope(), qu) : NULL;
+                gint64 s = 0;
+                const char *st = rmq_ext_get(h, rmq_code_is_pull(h->code) ? "suspendTimeoutMillis" : "pollTime");
+                if (st && rmq_parse_i64(st, &s) && s > 0 && s < G_MAXUINT32 &&
+                    (rmq_code_is_pull(h->code) || h->code == 200050 || h->code == 200054 || h->code == 200070))
+                    rq->suspend_ms = (guint32)s;
+                t->req_data = rq;
+            }
+        } else {
+            t = ts_trans_response(pinfo, tbl, space, (guint32)h->opaque, TRUE, idx);
+        }
+    }
+    pdu.trans = t;
+    if (pdu.is_response)
+        pdu.req = t ? (rmq_req_t *)t->req_data : NULL;
+    else if (t)
+        pdu.req = (rmq_req_t *)t->req_data;
+
+    rmq_header_items(tvb, pinfo, rt, &pdu, (int)hl);
+    if (pdu.is_response && pdu.req) {
+        proto_item *ri = proto_tree_add_int(rt, hf_rocketmq_request_code, tvb, 0, 0, pdu.req->code);
+        proto_item_set_generated(ri);
+    }
+
+    int boff = 8 + (int)hl, blen = (int)length - 4 - (int)hl;
+    if (blen > 0 && h->ok)
+        rmq_body(tvb, boff, blen, pinfo, rt, &pdu);
+    else if (blen > 0)
+        proto_tree_add_item(rt, hf_rocketmq_body, tvb, boff, blen, ENC_NA);
+
+    /* links */
+    if (!pdu.is_response && pdu.oneway) {
+        /* nothing expected */
+    } else if (t) {
+        const ts_trans_hf_t *lh = &rmq_trans_hf;
+        if (!pdu.is_response && !t->rsp_frame && pdu.req && pdu.req->suspend_ms) {
+            nstime_t until = t->req_time;
+            nstime_t d;
+            d.secs = (time_t)(pdu.req->suspend_ms / 1000);
+            d.nsecs = (int)((pdu.req->suspend_ms % 1000) * 1000000);
+            nstime_add(&until, &d);
+            if (nstime_cmp(&until, &rmq_last_ts) >= 0) {
+                lh = &rmq_trans_hf_pending;
+                if (PINFO_FD_VISITED(pinfo)) {
+                    proto_item *pi = proto_tree_add_boolean(rt, hf_rocketmq_pending_poll, tvb, 0, 0, TRUE);
+                    proto_item_set_generated(pi);
+                }
+            }
+        }
+        ts_trans_add_links(rt, tvb, pinfo, t, !pdu.is_response, lh, NULL);
+    }
+
+    /* Info column and summary */
+    if (!h->ok) {
+        wmem_strbuf_append(pdu.info, "Malformed header");
+    } else if (!pdu.is_response) {
+        const char *name = rmq_req_name(pinfo->pool, h->code);
+        wmem_strbuf_append(pdu.info, name);
+        if (pdu.topic)
+            wmem_strbuf_append_printf(pdu.info, " topic=%s", rmq_short(pinfo->pool, pdu.topic));
+        if (pdu.queue)
+            wmem_strbuf_append_printf(pdu.info, " queue=%s", rmq_short(pinfo->pool, pdu.queue));
+        const char *qo = rmq_ext_get(h, "queueOffset");
+        if (qo && rmq_code_is_pull(h->code))
+            wmem_strbuf_append_printf(pdu.info, " offset=%s", rmq_short(pinfo->pool, qo));
+        wmem_strbuf_append_printf(pdu.info, " opaque=%d", h->opaque);
+        if (pdu.oneway)
+            wmem_strbuf_append(pdu.info, " oneway");
+        if (h->code == 320 && pdu.n_msgs)
+            wmem_strbuf_append_printf(pdu.info, " (%u msgs)", pdu.n_msgs);
+        proto_item_append_text(ti, ", %s", name);
+    } else {
+        const char *name = rmq_rsp_name(pinfo->pool, h->code);
+        wmem_strbuf_append_printf(pdu.info, "Response %s", name);
+        if (pdu.req)
+            wmem_strbuf_append_printf(pdu.info, " %s", rmq_req_name(pinfo->pool, pdu.req->code));
+        wmem_strbuf_append_printf(pdu.info, " opaque=%d", h->opaque);
+        const char *mid = rmq_ext_get(h, "msgId");
+        const char *qo = rmq_ext_get(h, "queueOffset");
+        if (mid)
+            wmem_strbuf_append_printf(pdu.info, " msgId=%s", rmq_short(pinfo->pool, mid));
+        if (qo)
+            wmem_strbuf_append_printf(pdu.info, " offset=%s", rmq_short(pinfo->pool, qo));
+        if (pdu.req && rmq_code_has_record_response(pdu.req->code)) {
+            wmem_strbuf_append_printf(pdu.info, " → %s", h->remark ? rmq_short(pinfo->pool, h->remark) : name);
+            if (h->code == 0)
+                wmem_strbuf_append_printf(pdu.info, " %u msgs", pdu.n_msgs);
+        } else if (h->code != 0 && h->remark) {
+            wmem_strbuf_append_printf(pdu.info, " (%s)", rmq_short(pinfo->pool, h->remark));
+        }
+        proto_item_append_text(ti, ", Response %s", name);
+        rmq_response_expert(pinfo, ti, h->code, name, h->remark);
+    }
+    if (idx == 0)
+        col_append_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(pdu.info));
+    else
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(pdu.info));
+    col_set_fence(pinfo->cinfo, COL_INFO);
+
+    if (h->ok)
+        rmq_tap(&pdu);
+    /* services table: which side listens (requests normally go to the server; broker-initiated
+     * requests and their answers the other way) */
+    {
+        gint32 rc = pdu.is_response ? (pdu.req ? pdu.req->code : -1) : h->code;
+        gboolean to_server = h->ok && (pdu.is_response ? (pdu.req && rmq_code_server_initiated(rc))
+                                                       : !rmq_code_server_initiated(rc));
+        ts_service_pdu(pinfo, proto_rocketmq, to_server, (guint32)total);
+    }
+    return total;
+}
+
+static guint get_rocketmq_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    guint32 l = tvb_get_uint32(tvb, offset, ENC_BIG_ENDIAN);
+    if (l < RMQ_MIN_FRAME || l > RMQ_MAX_FRAME)
+        return (guint)tvb_reported_length_remaining(tvb, offset);   /* garbage: the rest of the segment */
+    return l + 4;
+}
+
+static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "RocketMQ");
-    col_set_str(pinfo->cinfo, COL_INFO, "RocketMQ payload");
-    proto_item *ti = proto_tree_add_item(tree, proto_rocketmq, tvb, 0, -1, ENC_NA);
-    proto_tree *st = proto_item_add_subtree(ti, ett_rocketmq);
-    (void)st;
+    col_clear(pinfo->cinfo, COL_INFO);
+    tcp_dissect_pdus(tvb, pinfo, tree, rmq_desegment, 4, get_rocketmq_pdu_len, dissect_rocketmq_pdu, data);
     return tvb_captured_length(tvb);
 }
 
+/* ============================================================================================
+ * Statistics
+ * ============================================================================================ */
+static ts_hot_table_def_t rocketmq_hot_def = {
+    "RocketMQ Hot Topics",          /* title */
+    "rocketmq,hottopics",           /* cli */
+    "rocketmq",                     /* tap */
+    "rocketmq.",                    /* filter prefix */
+    NULL,                           /* only_table */
+    2,                              /* Topic, Queue */
+    { "Topic", "Queue", NULL, NULL, NULL },
+    TS_COL_REQUESTS | TS_COL_COUNTER0 | TS_COL_COUNTER1 | TS_COL_BYTES | TS_COL_ERRORS |
+        TS_COL_AVG_MS | TS_COL_MAX_MS,
+    { "Messages sent", "Messages pulled" },
+    NULL,
+    0
+};
+
+/* ============================================================================================
+ * Registration
+ * ============================================================================================ */
+static const true_false_string rmq_tfs_response = { "Response", "Request" };
+static const true_false_string rmq_tfs_oneway = { "One-way (no response expected)", "Response expected" };
+
 void proto_register_rocketmq(void)
 {
-    static gint *ett[] = { &ett_rocketmq };
+    static hf_register_info hf[] = {
+        { &hf_rocketmq_length, { "Length", "rocketmq.length", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Bytes after this field (header-length word + header + body)", HFILL } },
+        { &hf_rocketmq_serialize_type, { "Serialize type", "rocketmq.serialize_type", FT_UINT8, BASE_DEC,
+            VALS(rocketmq_serialize_type_vals), 0x0, "High byte of the header-length word", HFILL } },
+        { &hf_rocketmq_header_length, { "Header length", "rocketmq.header_length", FT_UINT24, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_header, { "JSON header", "rocketmq.header", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The JSON header text", HFILL } },
+        { &hf_rocketmq_code_req, { "Code", "rocketmq.code", FT_INT32, BASE_DEC,
+            VALS(rocketmq_request_code_vals), 0x0, "Request code (requests) or response code (responses)", HFILL } },
+        { &hf_rocketmq_code_rsp, { "Code", "rocketmq.code", FT_INT32, BASE_DEC,
+            VALS(rocketmq_response_code_vals), 0x0, "Request code (requests) or response code (responses)", HFILL } },
+        { &hf_rocketmq_request_code, { "Request code", "rocketmq.request_code", FT_INT32, BASE_DEC,
+            VALS(rocketmq_request_code_vals), 0x0, "Code of the request this response answers", HFILL } },
+        { &hf_rocketmq_language, { "Language", "rocketmq.language", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Sender's LanguageCode name", HFILL } },
+        { &hf_rocketmq_language_code, { "Language code", "rocketmq.language_code", FT_UINT8, BASE_DEC,
+            VALS(rocketmq_language_vals), 0x0, "LanguageCode byte of a binary header", HFILL } },
+        { &hf_rocketmq_version, { "Version", "rocketmq.version", FT_UINT32, BASE_CUSTOM,
+            CF_FUNC(rmq_fmt_version), 0x0, "Sender's MQVersion ordinal (shown as the release)", HFILL } },
+        { &hf_rocketmq_opaque, { "Opaque", "rocketmq.opaque", FT_INT32, BASE_DEC, NULL, 0x0,
+            "Request id chosen by the requester, copied into the response", HFILL } },
+        { &hf_rocketmq_flag, { "Flag", "rocketmq.flag", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_flag_response, { "Response", "rocketmq.flag.response", FT_BOOLEAN, 32,
+            TFS(&rmq_tfs_response), 0x1, "RPC_TYPE bit", HFILL } },
+        { &hf_rocketmq_flag_oneway, { "One-way", "rocketmq.flag.oneway", FT_BOOLEAN, 32,
+            TFS(&rmq_tfs_oneway), 0x2, "RPC_ONEWAY bit", HFILL } },
+        { &hf_rocketmq_remark, { "Remark", "rocketmq.remark", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_remark_length, { "Remark length", "rocketmq.remark_length", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_ser_type_rpc, { "serializeTypeCurrentRPC", "rocketmq.serialize_type_rpc", FT_STRING, BASE_NONE,
+            NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_ext_length, { "extFields length", "rocketmq.ext_length", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_ext_key, { "Key", "rocketmq.ext.key", FT_STRING, BASE_NONE, NULL, 0x0,
+            "extFields key", HFILL } },
+        { &hf_rocketmq_ext_value, { "Value", "rocketmq.ext.value", FT_STRING, BASE_NONE, NULL, 0x0,
+            "extFields value", HFILL } },
+        { &hf_rocketmq_ext_key_length, { "Key length", "rocketmq.ext.key_length", FT_INT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_ext_value_length, { "Value length", "rocketmq.ext.value_length", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_json_member, { "JSON value", "rocketmq.json.value", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A scalar of a JSON body", HFILL } },
+        { &hf_rocketmq_topic, { "Topic", "rocketmq.topic", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_queue_id, { "Queue id", "rocketmq.queue_id", FT_INT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_queue_offset, { "Queue offset", "rocketmq.queue_offset", FT_INT64, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_group, { "Group", "rocketmq.group", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Producer or consumer group", HFILL } },
+        { &hf_rocketmq_msg_id, { "Message id", "rocketmq.msg_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Offset message id (store host, port, commit-log offset)", HFILL } },
+        { &hf_rocketmq_commit_offset, { "Commit offset", "rocketmq.commit_offset", FT_INT64, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_next_begin_offset, { "Next begin offset", "rocketmq.next_begin_offset", FT_INT64, BASE_DEC,
+            NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_min_offset, { "Min offset", "rocketmq.min_offset", FT_INT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_max_offset, { "Max offset", "rocketmq.max_offset", FT_INT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_offset, { "Offset", "rocketmq.offset", FT_INT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_sys_flag, { "Message sysFlag", "rocketmq.sys_flag", FT_UINT32, BASE_HEX, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_pull_sys_flag, { "Pull sysFlag", "rocketmq.pull_sys_flag", FT_UINT32, BASE_HEX, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_pull_flag_commit, { "Commit offset", "rocketmq.pull_sys_flag.commit_offset", FT_BOOLEAN, 32,
+            NULL, 0x01, NULL, HFILL } },
+        { &hf_rocketmq_pull_flag_suspend, { "Suspend (long polling)", "rocketmq.pull_sys_flag.suspend", FT_BOOLEAN, 32,
+            NULL, 0x02, NULL, HFILL } },
+        { &hf_rocketmq_pull_flag_subscription, { "Subscription", "rocketmq.pull_sys_flag.subscription", FT_BOOLEAN, 32,
+            NULL, 0x04, NULL, HFILL } },
+        { &hf_rocketmq_pull_flag_class_filter, { "Class filter", "rocketmq.pull_sys_flag.class_filter", FT_BOOLEAN, 32,
+            NULL, 0x08, NULL, HFILL } },
+        { &hf_rocketmq_pull_flag_lite, { "Lite pull", "rocketmq.pull_sys_flag.lite_pull", FT_BOOLEAN, 32,
+            NULL, 0x10, NULL, HFILL } },
+        { &hf_rocketmq_born_timestamp, { "Born timestamp", "rocketmq.born_timestamp", FT_ABSOLUTE_TIME,
+            ABSOLUTE_TIME_UTC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_max_msg_nums, { "Max messages", "rocketmq.max_msg_nums", FT_UINT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_suspend_timeout, { "Suspend timeout (ms)", "rocketmq.suspend_timeout", FT_UINT32, BASE_DEC,
+            NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_subscription, { "Subscription", "rocketmq.subscription", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_broker_name, { "Broker name", "rocketmq.broker_name", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_broker_addr, { "Broker address", "rocketmq.broker_addr", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_cluster, { "Cluster", "rocketmq.cluster", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_client_id, { "Client id", "rocketmq.client_id", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_transaction_id, { "Transaction id", "rocketmq.transaction_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_query_key, { "Query key", "rocketmq.query_key", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_reconsume_times, { "Reconsume times", "rocketmq.reconsume_times", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_default_topic, { "Default topic", "rocketmq.default_topic", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_origin_msg_id, { "Origin message id", "rocketmq.origin_msg_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_delay_level, { "Delay level", "rocketmq.delay_level", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_response_in, { "Response in", "rocketmq.response_in", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, NULL, HFILL } },
+        { &hf_rocketmq_response_to, { "Request in", "rocketmq.response_to", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, NULL, HFILL } },
+        { &hf_rocketmq_time, { "Response time", "rocketmq.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time between the request and this response", HFILL } },
+        { &hf_rocketmq_no_response, { "No response seen", "rocketmq.no_response", FT_NONE, BASE_NONE, NULL, 0x0,
+            "The request was not answered in the capture", HFILL } },
+        { &hf_rocketmq_pending_poll, { "Long poll still pending", "rocketmq.pending_poll", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, "Unanswered long-polling request whose suspend timeout had not expired at the end of the capture", HFILL } },
+        { &hf_rocketmq_body, { "Body", "rocketmq.body", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_body_text, { "Body text", "rocketmq.body_text", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_body_uncompressed_length, { "Uncompressed length", "rocketmq.uncompressed_length", FT_UINT32,
+            BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_count, { "Messages", "rocketmq.msg_count", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Messages in the body", HFILL } },
+        { &hf_rocketmq_msg_index, { "Message index", "rocketmq.msg.index", FT_UINT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_total_size, { "Total size", "rocketmq.msg.total_size", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_magic, { "Magic code", "rocketmq.msg.magic", FT_UINT32, BASE_HEX,
+            VALS(rocketmq_magic_vals), 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_body_crc, { "Body CRC", "rocketmq.msg.body_crc", FT_UINT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_body_crc_status, { "Body CRC status", "rocketmq.msg.body_crc.status", FT_UINT8, BASE_NONE,
+            VALS(rocketmq_crc_status_vals), 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_queue_id, { "Queue id", "rocketmq.msg.queue_id", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_flag, { "Flag", "rocketmq.msg.flag", FT_INT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_queue_offset, { "Queue offset", "rocketmq.msg.queue_offset", FT_INT64, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_physic_offset, { "Physical offset", "rocketmq.msg.physic_offset", FT_INT64, BASE_DEC, NULL, 0x0,
+            "Commit-log offset", HFILL } },
+        { &hf_rocketmq_msg_sys_flag, { "sysFlag", "rocketmq.msg.sys_flag", FT_UINT32, BASE_HEX, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_sf_compressed, { "Compressed", "rocketmq.msg.sys_flag.compressed", FT_BOOLEAN, 32,
+            NULL, 0x001, NULL, HFILL } },
+        { &hf_rocketmq_msg_sf_multi_tags, { "Multi tags", "rocketmq.msg.sys_flag.multi_tags", FT_BOOLEAN, 32,
+            NULL, 0x002, NULL, HFILL } },
+        { &hf_rocketmq_msg_sf_transaction, { "Transaction type", "rocketmq.msg.sys_flag.transaction", FT_UINT32, BASE_DEC,
+            VALS(rocketmq_transaction_type_vals), 0x00C, NULL, HFILL } },
+        { &hf_rocketmq_msg_sf_born_v6, { "Born host IPv6", "rocketmq.msg.sys_flag.born_v6", FT_BOOLEAN, 32,
+            NULL, 0x010, NULL, HFILL } },
+        { &hf_rocketmq_msg_sf_store_v6, { "Store host IPv6", "rocketmq.msg.sys_flag.store_v6", FT_BOOLEAN, 32,
+            NULL, 0x020, NULL, HFILL } },
+        { &hf_rocketmq_msg_sf_need_unwrap, { "Need unwrap", "rocketmq.msg.sys_flag.need_unwrap", FT_BOOLEAN, 32,
+            NULL, 0x040, NULL, HFILL } },
+        { &hf_rocketmq_msg_sf_inner_batch, { "Inner batch", "rocketmq.msg.sys_flag.inner_batch", FT_BOOLEAN, 32,
+            NULL, 0x080, NULL, HFILL } },
+        { &hf_rocketmq_msg_sf_compression, { "Compression type", "rocketmq.msg.sys_flag.compression", FT_UINT32, BASE_DEC,
+            VALS(rocketmq_compression_vals), 0x700, NULL, HFILL } },
+        { &hf_rocketmq_msg_born_timestamp, { "Born timestamp", "rocketmq.msg.born_timestamp", FT_ABSOLUTE_TIME,
+            ABSOLUTE_TIME_UTC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_born_host, { "Born host", "rocketmq.msg.born_host", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_born_ip, { "Born IPv4", "rocketmq.msg.born_ip", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_born_ipv6, { "Born IPv6", "rocketmq.msg.born_ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_born_port, { "Born port", "rocketmq.msg.born_port", FT_INT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_store_timestamp, { "Store timestamp", "rocketmq.msg.store_timestamp", FT_ABSOLUTE_TIME,
+            ABSOLUTE_TIME_UTC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_store_host, { "Store host", "rocketmq.msg.store_host", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_store_ip, { "Store IPv4", "rocketmq.msg.store_ip", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_store_ipv6, { "Store IPv6", "rocketmq.msg.store_ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_store_port, { "Store port", "rocketmq.msg.store_port", FT_INT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_reconsume_times, { "Reconsume times", "rocketmq.msg.reconsume_times", FT_INT32, BASE_DEC,
+            NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_prepared_offset, { "Prepared transaction offset", "rocketmq.msg.prepared_offset", FT_INT64,
+            BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_body_length, { "Body length", "rocketmq.msg.body_length", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_body, { "Message body", "rocketmq.msg.body", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Message payload as stored/sent (possibly compressed)", HFILL } },
+        { &hf_rocketmq_msg_body_text, { "Message text", "rocketmq.msg.body_text", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Message payload (inflated) as UTF-8 text", HFILL } },
+        { &hf_rocketmq_msg_topic_length, { "Topic length", "rocketmq.msg.topic_length", FT_INT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_topic, { "Topic", "rocketmq.msg.topic", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_properties_length, { "Properties length", "rocketmq.msg.properties_length", FT_INT16,
+            BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_property_key, { "Property key", "rocketmq.msg.property.key", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_rocketmq_msg_property_value, { "Property value", "rocketmq.msg.property.value", FT_STRING, BASE_NONE,
+            NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_keys, { "Key", "rocketmq.msg.keys", FT_STRING, BASE_NONE, NULL, 0x0,
+            "One business key of the KEYS property", HFILL } },
+        { &hf_rocketmq_msg_tags, { "Tags", "rocketmq.msg.tags", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_rocketmq_msg_uniq_key, { "Unique key", "rocketmq.msg.uniq_key", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Client-generated message id (UNIQ_KEY)", HFILL } },
+        { &hf_rocketmq_msg_retry_topic, { "Retry topic (original)", "rocketmq.msg.retry_topic", FT_STRING, BASE_NONE,
+            NULL, 0x0, "RETRY_TOPIC property: the topic a redelivered message came from", HFILL } },
+        { &hf_rocketmq_msg_origin_msg_id, { "Origin message id", "rocketmq.msg.origin_msg_id", FT_STRING, BASE_NONE,
+            NULL, 0x0, "ORIGIN_MESSAGE_ID property", HFILL } },
+        { &hf_rocketmq_msg_traceparent, { "traceparent", "rocketmq.msg.traceparent", FT_STRING, BASE_NONE, NULL, 0x0,
+            "W3C trace context property", HFILL } },
+    };
+    static gint *ett[] = {
+        &ett_rocketmq, &ett_rocketmq_header, &ett_rocketmq_flag, &ett_rocketmq_ext, &ett_rocketmq_ext_entry,
+        &ett_rocketmq_sys_flag, &ett_rocketmq_body, &ett_rocketmq_json, &ett_rocketmq_msg,
+        &ett_rocketmq_msg_sys_flag, &ett_rocketmq_props, &ett_rocketmq_prop,
+    };
+    static ei_register_info ei[] = {
+        { &ei_rocketmq_bad_length, { "rocketmq.bad_length", PI_MALFORMED, PI_ERROR,
+            "Frame length outside the accepted range", EXPFILL } },
+        { &ei_rocketmq_bad_serialize_type, { "rocketmq.bad_serialize_type", PI_MALFORMED, PI_ERROR,
+            "Unknown serialize type", EXPFILL } },
+        { &ei_rocketmq_bad_header, { "rocketmq.bad_header", PI_MALFORMED, PI_ERROR,
+            "Header could not be parsed completely", EXPFILL } },
+        { &ei_rocketmq_header_size, { "rocketmq.bad_header_length", PI_MALFORMED, PI_ERROR,
+            "Header length inconsistent", EXPFILL } },
+        { &ei_rocketmq_json, { "rocketmq.json_error", PI_UNDECODED, PI_WARN,
+            "JSON body could not be tokenized completely", EXPFILL } },
+        { &ei_rocketmq_too_many, { "rocketmq.too_many", PI_UNDECODED, PI_NOTE,
+            "Display limit reached", EXPFILL } },
+        { &ei_rocketmq_rsp_error, { "rocketmq.response_error", PI_RESPONSE_CODE, PI_ERROR,
+            "Error response", EXPFILL } },
+        { &ei_rocketmq_rsp_warn, { "rocketmq.response_warning", PI_RESPONSE_CODE, PI_WARN,
+            "Warning response (busy, flush/slave timeout, flow control...)", EXPFILL } },
+        { &ei_rocketmq_rsp_note, { "rocketmq.response_note", PI_RESPONSE_CODE, PI_NOTE,
+            "Non-success response that is part of normal operation (nothing to pull...)", EXPFILL } },
+        { &ei_rocketmq_no_response, { "rocketmq.no_response.expert", PI_SEQUENCE, PI_WARN,
+            "Request not answered in the capture", EXPFILL } },
+        { &ei_rocketmq_no_request, { "rocketmq.no_request", PI_SEQUENCE, PI_NOTE,
+            "Response whose request is not in the capture", EXPFILL } },
+        { &ei_rocketmq_bad_record, { "rocketmq.bad_record", PI_MALFORMED, PI_ERROR,
+            "Malformed message record", EXPFILL } },
+        { &ei_rocketmq_crc, { "rocketmq.bad_body_crc", PI_CHECKSUM, PI_WARN,
+            "bodyCRC does not match the body", EXPFILL } },
+        { &ei_rocketmq_compressed, { "rocketmq.compressed", PI_UNDECODED, PI_NOTE,
+            "Compressed body shown as is", EXPFILL } },
+        { &ei_rocketmq_inflate, { "rocketmq.inflate_failed", PI_MALFORMED, PI_WARN,
+            "zlib body could not be inflated", EXPFILL } },
+        { &ei_rocketmq_truncated_pop, { "rocketmq.truncated_pop_code", PI_PROTOCOL, PI_NOTE,
+            "Binary header code 3442..3543: possibly a POP code (200050..200151) truncated to 16 bits", EXPFILL } },
+        { &ei_rocketmq_bad_value, { "rocketmq.bad_value", PI_PROTOCOL, PI_WARN,
+            "extFields value is not of the expected type", EXPFILL } },
+    };
+
     proto_rocketmq = proto_register_protocol("Apache RocketMQ remoting", "RocketMQ", "rocketmq");
+    proto_register_field_array(proto_rocketmq, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *em = expert_register_protocol(proto_rocketmq);
+    expert_register_field_array(em, ei, array_length(ei));
+
+    module_t *m = prefs_register_protocol(proto_rocketmq, NULL);
+    prefs_register_bool_preference(m, "desegment", "Reassemble RocketMQ frames spanning several TCP segments",
+        "Whether the RocketMQ dissector should reassemble frames spanning several TCP segments "
+        "(TCP's \"Allow subdissectors to reassemble TCP streams\" must be on too)", &rmq_desegment);
+    prefs_register_bool_preference(m, "inflate", "Inflate zlib-compressed message bodies",
+        "Show zlib-compressed message bodies (sysFlag COMPRESSED) inflated", &rmq_inflate);
+    prefs_register_bool_preference(m, "json_dissector", "Also hand valid JSON to the JSON dissector",
+        "Besides the built-in tolerant JSON tree, call Wireshark's JSON dissector on bodies that are strict JSON",
+        &rmq_json_dissector);
+
     rocketmq_handle = register_dissector("rocketmq", dissect_rocketmq, proto_rocketmq);
+    register_init_routine(rmq_init);
+
+    /* SRT kinds: index = position in the request code table */
+    rocketmq_n_codes = 0;
+    while (rocketmq_request_code_vals[rocketmq_n_codes].strptr)
+        rocketmq_n_codes++;
+    rocketmq_kind_vals = (value_string *)wmem_alloc0(wmem_epan_scope(), (rocketmq_n_codes + 1) * sizeof(value_string));
+    for (int i = 0; i < rocketmq_n_codes; i++) {
+        rocketmq_kind_vals[i].value = (guint32)i;
+        rocketmq_kind_vals[i].strptr = rocketmq_request_code_vals[i].strptr;
+    }
+    rocketmq_tap = register_tap("rocketmq");
+    ts_stats_register_hot_table(&rocketmq_hot_def);
+    ts_stats_register_srt(proto_rocketmq, "rocketmq", rocketmq_kind_vals);
 }
 
 void proto_reg_handoff_rocketmq(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", ROCKETMQ_TCP_PORTS, rocketmq_handle);
+    json_handle = find_dissector_add_dependency("json", proto_rocketmq);
 }

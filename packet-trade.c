@@ -20,6 +20,7 @@
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
+#include "heuristics.h"
 #include "transactions.h"
 #include "hotkeys.h"
 
@@ -1208,6 +1209,7 @@ static int dissect_trade_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     int d = trade_dir(st, pinfo);
     guint idx = ts_pdu_index(pinfo, proto_trade);
     int len = (int)tvb_reported_length(tvb);
+    ts_service_pdu(pinfo, proto_trade, d == TRADE_C2S, (guint32)len);
     wmem_allocator_t *pool = pinfo->pool;
     const char *summary;
 

@@ -558,9 +558,11 @@ class Ports(tslib.PluginTestCase):
         c.c2s(P.SPEC_5_1)
         c.s2c(P.SPEC_5_2)
         path = cap.write(self.cap_path("heur.pcap"))
-        self.assertEqual(tslib.values(path, "hsf2.req_id"), [])
-        self.assertEqual(tslib.values(path, "hsf2.req_id", args=["--enable-heuristic", "hsf2_tcp"]), ["1", "1"])
-        self.assertEqual(tslib.values(path, "hsf2.req_id", args=["-o", "hsf2.tcp.port:5555"]), ["1", "1"])
+        no_heur = ["--disable-heuristic", "hsf2_tcp"]
+        self.assertEqual(tslib.values(path, "hsf2.req_id", args=no_heur), [])
+        self.assertEqual(tslib.values(path, "hsf2.req_id"), ["1", "1"])            # heuristic on by default
+        self.assertEqual(tslib.values(path, "hsf2.req_id", args=no_heur + ["-o", "hsf2.tcp.port:5555"]),
+                         ["1", "1"])
 
 
 if __name__ == "__main__":

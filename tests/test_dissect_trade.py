@@ -377,16 +377,17 @@ class TradeFraming(tslib.PluginTestCase):
         self.assertEqual(tslib.values(cap, "trade.clock"), [])
 
     def test_port_preference_and_decode_as(self):
-        def fn(cap, c):
-            pass
         cap = Capture(t0=T0)
         c = cap.tcp("10.0.0.1:40000", "10.0.0.2:3107", t=T0)
         c.c2s(T.ping(37))
         c.s2c(T.pong(1))
         path = cap.write(self.cap_path("port.pcap"))
-        self.assertEqual(tslib.values(path, "trade.keyword"), [])
-        self.assertEqual(tslib.values(path, "trade.keyword", args=["-o", "trade.tcp.port:3107"]), ["Ping", "Pong"])
-        self.assertEqual(tslib.values(path, "trade.ping.pong_in", args=["-d", "tcp.port==3107,trade"]), ["5"])
+        no_heur = ["--disable-heuristic", "trade_tcp"]
+        self.assertEqual(tslib.values(path, "trade.keyword", args=no_heur), [])
+        self.assertEqual(tslib.values(path, "trade.keyword", args=no_heur + ["-o", "trade.tcp.port:3107"]),
+                         ["Ping", "Pong"])
+        self.assertEqual(tslib.values(path, "trade.ping.pong_in", args=no_heur + ["-d", "tcp.port==3107,trade"]),
+                         ["5"])
 
 
 class TradeIncident(tslib.PluginTestCase):
