@@ -1283,7 +1283,9 @@ static void dissect_as_proto(packet_info *pinfo, msg_info_t *mi)
     col_set_writable(pinfo->cinfo, COL_PROTOCOL, FALSE);
     col_set_fence(pinfo->cinfo, COL_INFO);
     TRY {
-        call_dissector_with_data(aerospike_service_handle, mi->as_proto_tvb, pinfo, mi->as_proto_tree, NULL);
+        /* PROXY op 2 carries the answer; requests (1) and returns to sender (3) carry a request */
+        ts_aerospike_embedded_t emb = { !(mi->has_op && mi->op == 2) };
+        call_dissector_with_data(aerospike_service_handle, mi->as_proto_tvb, pinfo, mi->as_proto_tree, &emb);
     }
     CATCH_NONFATAL_ERRORS {
         show_exception(mi->as_proto_tvb, pinfo, mi->as_proto_tree, EXCEPT_CODE, GET_MESSAGE);
@@ -1845,5 +1847,5 @@ void proto_reg_handoff_aerospike_cluster(void)
     dissector_add_uint_range_with_preference("tcp.port", AEROSPIKE_CLUSTER_TCP_PORTS, aerospike_cluster_tcp_handle);
     dissector_add_uint_range_with_preference("udp.port", AEROSPIKE_CLUSTER_UDP_PORTS, aerospike_cluster_udp_handle);
     msgpack_handle = find_dissector("msgpack");
-    aerospike_service_handle = find_dissector("aerospike");
+    aerospike_service_handle = find_dissector("aerospike.embedded");
 }

@@ -817,6 +817,7 @@ typedef struct {
     packet_info  *pinfo;
     proto_item   *pdu_item;
     gboolean      is_request;
+    gboolean      embedded;         /* carried inside another protocol: no matching, no taps */
     gboolean      first_pass;
     wmem_allocator_t *scope;        /* where request data goes (file scope on the first pass) */
     guint         pdu_index;
@@ -2142,6 +2143,8 @@ static void
 as_tap(as_ctx_t *ctx, const char *key, const char *ns, const char *set, const char *uk, gboolean first_resp,
        guint32 status, guint32 bytes, int kind)
 {
+    if (ctx->embedded)
+        return;
     ts_tap_rec_t *r = wmem_new(ctx->pinfo->pool, ts_tap_rec_t);
     ts_tap_rec_init(r, "aerospike");
     r->key = key;
@@ -2815,7 +2818,8 @@ as_add_proto_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolea
 }
 
 static int
-dissect_aerospike_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                             const ts_aerospike_embedded_t *embedded)
 {
     as_ctx_t ctx;
     proto_item *ti, *pi;
@@ -2833,9 +2837,10 @@ dissect_aerospike_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
 
     memset(&ctx, 0, sizeof(ctx));
     ctx.pinfo = pinfo;
-    ctx.is_request = as_is_request(pinfo);
+    ctx.embedded = embedded != NULL;
+    ctx.is_request = embedded ? embedded->is_request : as_is_request(pinfo);
     ctx.first_pass = !PINFO_FD_VISITED(pinfo);
-    ctx.scope = (ctx.first_pass && ctx.is_request) ? wmem_file_scope() : pinfo->pool;
+    ctx.scope = (ctx.first_pass && ctx.is_request && !ctx.embedded) ? wmem_file_scope() : pinfo->pool;
     ctx.pdu_index = ts_pdu_index(pinfo, proto_aerospike);
     ctx.info = wmem_strbuf_new(pinfo->pool, "");
 
@@ -2896,8 +2901,13 @@ dissect_aerospike_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
         as_prescan_admin(tvb, AS_PROTO_HDR_LEN, end, &content_last);
     }
 
-    /* request/response matching (first pass), links */
-    if (ctx.is_request) {
+    /* request/response matching (first pass), links; an embedded proto takes no part */
+    if (ctx.embedded) {
+        if (ctx.is_request) {
+            ctx.req = wmem_new0(pinfo->pool, as_req_t);
+            ctx.req->kind = -1;
+        }
+    } else if (ctx.is_request) {
         ctx.req = wmem_new0(ctx.scope, as_req_t);
         ctx.req->kind = -1;
         if (ctx.first_pass) {
@@ -3016,7 +3026,8 @@ dissect_aerospike_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
 
 done:
     /* the services table (tshark -z troubleshark,services) */
-    ts_service_pdu(pinfo, proto_aerospike, ctx.is_request, ctx.pdu_bytes ? ctx.pdu_bytes : (guint32)captured);
+    if (!ctx.embedded)
+        ts_service_pdu(pinfo, proto_aerospike, ctx.is_request, ctx.pdu_bytes ? ctx.pdu_bytes : (guint32)captured);
     text = wmem_strbuf_get_str(ctx.info);
     proto_item_append_text(ti, ": %s", text);
     if (ctx.pdu_index == 0)
@@ -3025,6 +3036,24 @@ done:
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", text);
     col_set_fence(pinfo->cinfo, COL_INFO);
     return captured;
+}
+
+static int
+dissect_aerospike_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    return dissect_aerospike_pdu_common(tvb, pinfo, tree, NULL);
+}
+
+/* One complete proto carried inside another protocol; data: ts_aerospike_embedded_t (or NULL: a
+ * request). No framing, no matching, no taps. */
+static int
+dissect_aerospike_embedded(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    static const ts_aerospike_embedded_t as_request = { TRUE };
+    if (tvb_captured_length(tvb) < AS_PROTO_HDR_LEN)
+        return 0;
+    return dissect_aerospike_pdu_common(tvb, pinfo, tree,
+                                        data ? (const ts_aerospike_embedded_t *)data : &as_request);
 }
 
 static int
@@ -3312,6 +3341,7 @@ proto_register_aerospike(void)
         &aerospike_use_msgpack);
 
     aerospike_handle = register_dissector("aerospike", dissect_aerospike, proto_aerospike);
+    register_dissector("aerospike.embedded", dissect_aerospike_embedded, proto_aerospike);
     aerospike_tap = register_tap("aerospike");
     ts_stats_register_hot_table(&aerospike_hotkeys_def);
     ts_stats_register_srt(proto_aerospike, "aerospike", aerospike_kind_vals);

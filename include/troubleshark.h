@@ -19,4 +19,12 @@ void proto_reg_handoff_hsf2(void);
 void proto_register_rocketmq(void);
 void proto_reg_handoff_rocketmq(void);
 
+/* A client proto carried inside another protocol (the fabric PROXY msg of aerospike_cluster) is
+ * handed to the "aerospike.embedded" dissector with this as data: the PDU is decoded as usual, but
+ * it takes no part in request/response matching, statistics or the services table (the client's
+ * own connection already counts it). */
+typedef struct ts_aerospike_embedded {
+    gboolean is_request;
+} ts_aerospike_embedded_t;
+
 #endif /* TROUBLESHARK_H */

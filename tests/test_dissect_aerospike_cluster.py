@@ -372,6 +372,14 @@ class Fabric(tslib.PluginTestCase):
         if "aerospike" in tslib.protocol_names():
             self.assertTrue(row[2][0].endswith(":aerospike_cluster:aerospike"), row[2])
             self.assertTrue(tslib.info_column(path, filt="frame.number == 6")[0].startswith("PROXY request tid 5: "))
+            self.assertEqual(tslib.values(path, "aerospike.info.command", filt="frame.number == 6"), ["build"])
+            # the proxied request is the client's, already counted on its own connection: it is
+            # not matched, flagged unanswered, tapped or listed as a service
+            self.assertEqual(tslib.values(path, "aerospike.no_response"), [])
+            services = tslib.stats(path, "troubleshark,services")
+            self.assertIn("|Aerospike Cluster |", services)
+            self.assertNotRegex(services, r"\|Aerospike +\|")
+            self.assertNotIn("|", tslib.stats(path, "aerospike,srt").split("Sum SRT")[-1])
         else:
             self.assertEqual(tslib.experts(path, filt="frame.number == 6"),
                              ["The Aerospike service protocol dissector is not available"])
