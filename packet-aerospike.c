@@ -728,21 +728,6 @@ static const value_string aerospike_privilege_vals[] = {
 };
 
 
-/* val_to_str() takes a scope argument from 4.5 on: our own, version-independent variants. */
-static const char *
-as_vs(wmem_allocator_t *scope, guint32 v, const value_string *vs, const char *fmt)
-{
-    const char *s = try_val_to_str(v, vs);
-    return s ? s : wmem_strdup_printf(scope, fmt, v);
-}
-
-static const char *
-as_vs_ext(wmem_allocator_t *scope, guint32 v, value_string_ext *vse, const char *fmt)
-{
-    const char *s = try_val_to_str_ext(v, vse);
-    return s ? s : wmem_strdup_printf(scope, fmt, v);
-}
-
 /* ---- request / transaction state ------------------------------------------------------------
  * Built while a request is dissected: in wmem_file_scope() on the first pass (kept as the
  * transaction's req_data, responses take their key from it), in pinfo->pool on later passes. */
@@ -776,12 +761,6 @@ typedef struct {
     guint       first_pdu;
 } as_req_t;
 
-/* Per TCP conversation: the transaction table and the open requests in FIFO order (the same order
- * transactions.c keeps), so a response can learn whether its request expects a stream. */
-typedef struct {
-    ts_trans_table_t *tbl;
-    wmem_list_t      *open;     /* ts_trans_t* */
-} as_conv_t;
 
 /* What one as_msg told us (filled by dissect_as_msg). */
 typedef struct {
@@ -877,20 +856,6 @@ as_is_request(packet_info *pinfo)
     if (pinfo->match_uint == pinfo->srcport && pinfo->match_uint != pinfo->destport)
         return FALSE;
     return pinfo->destport < pinfo->srcport;
-}
-
-static as_conv_t *
-as_get_conv(packet_info *pinfo)
-{
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    as_conv_t *c = (as_conv_t *)conversation_get_proto_data(conv, proto_aerospike);
-    if (!c) {
-        c = wmem_new0(wmem_file_scope(), as_conv_t);
-        c->tbl = ts_trans_table_new(proto_aerospike, TS_TRANS_FIFO);
-        c->open = wmem_list_new(wmem_file_scope());
-        conversation_add_proto_data(conv, proto_aerospike, c);
-    }
-    return c;
 }
 
 static void
@@ -1301,7 +1266,7 @@ dissect_as_field(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
     d = off + 5;
     len = (int)fsz - 1;
     fi = proto_tree_add_item(tree, hf_aerospike_field, tvb, off, 4 + fsz, ENC_NA);
-    proto_item_append_text(fi, ": %s", as_vs(pinfo->pool, type, aerospike_field_type_vals, "Unknown (%u)"));
+    proto_item_append_text(fi, ": %s", ts_val_to_str(pinfo->pool, type, aerospike_field_type_vals, "Unknown (%u)"));
     ft = proto_item_add_subtree(fi, ett_aerospike_field);
     proto_tree_add_item(ft, hf_aerospike_field_size, tvb, off, 4, ENC_BIG_ENDIAN);
     proto_tree_add_item(ft, hf_aerospike_field_type, tvb, off + 4, 1, ENC_NA);
@@ -1625,7 +1590,7 @@ as_add_subop(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *op
         return;
     pi = proto_tree_add_uint(tree, hf, tvb, first, 1, (guint32)v);
     proto_item_set_generated(pi);
-    proto_item_append_text(opi, " %s", as_vs(pinfo->pool, (guint32)v, vs, "sub-op %u"));
+    proto_item_append_text(opi, " %s", ts_val_to_str(pinfo->pool, (guint32)v, vs, "sub-op %u"));
 }
 
 static int
@@ -1677,7 +1642,7 @@ dissect_as_op(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end, 
         v += 8;
     }
     vlen = off + 4 + (int)osz - v;
-    proto_item_append_text(oi, ": %s %s", as_vs(pinfo->pool, op, aerospike_op_type_vals, "op %u"), name);
+    proto_item_append_text(oi, ": %s %s", ts_val_to_str(pinfo->pool, op, aerospike_op_type_vals, "op %u"), name);
 
     if (op == 1 || op == 3 || op == 7 || op == 12 || op == 15 || op == 17)
         mi->n_read_ops++;
@@ -2513,7 +2478,7 @@ dissect_as_admin_field(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, 
     d = off + 5;
     len = (int)sz - 1;
     fi = proto_tree_add_item(tree, hf_aerospike_admin_field, tvb, off, 4 + sz, ENC_NA);
-    proto_item_append_text(fi, ": %s", as_vs(pinfo->pool, id, aerospike_admin_field_vals, "Unknown (%u)"));
+    proto_item_append_text(fi, ": %s", ts_val_to_str(pinfo->pool, id, aerospike_admin_field_vals, "Unknown (%u)"));
     ft = proto_item_add_subtree(fi, ett_aerospike_admin_field);
     proto_tree_add_item(ft, hf_aerospike_admin_field_size, tvb, off, 4, ENC_BIG_ENDIAN);
     proto_tree_add_item(ft, hf_aerospike_admin_field_id, tvb, off + 4, 1, ENC_NA);
@@ -2673,9 +2638,9 @@ dissect_as_admin(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
                 off = next;
         }
         if (ctx->is_request)
-            proto_item_append_text(ai, ": %s", as_vs(pinfo->pool, cmd, aerospike_admin_command_vals, "command %u"));
+            proto_item_append_text(ai, ": %s", ts_val_to_str(pinfo->pool, cmd, aerospike_admin_command_vals, "command %u"));
         else
-            proto_item_append_text(ai, ": %s", as_vs_ext(pinfo->pool, result, &aerospike_result_vals_ext, "result %u"));
+            proto_item_append_text(ai, ": %s", ts_val_to_str_ext(pinfo->pool, result, &aerospike_result_vals_ext, "result %u"));
         if (n == 0) {
             first_cmd = cmd;
             first_result = result;
@@ -2698,14 +2663,14 @@ dissect_as_admin(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
         ctx->req->kind = AS_KIND_ADMIN;
         ctx->req->admin_cmd = first_cmd;
         ctx->req->multi = (first_cmd == 9 || first_cmd == 16);
-        wmem_strbuf_append_printf(ctx->info, "Admin %s", as_vs(pinfo->pool, first_cmd, aerospike_admin_command_vals, "command %u"));
+        wmem_strbuf_append_printf(ctx->info, "Admin %s", ts_val_to_str(pinfo->pool, first_cmd, aerospike_admin_command_vals, "command %u"));
         if (user)
             wmem_strbuf_append_printf(ctx->info, " user=%s", as_short(pinfo->pool, user, 32));
         as_tap(ctx, NULL, NULL, NULL, user, FALSE, 0, ctx->pdu_bytes, AS_KIND_ADMIN);
     } else {
         if (ctx->req && ctx->req->admin_cmd == 20 && first_result == 52)
             status = 0;   /* LOGIN answered "security not enabled": no login needed */
-        wmem_strbuf_append_printf(ctx->info, "Admin response %s", as_vs_ext(pinfo->pool, first_result, &aerospike_result_vals_ext, "result %u"));
+        wmem_strbuf_append_printf(ctx->info, "Admin response %s", ts_val_to_str_ext(pinfo->pool, first_result, &aerospike_result_vals_ext, "result %u"));
         if (n > 1)
             wmem_strbuf_append_printf(ctx->info, " (%u records)", n);
         as_tap(ctx, NULL, NULL, NULL, NULL, as_first_rsp_pdu(ctx), status, ctx->pdu_bytes,
@@ -2855,7 +2820,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     ti = proto_tree_add_item(tree, proto_aerospike, tvb, 0, -1, ENC_NA);
     at = proto_item_add_subtree(ti, ett_aerospike);
     ctx.pdu_item = ti;
-    proto_item_append_text(ti, ", %s %s", as_vs(pinfo->pool, type, aerospike_type_vals, "Type %u"),
+    proto_item_append_text(ti, ", %s %s", ts_val_to_str(pinfo->pool, type, aerospike_type_vals, "Type %u"),
                            ctx.is_request ? "request" : "response");
     as_add_proto_header(tvb, pinfo, at, FALSE);
 
@@ -2911,23 +2876,19 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         ctx.req = wmem_new0(ctx.scope, as_req_t);
         ctx.req->kind = -1;
         if (ctx.first_pass) {
-            as_conv_t *c = as_get_conv(pinfo);
-            ctx.trans = ts_trans_request(pinfo, c->tbl, 0, 0, ctx.pdu_index);
+            ts_trans_table_t *tbl = ts_trans_table(pinfo, proto_aerospike, TS_TRANS_FIFO);
+            ctx.trans = ts_trans_request(pinfo, tbl, 0, 0, ctx.pdu_index);
             ctx.trans->req_data = ctx.req;
-            wmem_list_append(c->open, ctx.trans);
         } else {
             ctx.trans = ts_trans_lookup(pinfo, proto_aerospike, ctx.pdu_index);
         }
     } else {
         if (ctx.first_pass) {
-            as_conv_t *c = as_get_conv(pinfo);
-            wmem_list_frame_t *head = wmem_list_head(c->open);
-            ts_trans_t *ht = head ? (ts_trans_t *)wmem_list_frame_data(head) : NULL;
+            ts_trans_table_t *tbl = ts_trans_table(pinfo, proto_aerospike, TS_TRANS_FIFO);
+            ts_trans_t *ht = ts_trans_fifo_head(tbl, 0);
             as_req_t *hreq = ht ? (as_req_t *)ht->req_data : NULL;
             gboolean last = (hreq && hreq->multi) ? content_last : TRUE;
-            ctx.trans = ts_trans_response(pinfo, c->tbl, 0, 0, last, ctx.pdu_index);
-            if (head && last)
-                wmem_list_remove_frame(c->open, head);
+            ctx.trans = ts_trans_response(pinfo, tbl, 0, 0, last, ctx.pdu_index);
             if (ctx.trans->req_frame && ctx.trans->req_data && ctx.trans->n_responses == 1) {
                 as_req_t *r = (as_req_t *)ctx.trans->req_data;
                 r->first_set = TRUE;
@@ -3015,7 +2976,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     default:
         pi = proto_tree_add_item(at, hf_aerospike_body, tvb, AS_PROTO_HDR_LEN, end - AS_PROTO_HDR_LEN, ENC_NA);
         expert_add_info_format(pinfo, pi, &ei_aerospike_type, "Proto type %u (internal XDR) is not expected on the wire", type);
-        wmem_strbuf_append_printf(ctx.info, "%s", as_vs(pinfo->pool, type, aerospike_type_vals, "Type %u"));
+        wmem_strbuf_append_printf(ctx.info, "%s", ts_val_to_str(pinfo->pool, type, aerospike_type_vals, "Type %u"));
         as_tap(&ctx, NULL, NULL, NULL, NULL, FALSE, 0, ctx.pdu_bytes, -1);
         break;
     }

@@ -115,6 +115,15 @@ ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32
     return t;
 }
 
+ts_trans_t *ts_trans_fifo_head(ts_trans_table_t *tbl, guint32 space)
+{
+    wmem_list_frame_t *head;
+    if (!tbl || tbl->mode != TS_TRANS_FIFO)
+        return NULL;
+    head = wmem_list_head(tbl->fifo[space % TS_TRANS_SPACES]);
+    return head ? (ts_trans_t *)wmem_list_frame_data(head) : NULL;
+}
+
 void ts_trans_forget(ts_trans_table_t *tbl, ts_trans_t *t)
 {
     if (!tbl || !t)

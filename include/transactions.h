@@ -67,6 +67,10 @@ ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 
  * transaction, or a transaction with req_frame == 0 when no request is known. Remembered. */
 ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
                               gboolean last, guint pdu_index);
+/* First pass only, FIFO mode: the oldest open request of `space` — the one the next response
+ * answers — or NULL. Lets a dissector decide how to read a response from its request. */
+ts_trans_t *ts_trans_fifo_head(ts_trans_table_t *tbl, guint32 space);
+
 /* First pass only: forget an open request that expects no answer (one-way). */
 void ts_trans_forget(ts_trans_table_t *tbl, ts_trans_t *t);
 
