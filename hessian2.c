@@ -360,10 +360,10 @@ static gboolean read_int2(hessian_ctx_t *c, gint64 *out)
         *out = (gint64)b - 0x90; c->pos += 1;
     } else if (b >= 0xC0 && b <= 0xCF) {
         if (!need(c, 2)) return FALSE;
-        *out = (((gint64)b - 0xC8) << 8) + c->buf[c->pos + 1]; c->pos += 2;
+        *out = (((gint64)b - 0xC8) * 256) + c->buf[c->pos + 1]; c->pos += 2;
     } else if (b >= 0xD0 && b <= 0xD7) {
         if (!need(c, 3)) return FALSE;
-        *out = (((gint64)b - 0xD4) << 16) + ((gint64)c->buf[c->pos + 1] << 8) + c->buf[c->pos + 2];
+        *out = (((gint64)b - 0xD4) * 65536) + ((gint64)c->buf[c->pos + 1] << 8) + c->buf[c->pos + 2];
         c->pos += 3;
     } else if (b == 'I' || b == 'Y') {
         if (!need(c, 5)) return FALSE;
@@ -372,10 +372,10 @@ static gboolean read_int2(hessian_ctx_t *c, gint64 *out)
         *out = (gint64)b - 0xE0; c->pos += 1;
     } else if (b >= 0xF0) {
         if (!need(c, 2)) return FALSE;
-        *out = (((gint64)b - 0xF8) << 8) + c->buf[c->pos + 1]; c->pos += 2;
+        *out = (((gint64)b - 0xF8) * 256) + c->buf[c->pos + 1]; c->pos += 2;
     } else if (b >= 0x38 && b <= 0x3F) {
         if (!need(c, 3)) return FALSE;
-        *out = (((gint64)b - 0x3C) << 16) + ((gint64)c->buf[c->pos + 1] << 8) + c->buf[c->pos + 2];
+        *out = (((gint64)b - 0x3C) * 65536) + ((gint64)c->buf[c->pos + 1] << 8) + c->buf[c->pos + 2];
         c->pos += 3;
     } else if (b == 'L') {
         if (!need(c, 9)) return FALSE;
@@ -1160,13 +1160,21 @@ static expert_field ei_hessian_table = EI_INIT;
 static expert_field ei_hessian_malformed = EI_INIT;
 static expert_field ei_hessian_capped = EI_INIT;
 
+/* Labels (item texts) are only seen in a visible tree: a hidden one (-T fields, -Y, taps) keeps
+ * the values, the items a filter references and the expert infos, but skips every summary. */
+static gboolean tree_visible(proto_tree *tree)
+{
+    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible;
+}
+
 static void add_classdefs(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const hessian_classdef_t *d)
 {
+    gboolean vis = tree_visible(tree);
     for (; d; d = d->next) {
         proto_item *ti;
         proto_tree *st;
         wmem_strbuf_t *names = wmem_strbuf_new(pinfo->pool, "");
-        for (guint32 k = 0; k < d->n_fields; k++) {
+        for (guint32 k = 0; vis && k < d->n_fields; k++) {
             if (k)
                 wmem_strbuf_append(names, ", ");
             wmem_strbuf_append(names, d->fields[k] ? d->fields[k] : "");
@@ -1191,12 +1199,16 @@ static proto_item *add_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb
     proto_item *ti = NULL;
     proto_tree *st;
     const hessian_value_t *ch;
-    char *text;
+    const char *text;
     guint32 k;
     const char *pre = prefix ? prefix : "";
+    gboolean vis;
 
+    if (!tree)
+        return NULL;   /* nothing to add; the caller's experts do not depend on the items */
+    vis = tree_visible(tree);
     add_classdefs(tree, pinfo, tvb, v->defs);
-    text = hessian_summary(pinfo->pool, v, HESSIAN_ITEM_SUMMARY_LEN);
+    text = vis ? hessian_summary(pinfo->pool, v, HESSIAN_ITEM_SUMMARY_LEN) : "";
     switch (v->kind) {
     case HESSIAN_NULL:
         ti = proto_tree_add_none_format(tree, hf_hessian_null, tvb, v->offset, v->length, "%snull", pre);
@@ -1259,7 +1271,7 @@ static proto_item *add_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb
             proto_item_set_generated(proto_tree_add_uint(st, hf_hessian_length, tvb, v->offset, v->length,
                                                          (guint32)v->declared_len));
         for (ch = v->first_child, k = 0; ch; ch = ch->next, k++)
-            add_value(st, pinfo, tvb, ch, wmem_strdup_printf(pinfo->pool, "[%u] ", k));
+            add_value(st, pinfo, tvb, ch, vis ? wmem_strdup_printf(pinfo->pool, "[%u] ", k) : NULL);
         if (v->n_items > v->n_stored)
             proto_tree_add_expert_format(st, pinfo, &ei_hessian_capped, tvb, v->offset, v->length,
                                          "[%u more elements not shown]", v->n_items - v->n_stored);
@@ -1272,11 +1284,13 @@ static proto_item *add_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb
             proto_tree_add_string(st, hf_hessian_type, tvb, v->offset, v->length, v->type);
         for (ch = v->first_child; ch && ch->next; ch = ch->next->next) {
             int end = ch->next->offset + ch->next->length;
-            proto_tree *et = proto_tree_add_subtree_format(st, tvb, ch->offset, end - ch->offset,
-                                                           ett_hessian_entry, NULL, "%s: %s",
-                                                           hessian_summary(pinfo->pool, ch, 80),
-                                                           hessian_summary(pinfo->pool, ch->next,
-                                                                           HESSIAN_ITEM_SUMMARY_LEN));
+            proto_tree *et = vis ? proto_tree_add_subtree_format(st, tvb, ch->offset, end - ch->offset,
+                                                                 ett_hessian_entry, NULL, "%s: %s",
+                                                                 hessian_summary(pinfo->pool, ch, 80),
+                                                                 hessian_summary(pinfo->pool, ch->next,
+                                                                                 HESSIAN_ITEM_SUMMARY_LEN))
+                                 : proto_tree_add_subtree(st, tvb, ch->offset, end - ch->offset,
+                                                          ett_hessian_entry, NULL, "Entry");
             add_value(et, pinfo, tvb, ch, "Key: ");
             add_value(et, pinfo, tvb, ch->next, "Value: ");
         }
@@ -1292,7 +1306,8 @@ static proto_item *add_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb
             const char *fname = (v->cls && k < v->cls->n_fields) ? v->cls->fields[k] : "?";
             proto_item *fi = proto_tree_add_string_format(st, hf_hessian_field, tvb, ch->offset, ch->length,
                                                           fname, "%s: %s", fname,
-                                                          hessian_summary(pinfo->pool, ch, HESSIAN_ITEM_SUMMARY_LEN));
+                                                          vis ? hessian_summary(pinfo->pool, ch, HESSIAN_ITEM_SUMMARY_LEN)
+                                                              : "");
             add_value(proto_item_add_subtree(fi, ett_hessian_entry), pinfo, tvb, ch, NULL);
         }
         if (v->n_items > v->n_stored)

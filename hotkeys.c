@@ -77,6 +77,7 @@ struct ts_row {
     void     *scratch;
     gsize     scratch_size;
     /* hot tables */
+    const struct ts_rkey *rkey;        /* the row's identity (stored copy) */
     ts_row_t *group;                   /* row of the group table this row counts into */
     gboolean  touched;                 /* counted since the last reset */
     guint64   n_req, n_resp;           /* also kept when their columns are hidden */
@@ -92,11 +93,24 @@ struct ts_table {
     ts_ui_t          *owner;
     stat_tap_table   *st;
     wmem_allocator_t *pool;            /* rows, map keys, maps */
-    wmem_map_t       *rows;            /* composite key -> ts_row_t */
+    wmem_map_t       *rows;            /* ts_rkey_t (all key columns) -> ts_row_t */
     wmem_map_t       *by_key;          /* hot tables: key only -> latest row with that key */
+    wmem_map_t       *strs;            /* one copy of each key column string after the first */
     ts_row_t         *overflow;
     guint             n_rows;          /* rows created (incl. overflow) */
+    /* numeric sort column: its value per position (order-preserving guint64), kept in step with
+     * st->elements so that repositioning compares a flat array instead of chasing row pointers */
+    guint64          *skey;
+    guint             skey_cap;
 };
+
+/* Identity of a row: its key column strings (NULL = ""), hashed once. Lookups use one on the
+ * stack pointing at the caller's strings; stored keys own copies in the table's pool. */
+typedef struct ts_rkey {
+    guint              hash;
+    guint              n;
+    const char *const *parts;
+} ts_rkey_t;
 
 typedef enum { TS_UI_GENERIC, TS_UI_HOT } ts_ui_kind_t;
 
@@ -151,6 +165,37 @@ static int row_cmp(const ts_table_t *t, const ts_row_t *a, const ts_row_t *b)
     }
 }
 
+/* The sort value of a row as an unsigned integer with the same order (numeric columns only). */
+static guint64 row_sort_key(const ts_table_t *t, const ts_row_t *row)
+{
+    int c = t->owner->sort_col;
+    switch (t->owner->types[c]) {
+    case TS_CELL_UINT:
+        return row->vals[c].u;
+    case TS_CELL_INT:
+        return (guint64)row->vals[c].i ^ G_GUINT64_CONSTANT(0x8000000000000000);
+    case TS_CELL_FLOAT: {
+        double f = row->vals[c].f;
+        guint64 b;
+        if (f == 0.0 || f != f)     /* -0 sorts with +0; NaN compares equal to 0 */
+            f = 0.0;
+        memcpy(&b, &f, sizeof(b));
+        return (b & G_GUINT64_CONSTANT(0x8000000000000000)) ? ~b : b | G_GUINT64_CONSTANT(0x8000000000000000);
+    }
+    case TS_CELL_STRING:
+    default:
+        return 0;
+    }
+}
+
+/* > 0 when the row at position i sorts before the row at position j, 0 when equal. */
+static inline int pos_cmp(const ts_table_t *t, guint i, guint j)
+{
+    if (t->skey)
+        return t->skey[i] > t->skey[j] ? 1 : (t->skey[i] < t->skey[j] ? -1 : 0);
+    return row_cmp(t, row_at(t, i), row_at(t, j));
+}
+
 static void row_swap(ts_table_t *t, guint i, guint j)
 {
     stat_tap_table_item_type *tmp = t->st->elements[i];
@@ -158,6 +203,11 @@ static void row_swap(ts_table_t *t, guint i, guint j)
     t->st->elements[j] = tmp;
     row_at(t, i)->pos = i;
     row_at(t, j)->pos = j;
+    if (t->skey) {
+        guint64 k = t->skey[i];
+        t->skey[i] = t->skey[j];
+        t->skey[j] = k;
+    }
 }
 
 /* Keep the table sorted by the sort column, descending, after `row`'s value changed. The rest of
@@ -170,13 +220,13 @@ static void row_reposition(ts_row_t *row)
         return;
     guint p = row->pos;
     guint n = t->st->num_elements;
-    while (p > 0 && row_cmp(t, row_at(t, p - 1), row) < 0) {
-        ts_row_t *w = row_at(t, p - 1);
-        /* first index in [0, p-1] whose value is not greater than w's */
-        guint lo = 0, hi = p - 1;
+    while (p > 0 && pos_cmp(t, p - 1, p) < 0) {
+        guint w = p - 1;
+        /* first index in [0, w] whose value is not greater than the value at w */
+        guint lo = 0, hi = w;
         while (lo < hi) {
             guint mid = lo + (hi - lo) / 2;
-            if (row_cmp(t, row_at(t, mid), w) > 0)
+            if (pos_cmp(t, mid, w) > 0)
                 lo = mid + 1;
             else
                 hi = mid;
@@ -184,13 +234,13 @@ static void row_reposition(ts_row_t *row)
         row_swap(t, lo, p);
         p = lo;
     }
-    while (p + 1 < n && row_cmp(t, row_at(t, p + 1), row) > 0) {
-        ts_row_t *w = row_at(t, p + 1);
-        /* last index in [p+1, n-1] whose value is not smaller than w's */
-        guint lo = p + 1, hi = n - 1;
+    while (p + 1 < n && pos_cmp(t, p + 1, p) > 0) {
+        guint w = p + 1;
+        /* last index in [w, n-1] whose value is not smaller than the value at w */
+        guint lo = w, hi = n - 1;
         while (lo < hi) {
             guint mid = hi - (hi - lo) / 2;
-            if (row_cmp(t, row_at(t, mid), w) < 0)
+            if (pos_cmp(t, mid, w) < 0)
                 hi = mid - 1;
             else
                 lo = mid;
@@ -236,13 +286,80 @@ static char *cell_strdup(const char *s)
     return out;
 }
 
+static guint rkey_hash(gconstpointer k)
+{
+    return ((const ts_rkey_t *)k)->hash;
+}
+
+static gboolean rkey_equal(gconstpointer a, gconstpointer b)
+{
+    const ts_rkey_t *x = (const ts_rkey_t *)a, *y = (const ts_rkey_t *)b;
+    if (x->hash != y->hash || x->n != y->n)
+        return FALSE;
+    for (guint i = 0; i < x->n; i++) {
+        const char *p = x->parts[i] ? x->parts[i] : "";
+        const char *q = y->parts[i] ? y->parts[i] : "";
+        if (p != q && strcmp(p, q) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* FNV-1a over the parts, each followed by a separator byte (NULL and "" hash alike). */
+static void rkey_init(ts_rkey_t *k, const char *const *keys, guint n)
+{
+    guint32 h = 2166136261u;
+    for (guint i = 0; i < n; i++) {
+        const char *p = keys[i];
+        if (p) {
+            for (; *p; p++)
+                h = (h ^ (guchar)*p) * 16777619u;
+        }
+        h = (h ^ 0xffu) * 16777619u;
+    }
+    k->hash = h;
+    k->n = n;
+    k->parts = keys;
+}
+
+/* A stored copy of a lookup key (strings owned by the table's pool; the columns after the first
+ * — namespace, set… — repeat across rows and are kept once). */
+static ts_rkey_t *rkey_copy(ts_table_t *t, const ts_rkey_t *k)
+{
+    wmem_allocator_t *pool = t->pool;
+    ts_rkey_t *c = wmem_new(pool, ts_rkey_t);
+    const char **parts = wmem_alloc_array(pool, const char *, k->n ? k->n : 1);
+    for (guint i = 0; i < k->n; i++) {
+        const char *p = k->parts[i];
+        if (!p || !*p) {
+            parts[i] = "";
+        } else if (i == 0) {
+            parts[i] = wmem_strdup(pool, p);
+        } else {
+            char *q = (char *)wmem_map_lookup(t->strs, p);
+            if (!q) {
+                q = wmem_strdup(pool, p);
+                wmem_map_insert(t->strs, q, q);
+            }
+            parts[i] = q;
+        }
+    }
+    c->hash = k->hash;
+    c->n = k->n;
+    c->parts = parts;
+    return c;
+}
+
 static void table_state_new(ts_table_t *t)
 {
     t->pool = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
-    t->rows = wmem_map_new(t->pool, g_str_hash, g_str_equal);
+    t->rows = wmem_map_new(t->pool, rkey_hash, rkey_equal);
     t->by_key = wmem_map_new(t->pool, g_str_hash, g_str_equal);
+    t->strs = wmem_map_new(t->pool, g_str_hash, g_str_equal);
     t->overflow = NULL;
     t->n_rows = 0;
+    t->skey = NULL;
+    t->skey_cap = 0;
 }
 
 static void table_state_destroy(ts_table_t *t)
@@ -252,23 +369,22 @@ static void table_state_destroy(ts_table_t *t)
     t->pool = NULL;
     t->rows = NULL;
     t->by_key = NULL;
+    t->strs = NULL;
     t->overflow = NULL;
     t->n_rows = 0;
+    g_free(t->skey);
+    t->skey = NULL;
+    t->skey_cap = 0;
 }
 
-/* Composite map key: every part length-prefixed so no two key tuples collide. */
-static char *composite_key(wmem_allocator_t *pool, const char *const *keys, guint n)
+/* Is the sort column numeric (sort keys kept in t->skey)? */
+static inline gboolean table_numeric_sort(const ts_table_t *t)
 {
-    wmem_strbuf_t *b = wmem_strbuf_new(pool, "");
-    for (guint i = 0; i < n; i++) {
-        const char *k = keys[i] ? keys[i] : "";
-        wmem_strbuf_append_printf(b, "%zu:", strlen(k));
-        wmem_strbuf_append(b, k);
-    }
-    return wmem_strbuf_finalize(b);
+    int c = t->owner->sort_col;
+    return c >= 0 && t->owner->types[c] != TS_CELL_STRING;
 }
 
-static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const char *mapkey)
+static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const ts_rkey_t *mapkey)
 {
     ts_ui_t *u = t->owner;
     stat_tap_table_item_type items[TS_TABLE_MAX_COLS];
@@ -293,6 +409,7 @@ static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const char *
     }
     ts_row_t *row = wmem_new0(t->pool, ts_row_t);
     row->table = t;
+    row->rkey = mapkey;
     row->vals = wmem_alloc0_array(t->pool, ts_val_t, u->n_cols);
     row->pos = t->st->num_elements;
     items[0].user_data.ptr_value = row;
@@ -300,6 +417,16 @@ static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const char *
     row->cells = t->st->elements[row->pos];
     wmem_map_insert(t->rows, mapkey, row);
     t->n_rows++;
+    if (table_numeric_sort(t)) {
+        if (row->pos >= t->skey_cap) {
+            guint cap = t->skey_cap ? t->skey_cap * 2 : 64;
+            while (cap <= row->pos)
+                cap *= 2;
+            t->skey = g_renew(guint64, t->skey, cap);
+            t->skey_cap = cap;
+        }
+        t->skey[row->pos] = row_sort_key(t, row);
+    }
     row_reposition(row);
     return row;
 }
@@ -309,22 +436,21 @@ static ts_row_t *table_row(ts_table_t *t, const char *const *keys)
     if (!t || !t->pool)
         return NULL;
     guint nk = t->owner->n_key_cols;
-    char *mk = composite_key(t->pool, keys, nk);
-    ts_row_t *row = (ts_row_t *)wmem_map_lookup(t->rows, mk);
-    if (row) {
-        wmem_free(t->pool, mk);
+    ts_rkey_t look;
+    rkey_init(&look, keys, nk);
+    ts_row_t *row = (ts_row_t *)wmem_map_lookup(t->rows, &look);
+    if (row)
         return row;
-    }
     if (t->n_rows + 1 >= ts_max_rows) {
         if (!t->overflow) {
             const char *ok[TS_TABLE_MAX_COLS] = { TS_OTHER_KEYS };
-            char *omk = composite_key(t->pool, ok, nk);
-            t->overflow = row_create(t, ok, omk);
+            ts_rkey_t olook;
+            rkey_init(&olook, ok, nk);
+            t->overflow = row_create(t, ok, rkey_copy(t, &olook));
         }
-        wmem_free(t->pool, mk);
         return t->overflow;
     }
-    return row_create(t, keys, mk);
+    return row_create(t, keys, rkey_copy(t, &look));
 }
 
 ts_row_t *ts_table_row(ts_table_t *table, const char *const *keys)
@@ -351,8 +477,12 @@ static void cell_update(ts_row_t *row, guint col)
     default:
         break;
     }
-    if ((int)col == u->sort_col)
+    if ((int)col == u->sort_col) {
+        ts_table_t *t = row->table;
+        if (t->skey && row->pos < t->skey_cap)
+            t->skey[row->pos] = row_sort_key(t, row);
         row_reposition(row);
+    }
 }
 
 static gboolean col_ok(ts_row_t *row, guint col, ts_cell_type_t type)
@@ -535,6 +665,8 @@ static void table_reset(ts_table_t *t)
         row->lat_n = row->n_req = row->n_resp = 0;
         row->n_keys = 0;
         row->touched = FALSE;
+        if (t->skey && r < t->skey_cap)
+            t->skey[r] = row_sort_key(t, row);
         if (u->kind == TS_UI_HOT && u->n_tables > 1 && t == u->tables[1])
             row_set_key_count(row);
     }
@@ -676,7 +808,7 @@ stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def)
     if (!def || !def->title || !def->cli || !def->tap || def->n_cols == 0 ||
         def->n_cols > TS_TABLE_MAX_COLS || def->n_key_cols > def->n_cols)
         return NULL;
-    ts_ui_t *u = g_new0(ts_ui_t, 1);
+    ts_ui_t *u = wmem_new0(wmem_epan_scope(), ts_ui_t);   /* lives as long as the registration */
     u->kind = TS_UI_GENERIC;
     u->gdef = def;
     u->n_cols = def->n_cols;
@@ -712,7 +844,7 @@ stat_tap_table_ui *ts_stats_hot_ui_new(ts_hot_table_def_t *def)
     if (!def || !def->title || !def->cli || !def->tap || def->n_key_cols == 0 ||
         def->n_key_cols > 1 + TS_TAP_MAX_COLS)
         return NULL;
-    ts_ui_t *u = g_new0(ts_ui_t, 1);
+    ts_ui_t *u = wmem_new0(wmem_epan_scope(), ts_ui_t);   /* lives as long as the registration */
     u->kind = TS_UI_HOT;
     u->hdef = def;
     guint c = 0;
@@ -843,7 +975,7 @@ static gboolean hot_fold(ts_ui_t *u, packet_info *pinfo _U_, const ts_tap_rec_t 
             /* a new key: remember its group and make it the key's latest row */
             if (u->n_tables > 1)
                 row->group = hot_group_row(u, keys + 1);
-            wmem_map_insert(t->by_key, wmem_strdup(t->pool, rec->key), row);
+            wmem_map_insert(t->by_key, (void *)row->rkey->parts[0], row);   /* == rec->key */
         }
     }
     if (!row->touched) {
@@ -945,11 +1077,11 @@ void ts_stats_register_srt(int proto_id, const char *tap, const value_string *ki
     }
     if (max < 0)
         return;
-    ts_srt_reg_t *r = g_new0(ts_srt_reg_t, 1);
+    ts_srt_reg_t *r = wmem_new0(wmem_epan_scope(), ts_srt_reg_t);
     r->proto_id = proto_id;
     r->kinds = kinds;
     r->n_procs = max + 1;
-    r->name = g_strdup_printf("%s Commands", proto_get_protocol_short_name(find_protocol_by_id(proto_id)));
+    r->name = wmem_strdup_printf(wmem_epan_scope(), "%s Commands", proto_get_protocol_short_name(find_protocol_by_id(proto_id)));
     r->next = ts_srts;
     ts_srts = r;
     register_srt_table(proto_id, tap, 1, ts_srt_packet_cb, ts_srt_init_cb, NULL);

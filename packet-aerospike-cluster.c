@@ -15,6 +15,7 @@
 #include "ts-compat.h"
 #include "troubleshark.h"
 #include "heuristics.h"
+#include "inflate.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -1242,8 +1243,14 @@ static void inflate_heartbeat(tvbuff_t *tvb, packet_info *pinfo, proto_tree *ft,
         expert_add_info_format(pinfo, fti, &ei_ac_inflate_failed, "Empty compressed payload");
         return;
     }
-    tvbuff_t *inf = tvb_child_uncompress_zlib(tvb, tvb, voff, vlen);
-    if (!inf) {
+    ts_inflate_status_t st;
+    tvbuff_t *inf = ts_inflate(tvb, pinfo, voff, vlen, INFLATED_MAX, &st);
+    if (st == TS_INFLATE_TOO_BIG) {
+        expert_add_info_format(pinfo, fti, &ei_ac_compressed_too_large,
+                               "Inflated payload is larger than %u bytes: not dissected", INFLATED_MAX);
+        return;
+    }
+    if (!inf || st != TS_INFLATE_OK) {
         expert_add_info_format(pinfo, fti, &ei_ac_inflate_failed, "Compressed payload could not be inflated (zlib)");
         return;
     }

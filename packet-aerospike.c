@@ -15,6 +15,7 @@
 #include "transactions.h"
 #include "hotkeys.h"
 #include "heuristics.h"
+#include "inflate.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -126,6 +127,8 @@ static dissector_handle_t msgpack_handle;
 static ts_bool aerospike_desegment = TRUE;
 static ts_bool aerospike_inflate = TRUE;
 static ts_bool aerospike_use_msgpack = TRUE;
+static range_t *aerospike_tcp_ports;     /* the "tcp.port" preference, read in as_prefs_apply */
+static wmem_map_t *as_names;             /* file scope: one copy of each namespace / set name */
 
 /* ---- header fields ------------------------------------------------------------------------ */
 static int hf_aerospike_version = -1;
@@ -732,33 +735,33 @@ static const value_string aerospike_privilege_vals[] = {
  * Built while a request is dissected: in wmem_file_scope() on the first pass (kept as the
  * transaction's req_data, responses take their key from it), in pinfo->pool on later passes. */
 typedef struct {
-    guint32     index;          /* batch index of the row */
-    const char *digest_hex;     /* 40 lowercase hex chars */
-    const char *ns;
+    const char *ns;             /* interned (as_names) */
     const char *set;
     const char *userkey;        /* text of the KEY field, NULL when not sent */
+    guint32     index;          /* batch index of the row */
     guint32     bytes;          /* tap bytes of the row */
     guint32     first_frame;    /* first response record answering this row (frame, pdu, record) */
-    guint       first_pdu;
-    guint       first_rec;
+    guint32     first_pdu;
+    guint32     first_rec;
+    guint8      digest[AS_DIGEST_LEN];
 } as_row_t;
 
 typedef struct {
-    int         kind;
-    gboolean    multi;          /* answer is a stream ending with INFO3_LAST / QUERY_END */
-    gboolean    is_batch;
-    guint8      admin_cmd;
-    const char *digest_hex;     /* single-key commands */
-    const char *ns;
+    const char *ns;             /* interned (as_names) */
     const char *set;
     const char *userkey;
-    guint32     n_rows;
-    guint32     max_rows;
     as_row_t   *rows;
-    wmem_map_t *row_by_index;   /* batch index -> as_row_t* (first row with that index) */
-    gboolean    first_set;      /* the first response record of the transaction */
-    guint32     first_frame;
-    guint       first_pdu;
+    wmem_map_t *row_by_index;   /* batch index -> first as_row_t with it; NULL when row i has index i */
+    guint32     n_rows;
+    guint32     first_frame;    /* the first response record of the transaction */
+    guint32     first_pdu;
+    gint8       kind;
+    guint8      admin_cmd;
+    guint8      multi : 1;      /* answer is a stream ending with INFO3_LAST / QUERY_END */
+    guint8      is_batch : 1;
+    guint8      first_set : 1;
+    guint8      has_digest : 1; /* single-key commands: digest is the key */
+    guint8      digest[AS_DIGEST_LEN];
 } as_req_t;
 
 
@@ -825,12 +828,6 @@ as_hex(wmem_allocator_t *scope, const guint8 *b, guint len)
     return s;
 }
 
-static const char *
-as_strdup(wmem_allocator_t *scope, const char *s)
-{
-    return s ? wmem_strdup(scope, s) : NULL;
-}
-
 /* The text of a string item, shortened for the Info column. */
 static const char *
 as_short(wmem_allocator_t *scope, const char *s, guint max)
@@ -842,10 +839,45 @@ as_short(wmem_allocator_t *scope, const char *s, guint max)
     return wmem_strdup_printf(scope, "%.*s\xe2\x80\xa6", (int)max, s);
 }
 
+/* A string kept with the request: the packet's copy on later passes, else a file-scope copy
+ * (names are interned: a capture has a handful of namespaces and sets). */
+static const char *
+as_keep(as_ctx_t *ctx, const char *s, gboolean intern)
+{
+    const char *k;
+    if (!s || ctx->scope != wmem_file_scope())
+        return s;
+    if (!intern || !as_names)
+        return wmem_strdup(ctx->scope, s);
+    k = (const char *)wmem_map_lookup(as_names, s);
+    if (!k) {
+        k = wmem_strdup(wmem_file_scope(), s);
+        wmem_map_insert(as_names, (void *)k, (void *)k);
+    }
+    return k;
+}
+
+/* Batch row of a request by its batch index (the first row carrying it). */
+static as_row_t *
+as_row_lookup(const as_req_t *req, guint32 index)
+{
+    if (!req->rows)
+        return NULL;
+    if (req->row_by_index)
+        return (as_row_t *)wmem_map_lookup(req->row_by_index, GUINT_TO_POINTER(index));
+    return index < req->n_rows ? &req->rows[index] : NULL;
+}
+
+static void
+as_prefs_apply(void)
+{
+    aerospike_tcp_ports = prefs_get_range_value("aerospike", "tcp.port");
+}
+
 static gboolean
 as_is_request(packet_info *pinfo)
 {
-    range_t *r = prefs_get_range_value("aerospike", "tcp.port");
+    range_t *r = aerospike_tcp_ports;
     gboolean d = (r && value_is_in_range(r, pinfo->destport)) || pinfo->destport == AEROSPIKE_TLS_PORT;
     gboolean s = (r && value_is_in_range(r, pinfo->srcport)) || pinfo->srcport == AEROSPIKE_TLS_PORT;
     if (d != s)
@@ -1266,19 +1298,20 @@ dissect_as_field(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
     d = off + 5;
     len = (int)fsz - 1;
     fi = proto_tree_add_item(tree, hf_aerospike_field, tvb, off, 4 + fsz, ENC_NA);
-    proto_item_append_text(fi, ": %s", ts_val_to_str(pinfo->pool, type, aerospike_field_type_vals, "Unknown (%u)"));
+    if (tree)
+        proto_item_append_text(fi, ": %s", ts_val_to_str(pinfo->pool, type, aerospike_field_type_vals, "Unknown (%u)"));
     ft = proto_item_add_subtree(fi, ett_aerospike_field);
     proto_tree_add_item(ft, hf_aerospike_field_size, tvb, off, 4, ENC_BIG_ENDIAN);
     proto_tree_add_item(ft, hf_aerospike_field_type, tvb, off + 4, 1, ENC_NA);
 
     switch (type) {
     case AS_FIELD_NAMESPACE:
-        proto_tree_add_item_ret_string(ft, hf_aerospike_namespace, tvb, d, len, ENC_UTF_8, ctx->scope,
+        proto_tree_add_item_ret_string(ft, hf_aerospike_namespace, tvb, d, len, ENC_UTF_8, pinfo->pool,
                                        (const guint8 **)&mi->ns);
         proto_item_append_text(fi, " = %s", mi->ns);
         break;
     case AS_FIELD_SET:
-        proto_tree_add_item_ret_string(ft, hf_aerospike_set, tvb, d, len, ENC_UTF_8, ctx->scope,
+        proto_tree_add_item_ret_string(ft, hf_aerospike_set, tvb, d, len, ENC_UTF_8, pinfo->pool,
                                        (const guint8 **)&mi->set);
         proto_item_append_text(fi, " = %s", mi->set);
         break;
@@ -1291,7 +1324,7 @@ dissect_as_field(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
             break;
         }
         pt = tvb_get_uint8(tvb, d);
-        txt = as_key_text(tvb, ctx->scope, pt, d + 1, len - 1);
+        txt = as_key_text(tvb, pinfo->pool, pt, d + 1, len - 1);
         pi = proto_tree_add_string(ft, hf_aerospike_key, tvb, d, len, txt);
         kt = proto_item_add_subtree(pi, ett_aerospike_key);
         proto_tree_add_item(kt, hf_aerospike_key_particle_type, tvb, d, 1, ENC_NA);
@@ -1326,7 +1359,8 @@ dissect_as_field(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
         pi = proto_tree_add_uint(ft, hf_aerospike_digest_partition, tvb, d, 2,
                                  (mi->digest[0] | (mi->digest[1] << 8)) & 0x0fff);
         proto_item_set_generated(pi);
-        proto_item_append_text(fi, " = %s", as_hex(pinfo->pool, mi->digest, AS_DIGEST_LEN));
+        if (tree)
+            proto_item_append_text(fi, " = %s", as_hex(pinfo->pool, mi->digest, AS_DIGEST_LEN));
         break;
     case AS_FIELD_MRT_ID:
         if (len != 8) { as_field_len_expert(pinfo, fi, type, len, "8"); goto raw; }
@@ -1430,13 +1464,13 @@ dissect_as_field(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
         proto_tree_add_item(ft, hf_aerospike_index_type, tvb, d, 1, ENC_NA);
         break;
     case AS_FIELD_UDF_FILENAME:
-        proto_tree_add_item_ret_string(ft, hf_aerospike_udf_package, tvb, d, len, ENC_UTF_8, ctx->scope,
+        proto_tree_add_item_ret_string(ft, hf_aerospike_udf_package, tvb, d, len, ENC_UTF_8, pinfo->pool,
                                        (const guint8 **)&mi->udf_package);
         proto_item_append_text(fi, " = %s", mi->udf_package);
         mi->has_udf = TRUE;
         break;
     case AS_FIELD_UDF_FUNCTION:
-        proto_tree_add_item_ret_string(ft, hf_aerospike_udf_function, tvb, d, len, ENC_UTF_8, ctx->scope,
+        proto_tree_add_item_ret_string(ft, hf_aerospike_udf_function, tvb, d, len, ENC_UTF_8, pinfo->pool,
                                        (const guint8 **)&mi->udf_function);
         proto_item_append_text(fi, " = %s", mi->udf_function);
         mi->has_udf = TRUE;
@@ -1642,7 +1676,8 @@ dissect_as_op(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end, 
         v += 8;
     }
     vlen = off + 4 + (int)osz - v;
-    proto_item_append_text(oi, ": %s %s", ts_val_to_str(pinfo->pool, op, aerospike_op_type_vals, "op %u"), name);
+    if (tree)
+        proto_item_append_text(oi, ": %s %s", ts_val_to_str(pinfo->pool, op, aerospike_op_type_vals, "op %u"), name);
 
     if (op == 1 || op == 3 || op == 7 || op == 12 || op == 15 || op == 17)
         mi->n_read_ops++;
@@ -1655,7 +1690,9 @@ dissect_as_op(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end, 
     else if (nlen && strlen(mi->bins) < 48)
         mi->bins = wmem_strdup_printf(pinfo->pool, "%s,%s", mi->bins, name);
 
-    if (vlen == 0)
+    /* Without a tree nobody sees the value: its text, the MessagePack walk and the value
+     * experts only fill the tree (the Info column takes the bin names above). */
+    if (vlen == 0 || !tree)
         return off + 4 + (int)osz;
 
     if (ctx->is_request && as_op_is_msgpack(op)) {
@@ -1792,6 +1829,7 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
     const char *prev_ns = NULL, *prev_set = NULL, *prev_uk = NULL;
     proto_item *ci, *pi;
     gboolean ok = TRUE;
+    guint32 max_rows = 0;
 
     if (end - off < 5) {
         expert_add_info_format(pinfo, fi, &ei_aerospike_field_len, "BATCH field of %d bytes (expected at least 5)", end - off);
@@ -1804,9 +1842,10 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
     off += 5;
     if (build) {
         guint32 room = (guint32)((end - off) / 25) + 1;
-        build->max_rows = count < room ? count : room;
-        build->rows = wmem_alloc0_array(ctx->scope, as_row_t, build->max_rows ? build->max_rows : 1);
-        build->row_by_index = wmem_map_new(ctx->scope, g_direct_hash, g_direct_equal);
+        max_rows = count < room ? count : room;
+        build->rows = wmem_alloc0_array(ctx->scope, as_row_t, max_rows ? max_rows : 1);
+        build->n_rows = 0;
+        build->row_by_index = NULL;
         build->is_batch = TRUE;
     }
     for (i = 0; i < count && off < end && ok; i++) {
@@ -1826,7 +1865,8 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
         index = tvb_get_ntohl(tvb, off);
         rflags = tvb_get_uint8(tvb, off + 24);
         ri = proto_tree_add_item(tree, hf_aerospike_batch_row, tvb, off, end - off, ENC_NA);
-        proto_item_append_text(ri, " %u: index %u", i, index);
+        if (tree)
+            proto_item_append_text(ri, " %u: index %u", i, index);
         rt = proto_item_add_subtree(ri, ett_aerospike_batch_row);
         proto_tree_add_item(rt, hf_aerospike_batch_index, tvb, off, 4, ENC_BIG_ENDIAN);
         proto_tree_add_item(rt, hf_aerospike_batch_digest, tvb, off + 4, AS_DIGEST_LEN, ENC_NA);
@@ -1836,7 +1876,8 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
                                     aerospike_row_flag_bits, ENC_NA);
         if (rflags & 0xe0)
             expert_add_info_format(pinfo, pi, &ei_aerospike_batch_flags, "Unknown batch row flags 0x%02x", rflags & 0xe0);
-        proto_item_append_text(ri, ", digest %s", as_hex(pinfo->pool, rmi.digest, AS_DIGEST_LEN));
+        if (tree)
+            proto_item_append_text(ri, ", digest %s", as_hex(pinfo->pool, rmi.digest, AS_DIGEST_LEN));
         off += 25;
         if (rflags & AS_BATCH_REPEAT) {
             if (i == 0) {
@@ -1905,26 +1946,24 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
             }
             if (ctx->is_request)
                 as_check_digest(tvb, pinfo, rt, &rmi);
-            if (rmi.ns)
+            if (tree && rmi.ns)
                 proto_item_append_text(ri, " %s/%s", rmi.ns, rmi.set ? rmi.set : "");
-            if (rmi.userkey)
+            if (tree && rmi.userkey)
                 proto_item_append_text(ri, " key=%s", as_short(pinfo->pool, rmi.userkey, 32));
         }
         proto_item_set_len(ri, off - row_start);
-        if (build && build->n_rows < build->max_rows) {
+        if (build && build->n_rows < max_rows) {
             as_row_t *row = &build->rows[build->n_rows++];
             row->index = index;
-            row->digest_hex = as_hex(ctx->scope, rmi.digest, AS_DIGEST_LEN);
-            row->ns = as_strdup(ctx->scope, rmi.ns);
-            row->set = as_strdup(ctx->scope, rmi.set);
-            row->userkey = as_strdup(ctx->scope, rmi.userkey);
+            memcpy(row->digest, rmi.digest, AS_DIGEST_LEN);
+            row->ns = as_keep(ctx, rmi.ns, TRUE);
+            row->set = as_keep(ctx, rmi.set, TRUE);
+            row->userkey = as_keep(ctx, rmi.userkey, FALSE);
             row->bytes = (guint32)(off - row_start);
-            if (!wmem_map_lookup(build->row_by_index, GUINT_TO_POINTER(index)))
-                wmem_map_insert(build->row_by_index, GUINT_TO_POINTER(index), row);
         }
         if (i == 0 && !mi->ns) {
-            mi->ns = rmi.ns ? wmem_strdup(ctx->scope, rmi.ns) : NULL;
-            mi->set = rmi.set ? wmem_strdup(ctx->scope, rmi.set) : NULL;
+            mi->ns = rmi.ns;
+            mi->set = rmi.set;
         }
         if (!(rflags & AS_BATCH_REPEAT)) {
             prev_index = index;
@@ -1933,6 +1972,19 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
             prev_uk = rmi.userkey;
         }
         mi->batch_rows++;
+    }
+    if (build) {
+        /* rows are found by position while row i has batch index i (real clients); else by a map */
+        for (guint32 r = 0; r < build->n_rows; r++) {
+            if (build->rows[r].index != r) {
+                build->row_by_index = wmem_map_new(ctx->scope, g_direct_hash, g_direct_equal);
+                for (guint32 q = 0; q < build->n_rows; q++) {
+                    if (!wmem_map_lookup(build->row_by_index, GUINT_TO_POINTER(build->rows[q].index)))
+                        wmem_map_insert(build->row_by_index, GUINT_TO_POINTER(build->rows[q].index), &build->rows[q]);
+                }
+                break;
+            }
+        }
     }
     pi = proto_tree_add_uint(tree, hf_aerospike_batch_rows_present, tvb, 0, 0, mi->batch_rows);
     proto_item_set_generated(pi);
@@ -2039,17 +2091,14 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
         proto_item_set_generated(pi);
     }
     if (batch_rsp && !(mi->info3 & AS_INFO3_LAST)) {
-        as_row_t *row = (as_row_t *)wmem_map_lookup(ctx->req->row_by_index, GUINT_TO_POINTER(mi->transaction_ttl));
+        as_row_t *row = tree ? as_row_lookup(ctx->req, mi->transaction_ttl) : NULL;
         proto_tree_add_uint_format_value(mt, hf_aerospike_msg_transaction_ttl, tvb, off + 14, 4, mi->transaction_ttl,
                                          "%u (batch index)", mi->transaction_ttl);
         pi = proto_tree_add_uint(mt, hf_aerospike_batch_index, tvb, off + 14, 4, mi->transaction_ttl);
         proto_item_set_generated(pi);
         if (row) {
-            guint8 dg[AS_DIGEST_LEN];
-            for (int b = 0; b < AS_DIGEST_LEN; b++)
-                dg[b] = (guint8)((g_ascii_xdigit_value(row->digest_hex[2 * b]) << 4) |
-                                 g_ascii_xdigit_value(row->digest_hex[2 * b + 1]));
-            pi = proto_tree_add_bytes_with_length(mt, hf_aerospike_batch_digest, tvb, off + 14, 4, dg, AS_DIGEST_LEN);
+            pi = proto_tree_add_bytes_with_length(mt, hf_aerospike_batch_digest, tvb, off + 14, 4, row->digest,
+                                                  AS_DIGEST_LEN);
             proto_item_set_generated(pi);
         }
     } else if (ctx->is_request) {
@@ -2105,14 +2154,14 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
 
 /* ---- tap ------------------------------------------------------------------------------------ */
 static void
-as_tap(as_ctx_t *ctx, const char *key, const char *ns, const char *set, const char *uk, gboolean first_resp,
+as_tap(as_ctx_t *ctx, const guint8 *digest, const char *ns, const char *set, const char *uk, gboolean first_resp,
        guint32 status, guint32 bytes, int kind)
 {
-    if (ctx->embedded)
+    if (ctx->embedded || !have_tap_listener(aerospike_tap))
         return;
     ts_tap_rec_t *r = wmem_new(ctx->pinfo->pool, ts_tap_rec_t);
     ts_tap_rec_init(r, "aerospike");
-    r->key = key;
+    r->key = digest ? as_hex(ctx->pinfo->pool, digest, AS_DIGEST_LEN) : NULL;
     r->cols[0] = ns;
     r->cols[1] = set;
     r->cols[2] = uk;
@@ -2151,7 +2200,7 @@ as_tap_keyed_record(as_ctx_t *ctx, const as_msg_info_t *mi, guint rec, guint32 b
         as_row_t *row = NULL;
         gboolean first = FALSE;
         if (!(mi->info3 & AS_INFO3_LAST))
-            row = (as_row_t *)wmem_map_lookup(req->row_by_index, GUINT_TO_POINTER(mi->transaction_ttl));
+            row = as_row_lookup(req, mi->transaction_ttl);
         if (!row) {
             /* the LAST marker (or an unknown index) is not a keyed response */
             as_tap(ctx, NULL, req->ns, req->set, NULL, FALSE, mi->result, bytes, kind);
@@ -2163,10 +2212,11 @@ as_tap_keyed_record(as_ctx_t *ctx, const as_msg_info_t *mi, guint rec, guint32 b
             row->first_rec = rec;
         }
         first = row->first_frame == ctx->pinfo->num && row->first_pdu == ctx->pdu_index && row->first_rec == rec;
-        as_tap(ctx, row->digest_hex, row->ns, row->set, row->userkey, first, mi->result, bytes, kind);
+        as_tap(ctx, row->digest, row->ns, row->set, row->userkey, first, mi->result, bytes, kind);
         return;
     }
-    as_tap(ctx, req->digest_hex, req->ns, req->set, req->userkey, first_of_trans, mi->result, bytes, kind);
+    as_tap(ctx, req->has_digest ? req->digest : NULL, req->ns, req->set, req->userkey, first_of_trans, mi->result,
+           bytes, kind);
 }
 
 /* ---- message bodies (type 3, and the inflated type 4) ------------------------------------------ */
@@ -2240,7 +2290,7 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
     guint8 last_rc = 0, status = 0;
 
     memset(&first, 0, sizeof(first));
-    keyed_rsp = !ctx->is_request && ctx->req && (ctx->req->is_batch || ctx->req->digest_hex);
+    keyed_rsp = !ctx->is_request && ctx->req && (ctx->req->is_batch || ctx->req->has_digest);
     if (off >= end) {
         proto_item *pi = proto_tree_add_item(tree, hf_aerospike_body, tvb, off, 0, ENC_NA);
         expert_add_info_format(ctx->pinfo, pi, &ei_aerospike_truncated, "Message without an as_msg");
@@ -2284,11 +2334,13 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
         req->kind = kind;
         req->multi = (kind == AS_KIND_BATCH || kind == AS_KIND_SCAN || kind == AS_KIND_QUERY);
         req->is_batch = (kind == AS_KIND_BATCH) && req->rows != NULL;
-        req->ns = as_strdup(ctx->scope, first.ns);
-        req->set = as_strdup(ctx->scope, first.set);
-        req->userkey = as_strdup(ctx->scope, first.userkey);
-        if (first.has_digest && kind != AS_KIND_BATCH && kind != AS_KIND_SCAN && kind != AS_KIND_QUERY)
-            req->digest_hex = as_hex(ctx->scope, first.digest, AS_DIGEST_LEN);
+        req->ns = as_keep(ctx, first.ns, TRUE);
+        req->set = as_keep(ctx, first.set, TRUE);
+        req->userkey = as_keep(ctx, first.userkey, FALSE);
+        if (first.has_digest && kind != AS_KIND_BATCH && kind != AS_KIND_SCAN && kind != AS_KIND_QUERY) {
+            memcpy(req->digest, first.digest, AS_DIGEST_LEN);
+            req->has_digest = TRUE;
+        }
         as_request_info(ctx, &first, kind);
         return;
     }
@@ -2726,12 +2778,14 @@ as_inflate(tvbuff_t *tvb, packet_info *pinfo, int end, guint64 *declared, const 
         *why = "declared uncompressed size above 128 MiB: not inflated";
         return NULL;
     }
-    inner = tvb_child_uncompress_zlib(tvb, tvb, 16, end - 16);
-    if (!inner) {
-        *why = "not a valid zlib stream";
-        return NULL;
+    /* never more than the size the body declares: a stream that inflates further is a bomb */
+    ts_inflate_status_t st;
+    inner = ts_inflate(tvb, pinfo, 16, end - 16, (guint)*declared, &st);
+    if (st != TS_INFLATE_OK) {
+        *why = ts_inflate_status_str(st);
+        if (st != TS_INFLATE_TRUNCATED)
+            return NULL;
     }
-    (void)pinfo;
     return inner;
 }
 
@@ -2750,11 +2804,12 @@ as_tap_request_msg(as_ctx_t *ctx)
                 bytes += ctx->pdu_bytes > sum ? ctx->pdu_bytes - sum : 0;
             if (ctx->compressed)
                 bytes = i == 0 ? ctx->pdu_bytes : 0;
-            as_tap(ctx, row->digest_hex, row->ns, row->set, row->userkey, FALSE, 0, bytes, i == 0 ? req->kind : -1);
+            as_tap(ctx, row->digest, row->ns, row->set, row->userkey, FALSE, 0, bytes, i == 0 ? req->kind : -1);
         }
         return;
     }
-    as_tap(ctx, req->digest_hex, req->ns, req->set, req->userkey, FALSE, 0, ctx->pdu_bytes, req->kind);
+    as_tap(ctx, req->has_digest ? req->digest : NULL, req->ns, req->set, req->userkey, FALSE, 0, ctx->pdu_bytes,
+           req->kind);
 }
 
 static void
@@ -3285,7 +3340,7 @@ proto_register_aerospike(void)
     em = expert_register_protocol(proto_aerospike);
     expert_register_field_array(em, ei, array_length(ei));
 
-    m = prefs_register_protocol(proto_aerospike, NULL);
+    m = prefs_register_protocol(proto_aerospike, as_prefs_apply);
     prefs_register_bool_preference(m, "desegment",
         "Reassemble Aerospike messages spanning multiple TCP segments",
         "Whether the Aerospike dissector should reassemble messages spanning multiple TCP segments. "
@@ -3304,6 +3359,7 @@ proto_register_aerospike(void)
     aerospike_handle = register_dissector("aerospike", dissect_aerospike, proto_aerospike);
     register_dissector("aerospike.embedded", dissect_aerospike_embedded, proto_aerospike);
     aerospike_tap = register_tap("aerospike");
+    as_names = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
     ts_stats_register_hot_table(&aerospike_hotkeys_def);
     ts_stats_register_srt(proto_aerospike, "aerospike", aerospike_kind_vals);
 }
@@ -3314,4 +3370,5 @@ proto_reg_handoff_aerospike(void)
     dissector_add_uint_range_with_preference("tcp.port", AEROSPIKE_TCP_PORTS, aerospike_handle);
     ssl_dissector_add(AEROSPIKE_TLS_PORT, aerospike_handle);
     msgpack_handle = find_dissector_add_dependency("msgpack", proto_aerospike);
+    as_prefs_apply();
 }

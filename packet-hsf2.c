@@ -17,6 +17,7 @@
 
 #include <epan/conversation.h>
 #include <epan/tap.h>
+#include <wsutil/str_util.h>
 
 #define HSF2_TCP_PORTS "12200"
 
@@ -124,6 +125,7 @@ static expert_field ei_hsf2_bad_frame = EI_INIT;
 static expert_field ei_hsf2_bad_length = EI_INIT;
 static expert_field ei_hsf2_exception = EI_INIT;
 static expert_field ei_hsf2_trailing = EI_INIT;
+static expert_field ei_hsf2_empty_name = EI_INIT;
 
 static const value_string hsf2_type_vals[] = {
     { HSF2_TYPE_HEARTBEAT, "Heartbeat" },
@@ -275,7 +277,7 @@ typedef struct {
     const char *srt_name;
 } hsf2_req_t;
 
-static wmem_map_t *hsf2_method_index;   /* "service\x1fmethod" -> row + 1 (file scope contents) */
+static wmem_map_t *hsf2_method_index;   /* "service\x1fmethod" -> hsf2_row_t (file scope contents) */
 
 static ts_trans_table_t *hsf2_table(packet_info *pinfo, int kind)
 {
@@ -290,26 +292,34 @@ static ts_trans_table_t *hsf2_table(packet_info *pinfo, int kind)
     return cv->tables[kind];
 }
 
-static int hsf2_srt_row(const char *service, const char *method, const char **name)
+typedef struct {
+    int         row;
+    const char *name;   /* "method (service)" (epan scope once the row is named) */
+} hsf2_row_t;
+
+static int hsf2_srt_row(packet_info *pinfo, const char *service, const char *method, const char **name)
 {
-    char *key;
-    gpointer v;
+    const char *s = service ? service : "", *m = method ? method : "";
+    char *key = wmem_strconcat(pinfo->pool, s, "\x1f", m, NULL);
+    hsf2_row_t *r = (hsf2_row_t *)wmem_map_lookup(hsf2_method_index, key);
     guint row;
-    *name = wmem_strdup_printf(wmem_file_scope(), "%s (%s)", method ? method : "", service ? service : "");
-    key = wmem_strdup_printf(wmem_file_scope(), "%s\x1f%s", service ? service : "", method ? method : "");
-    v = wmem_map_lookup(hsf2_method_index, key);
-    if (v)
-        return GPOINTER_TO_INT(v) - 1;
-    row = wmem_map_size(hsf2_method_index) + 1;
-    if (row > HSF2_SRT_METHODS) {
-        *name = "(other methods)";
-        return HSF2_SRT_OTHER;
+    if (!r) {
+        r = wmem_new(wmem_file_scope(), hsf2_row_t);
+        row = wmem_map_size(hsf2_method_index) + 1;
+        if (row > HSF2_SRT_METHODS) {
+            r->row = HSF2_SRT_OTHER;
+            r->name = "(other methods)";
+        } else {
+            r->row = (int)row;
+            r->name = wmem_strconcat(wmem_file_scope(), m, " (", s, ")", NULL);
+            /* SRT tables created after this point (e.g. the GUI dialog opened once the file is
+             * loaded) take their row names from this table */
+            hsf2_srt_vals[row].strptr = wmem_strdup(wmem_epan_scope(), r->name);
+        }
+        wmem_map_insert(hsf2_method_index, wmem_strdup(wmem_file_scope(), key), r);
     }
-    wmem_map_insert(hsf2_method_index, key, GINT_TO_POINTER((int)row + 1));
-    /* SRT tables created after this point (e.g. the GUI dialog opened once the file is loaded)
-     * take their row names from this table */
-    hsf2_srt_vals[row].strptr = wmem_strdup(wmem_epan_scope(), *name);
-    return (int)row;
+    *name = r->name;
+    return r->row;
 }
 
 static const ts_trans_hf_t hsf2_links = {
@@ -339,7 +349,7 @@ static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean
             rq->srt_kind = HSF2_SRT_HEARTBEAT;
             rq->srt_name = "Heartbeat";
         } else {
-            rq->srt_kind = hsf2_srt_row(rq->service, rq->method, &rq->srt_name);
+            rq->srt_kind = hsf2_srt_row(pinfo, rq->service, rq->method, &rq->srt_name);
         }
         t = ts_trans_request(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, idx);
         t->req_data = rq;
@@ -456,10 +466,35 @@ static gboolean hsf2_hessian_version(guint codec, tvbuff_t *tvb, int off, int le
     return FALSE;
 }
 
-/* Decode one serialized value of `codec` found at tvb[off, off+len) and add it under `tree`.
- * Returns a summary (pinfo->pool) or NULL when the codec is not decoded. */
+/* Whether a text summary of a value is wanted: the tree is shown, or a filter / -e references the
+ * string field that holds it. Without a tree nothing is wanted. */
+static gboolean hsf2_want(proto_tree *tree, int hf)
+{
+    return tree && proto_field_is_referenced(tree, hf);
+}
+
+static gboolean hsf2_visible(proto_tree *tree)
+{
+    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible;
+}
+
+/* Without a tree a result is decoded only when it can be an exception: a Hessian object (its
+ * stream starts with the class definition 'C') or a typed map ('M'). */
+static gboolean hsf2_may_be_exception(tvbuff_t *tvb, int off, int len, guint codec)
+{
+    guint8 b;
+    if (len <= 0 || (codec != 1 && codec != 4))
+        return FALSE;
+    b = tvb_get_uint8(tvb, off);
+    return b == 'M' || (codec == 4 && b == 'C');
+}
+
+/* Decode one serialized value of `codec` found at tvb[off, off+len) and add it under `tree`
+ * (NULL: decode only, for *out). Returns a summary (pinfo->pool) when `want_sum`, or NULL when
+ * it is not wanted or the codec is not decoded. */
 static const char *hsf2_decode_blob(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int len,
-                                    guint codec, gboolean guess, const hessian_value_t **out)
+                                    guint codec, gboolean guess, gboolean want_sum,
+                                    const hessian_value_t **out)
 {
     hessian_version_t ver;
     if (out)
@@ -478,14 +513,14 @@ static const char *hsf2_decode_blob(tvbuff_t *tvb, packet_info *pinfo, proto_tre
                                          "%d bytes after the serialized value", off + len - hessian_offset(ctx));
         if (out)
             *out = v;
-        return v ? hessian_summary(pinfo->pool, v, 200) : NULL;
+        return (v && want_sum) ? hessian_summary(pinfo->pool, v, 200) : NULL;
     }
-    if (codec == 6 && json_handle) {
+    if (codec == 6 && json_handle && tree) {
         tvbuff_t *sub = tvb_new_subset_length(tvb, off, len);
         col_set_writable(pinfo->cinfo, -1, FALSE);
         call_dissector_only(json_handle, sub, pinfo, tree, NULL);
         col_set_writable(pinfo->cinfo, -1, TRUE);
-        return (const char *)tvb_format_text(pinfo->pool, tvb, off, MIN(len, 200));
+        return want_sum ? (const char *)tvb_format_text(pinfo->pool, tvb, off, MIN(len, 200)) : NULL;
     }
     return NULL;
 }
@@ -556,6 +591,7 @@ static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto
     const char *generic = NULL;
     proto_tree *lt;
     int off, types_off, objs_off;
+    gboolean is_invoke, want_arg, vis;
     ts_trans_t *t;
 
     proto_tree_add_item_ret_uint(pt, hf_hsf2_codec, tvb, 3, 1, ENC_NA, &codec);
@@ -575,9 +611,15 @@ static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto
     proto_tree_add_item_ret_uint(pt, hf_hsf2_props_len, tvb, 31 + 8 * (int)nargs, 4, ENC_BIG_ENDIAN, &lp);
 
     off = HSF2_REQ_FIXED + 8 * (int)nargs;
-    proto_tree_add_item_ret_string(pt, hf_hsf2_service, tvb, off, (int)ls, ENC_UTF_8, pinfo->pool, &service);
+    proto_item *sni = proto_tree_add_item_ret_string(pt, hf_hsf2_service, tvb, off, (int)ls, ENC_UTF_8,
+                                                     pinfo->pool, &service);
+    if (ls == 0)
+        expert_add_info_format(pinfo, sni, &ei_hsf2_empty_name, "Empty service name: no provider can serve this request");
     off += (int)ls;
-    proto_tree_add_item_ret_string(pt, hf_hsf2_method, tvb, off, (int)lm, ENC_UTF_8, pinfo->pool, &method);
+    proto_item *mni = proto_tree_add_item_ret_string(pt, hf_hsf2_method, tvb, off, (int)lm, ENC_UTF_8,
+                                                     pinfo->pool, &method);
+    if (lm == 0)
+        expert_add_info_format(pinfo, mni, &ei_hsf2_empty_name, "Empty method name: no provider can serve this request");
     off += (int)lm;
 
     types_off = off;
@@ -585,6 +627,21 @@ static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto
     for (guint32 i = 0; i < nargs; i++)
         objs_off += (int)tvb_get_uint32(tvb, 31 + 4 * (int)i, ENC_BIG_ENDIAN);
     off = objs_off;
+    is_invoke = method && strcmp((const char *)method, "$invoke") == 0;
+    if (!pt) {
+        /* no tree: only $invoke's first argument (the real method, for the Info column) */
+        if (is_invoke && nargs > 0) {
+            const hessian_value_t *v = NULL;
+            hsf2_decode_blob(tvb, pinfo, NULL, off, (int)tvb_get_uint32(tvb, 31 + 4 * (int)nargs, ENC_BIG_ENDIAN),
+                             codec, FALSE, FALSE, &v);
+            if (v && v->kind == HESSIAN_STRING)
+                generic = v->str;
+        }
+        nargs = 0;   /* skip the argument items and the request properties */
+        lp = 0;
+    }
+    want_arg = hsf2_want(pt, hf_hsf2_arg_value);
+    vis = hsf2_visible(pt);
     for (guint32 i = 0; i < nargs; i++) {
         int tl = (int)tvb_get_uint32(tvb, 31 + 4 * (int)i, ENC_BIG_ENDIAN);
         int ol = (int)tvb_get_uint32(tvb, 31 + 4 * (int)(nargs + i), ENC_BIG_ENDIAN);
@@ -601,11 +658,12 @@ static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto
         proto_tree_add_item_ret_string(at, hf_hsf2_arg_type, tvb, types_off, tl, ENC_UTF_8, pinfo->pool, &type);
         oi = proto_tree_add_item(at, hf_hsf2_arg_obj, tvb, off, ol, ENC_NA);
         ot = proto_item_add_subtree(oi, ett_hsf2_obj);
-        sum = hsf2_decode_blob(tvb, pinfo, ot, off, ol, codec, FALSE, &v);
+        sum = hsf2_decode_blob(tvb, pinfo, ot, off, ol, codec, FALSE, want_arg, &v);
         if (sum)
             proto_item_set_generated(proto_tree_add_string(at, hf_hsf2_arg_value, tvb, off, ol, sum));
-        proto_item_set_text(ai, "Argument %u: %s%s%s", i + 1, type, sum ? " = " : "", sum ? sum : "");
-        if (i == 0 && method && strcmp((const char *)method, "$invoke") == 0 && v && v->kind == HESSIAN_STRING) {
+        if (vis)
+            proto_item_set_text(ai, "Argument %u: %s%s%s", i + 1, type, sum ? " = " : "", sum ? sum : "");
+        if (i == 0 && is_invoke && v && v->kind == HESSIAN_STRING) {
             generic = v->str;
             proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_generic_method, tvb, off, ol, generic));
         }
@@ -615,7 +673,7 @@ static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto
     if (lp > 0) {
         proto_item *pi = proto_tree_add_item(pt, hf_hsf2_props, tvb, off, (int)lp, ENC_NA);
         proto_tree *ptree = proto_item_add_subtree(pi, ett_hsf2_obj);
-        const char *sum = hsf2_decode_blob(tvb, pinfo, ptree, off, (int)lp, codec, TRUE, NULL);
+        const char *sum = hsf2_decode_blob(tvb, pinfo, ptree, off, (int)lp, codec, TRUE, vis, NULL);
         if (sum)
             proto_item_append_text(pi, " %s", sum);
     }
@@ -658,11 +716,12 @@ static const char *dissect_hsf2_response(tvbuff_t *tvb, packet_info *pinfo, prot
             return wmem_strdup_printf(pinfo->pool, "Response SERVER_CLOSING id=%" PRId64 " (provider closing)", id);
         }
     } else if (status == HSF2_STATUS_OK) {
-        if (blen) {
+        if (blen && (pt || hsf2_may_be_exception(tvb, HSF2_RSP_HDR, (int)blen, codec))) {
             proto_item *bi = proto_tree_add_item(pt, hf_hsf2_body, tvb, HSF2_RSP_HDR, (int)blen, ENC_NA);
             proto_tree *bt = proto_item_add_subtree(bi, ett_hsf2_obj);
             const hessian_value_t *v = NULL;
-            const char *sum = hsf2_decode_blob(tvb, pinfo, bt, HSF2_RSP_HDR, (int)blen, codec, FALSE, &v);
+            const char *sum = hsf2_decode_blob(tvb, pinfo, bt, HSF2_RSP_HDR, (int)blen, codec, FALSE,
+                                               hsf2_want(pt, hf_hsf2_result), &v);
             if (sum)
                 proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_result, tvb, HSF2_RSP_HDR, (int)blen, sum));
             hsf2_add_exception(tvb, pinfo, pt, v, &is_error);
@@ -710,14 +769,15 @@ static const char *dissect_hsf2_tb(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     proto_tree_add_item_ret_uint(pt, hf_hsf2_tr_app_len, tvb, 10, 4, ENC_BIG_ENDIAN, &dlen);
 
     ci = proto_tree_add_item(pt, hf_hsf2_tr_conn, tvb, off, (int)clen, ENC_NA);
-    hsf2_decode_blob(tvb, pinfo, proto_item_add_subtree(ci, ett_hsf2_obj), off, (int)clen, codec, FALSE, &conn);
+    hsf2_decode_blob(tvb, pinfo, proto_item_add_subtree(ci, ett_hsf2_obj), off, (int)clen, codec, FALSE, FALSE,
+                     &conn);
     off += (int)clen;
     proto_tree_add_item_ret_string(pt, hf_hsf2_tr_app_class, tvb, off, (int)nlen, ENC_ASCII, pinfo->pool, &app_class);
     off += (int)nlen;
-    if (dlen) {
+    if (dlen && pt) {
         proto_item *ai = proto_tree_add_item(pt, hf_hsf2_tr_app, tvb, off, (int)dlen, ENC_NA);
         const char *sum = hsf2_decode_blob(tvb, pinfo, proto_item_add_subtree(ai, ett_hsf2_obj), off, (int)dlen,
-                                           codec, FALSE, NULL);
+                                           codec, FALSE, hsf2_visible(pt), NULL);
         if (sum)
             proto_item_append_text(ai, " %s", sum);
     }
@@ -802,19 +862,22 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
     proto_tree_add_item_ret_int64(pt, hf_hsf2_req_id, tvb, 4, 8, ENC_BIG_ENDIAN, &id);
     proto_tree_add_item_ret_uint(pt, hf_hsf2_body_len, tvb, 12, 4, ENC_BIG_ENDIAN, &blen);
 
-    if (blen) {
+    if (blen && (pt || !event)) {   /* without a tree, event bodies hold nothing the Info/tap need */
         proto_item *bi = proto_tree_add_item(pt, hf_hsf2_body, tvb, HSF2_DUBBO_HDR, (int)blen, ENC_NA);
         proto_tree *bt = proto_item_add_subtree(bi, ett_hsf2_obj);
         if (ser == 2 && !is_req && status != 20 && !event) {
-            /* error responses carry a Hessian string with the message */
+            /* error responses carry a Hessian string with the message (only shown in the tree) */
             const hessian_value_t *v = NULL;
-            hsf2_decode_blob(tvb, pinfo, bt, HSF2_DUBBO_HDR, (int)blen, 4, FALSE, &v);
+            if (pt)
+                hsf2_decode_blob(tvb, pinfo, bt, HSF2_DUBBO_HDR, (int)blen, 4, FALSE, FALSE, &v);
             if (v && v->kind == HESSIAN_STRING)
                 proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_error_msg, tvb, v->offset, v->length, v->str));
         } else if (ser == 2) {
             hessian_ctx_t *ctx = hessian_ctx_new(pinfo->pool, tvb, HSF2_DUBBO_HDR, (int)blen, HESSIAN_V2, NULL);
             hessian_value_t *v;
             guint k = 0, nargs = 0, result_flag = 0;
+            gboolean vis = hsf2_visible(pt), want_arg = hsf2_want(pt, hf_hsf2_arg_value);
+            gboolean want_result = hsf2_want(pt, hf_hsf2_result);
             for (v = hessian_read(ctx); v && k < 300; v = hessian_read(ctx), k++) {
                 const char *label = NULL;
                 if (is_req && !event) {
@@ -844,9 +907,11 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
                             proto_tree_add_uint(pt, hf_hsf2_arg_count, tvb, v->offset, v->length, nargs);
                         }
                     } else if (k < 5 + nargs) {
-                        label = wmem_strdup_printf(pinfo->pool, "Argument %u: ", k - 4);
-                        proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_arg_value, tvb, v->offset, v->length,
-                                                                       hessian_summary(pinfo->pool, v, 200)));
+                        if (vis)
+                            label = wmem_strdup_printf(pinfo->pool, "Argument %u: ", k - 4);
+                        if (want_arg)
+                            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_arg_value, tvb, v->offset,
+                                                                           v->length, hessian_summary(pinfo->pool, v, 200)));
                     } else {
                         const hessian_value_t *to = hessian_member(v, "timeout");
                         label = "Attachments: ";
@@ -863,8 +928,9 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
                         label = "Result flag: ";
                     } else if (k == 1 && result_flag <= 5 && result_flag != 2 && result_flag != 5) {
                         label = (result_flag == 0 || result_flag == 3) ? "Exception: " : "Value: ";
-                        proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_result, tvb, v->offset, v->length,
-                                                                       hessian_summary(pinfo->pool, v, 200)));
+                        if (want_result)
+                            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_result, tvb, v->offset,
+                                                                           v->length, hessian_summary(pinfo->pool, v, 200)));
                         if (result_flag == 0 || result_flag == 3) {
                             is_error = TRUE;
                             hsf2_add_exception(tvb, pinfo, pt, v, &is_error);
@@ -874,6 +940,9 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
                     }
                 }
                 hessian_tree_add_value(bt, pinfo, tvb, v, label);
+                /* without a tree a response needs only its flag and an exception (Info, tap) */
+                if (!pt && !is_req && (k >= 1 || (result_flag != 0 && result_flag != 3)))
+                    break;
             }
             hessian_tree_add_status(bt, pinfo, tvb, ctx);
         }
@@ -1206,6 +1275,8 @@ void proto_register_hsf2(void)
                                 "The result is an exception", EXPFILL } },
         { &ei_hsf2_trailing, { "hsf2.trailing", PI_MALFORMED, PI_WARN,
                                "Bytes after the serialized value", EXPFILL } },
+        { &ei_hsf2_empty_name, { "hsf2.empty_name", PI_PROTOCOL, PI_WARN,
+                                 "Empty service or method name", EXPFILL } },
     };
     module_t *m;
     expert_module_t *em;

@@ -18,6 +18,7 @@
 #include "transactions.h"
 #include "hotkeys.h"
 #include "heuristics.h"
+#include "inflate.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -47,6 +48,9 @@
 
 #define RMQ_SYSFLAG_COMPRESSED  0x001u
 #define RMQ_SYSFLAG_BORN_V6     0x010u
+/* Largest inflated body, MiB (preference; the broker refuses messages above 4 MiB by default). */
+static guint rmq_inflate_max_mib = 16;
+#define RMQ_INFLATE_MAX (rmq_inflate_max_mib * 1024u * 1024u)
 #define RMQ_SYSFLAG_STORE_V6    0x020u
 #define RMQ_SYSFLAG_INNER_BATCH 0x080u
 
@@ -847,6 +851,14 @@ static char *rj_text(wmem_allocator_t *pool, const rj_parser_t *p, const rj_node
     int e = n->end;
     if (e > s && e <= p->len && (p->buf[e - 1] == p->buf[n->start]))
         e--;
+    /* the common case, nothing to unescape: one copy */
+    {
+        int i = s;
+        while (i < e && p->buf[i] != '\\' && p->buf[i] != 0)
+            i++;
+        if (i >= e)
+            return wmem_strndup(pool, (const char *)p->buf + s, (size_t)(e > s ? e - s : 0));
+    }
     wmem_strbuf_t *sb = wmem_strbuf_new(pool, "");
     for (int i = s; i < e; i++) {
         guint8 c = p->buf[i];
@@ -1154,6 +1166,74 @@ static void rmq_parse_binary_header(tvbuff_t *tvb, int off, int len, wmem_alloca
 }
 
 /* ============================================================================================
+ * How much a tree wants
+ * ============================================================================================ */
+/* Wireshark's generic expert fields (_ws.expert...), looked up at hand-off. */
+static int rmq_hf_ws_expert = -1, rmq_hf_ws_expert_msg = -1, rmq_hf_ws_expert_sev = -1, rmq_hf_ws_expert_grp = -1;
+static int rmq_hf_ws_malformed = -1;   /* "_ws.malformed" also matches malformed-group experts */
+
+/* Everything below a message (store records, batch entries, payloads, properties). */
+static const int *const rmq_msg_hfs[] = {
+    &hf_rocketmq_msg_total_size, &hf_rocketmq_msg_magic, &hf_rocketmq_msg_body_crc,
+    &hf_rocketmq_msg_body_crc_status, &hf_rocketmq_msg_queue_id, &hf_rocketmq_msg_flag,
+    &hf_rocketmq_msg_queue_offset, &hf_rocketmq_msg_physic_offset, &hf_rocketmq_msg_sys_flag,
+    &hf_rocketmq_msg_sf_compressed, &hf_rocketmq_msg_sf_multi_tags, &hf_rocketmq_msg_sf_transaction,
+    &hf_rocketmq_msg_sf_born_v6, &hf_rocketmq_msg_sf_store_v6, &hf_rocketmq_msg_sf_need_unwrap,
+    &hf_rocketmq_msg_sf_inner_batch, &hf_rocketmq_msg_sf_compression, &hf_rocketmq_msg_born_timestamp,
+    &hf_rocketmq_msg_born_host, &hf_rocketmq_msg_born_ip, &hf_rocketmq_msg_born_ipv6,
+    &hf_rocketmq_msg_born_port, &hf_rocketmq_msg_store_timestamp, &hf_rocketmq_msg_store_host,
+    &hf_rocketmq_msg_store_ip, &hf_rocketmq_msg_store_ipv6, &hf_rocketmq_msg_store_port,
+    &hf_rocketmq_msg_reconsume_times, &hf_rocketmq_msg_prepared_offset, &hf_rocketmq_msg_body_length,
+    &hf_rocketmq_msg_body, &hf_rocketmq_msg_body_text, &hf_rocketmq_msg_topic_length,
+    &hf_rocketmq_msg_topic, &hf_rocketmq_msg_properties_length, &hf_rocketmq_msg_property_key,
+    &hf_rocketmq_msg_property_value, &hf_rocketmq_msg_keys, &hf_rocketmq_msg_tags,
+    &hf_rocketmq_msg_uniq_key, &hf_rocketmq_msg_retry_topic, &hf_rocketmq_msg_origin_msg_id,
+    &hf_rocketmq_msg_traceparent, &hf_rocketmq_msg_index, &hf_rocketmq_msg_id,
+    &hf_rocketmq_body_uncompressed_length,
+    &ei_rocketmq_bad_record.hf, &ei_rocketmq_crc.hf, &ei_rocketmq_compressed.hf,
+    &ei_rocketmq_inflate.hf, &ei_rocketmq_too_many.hf,
+    &rmq_hf_ws_expert, &rmq_hf_ws_expert_msg, &rmq_hf_ws_expert_sev, &rmq_hf_ws_expert_grp,
+    &rmq_hf_ws_malformed,
+    NULL
+};
+
+/* Everything of a JSON body. */
+static const int *const rmq_json_hfs[] = {
+    &hf_rocketmq_topic, &hf_rocketmq_broker_name, &hf_rocketmq_broker_addr, &hf_rocketmq_cluster,
+    &hf_rocketmq_client_id, &hf_rocketmq_group, &hf_rocketmq_json_member, &ei_rocketmq_json.hf,
+    &rmq_hf_ws_expert, &rmq_hf_ws_expert_msg, &rmq_hf_ws_expert_sev, &rmq_hf_ws_expert_grp,
+    &rmq_hf_ws_malformed,
+    NULL
+};
+
+/* Does the tree want the items of a nested part? A visible tree (-V, -T fields/pdml/json, the
+ * detail pane) does; an invisible one (-Y, custom columns, taps with filters) only when one of
+ * the listed fields is referenced. Without a tree nothing is wanted. */
+static gboolean rmq_wanted(proto_tree *tree, const int *const *hfs)
+{
+    static gboolean looked_up;
+    if (!tree)
+        return FALSE;
+    if (!looked_up) {
+        /* a filter or -e on the generic expert fields must see the experts of message records;
+         * looked up at dissection time: 4.4+ registers them after the plugins' hand-offs */
+        rmq_hf_ws_expert = proto_registrar_get_id_byname("_ws.expert");
+        rmq_hf_ws_expert_msg = proto_registrar_get_id_byname("_ws.expert.message");
+        rmq_hf_ws_expert_sev = proto_registrar_get_id_byname("_ws.expert.severity");
+        rmq_hf_ws_expert_grp = proto_registrar_get_id_byname("_ws.expert.group");
+        rmq_hf_ws_malformed = proto_registrar_get_id_byname("_ws.malformed");
+        looked_up = TRUE;
+    }
+    if (PTREE_DATA(tree)->visible)
+        return TRUE;
+    for (; *hfs; hfs++) {
+        if (**hfs > 0 && proto_field_is_referenced(tree, **hfs))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* ============================================================================================
  * Message properties (name \x01 value \x02 ...)
  * ============================================================================================ */
 typedef struct {
@@ -1369,7 +1449,8 @@ static void rmq_payload(tvbuff_t *tvb, int off, int len, packet_info *pinfo, pro
     if (sysflag & RMQ_SYSFLAG_COMPRESSED) {
         guint32 ctype = (sysflag >> 8) & 0x7;
         if (ctype == 0 || ctype == 3) {
-            tvbuff_t *ut = rmq_inflate ? tvb_child_uncompress_zlib(tvb, tvb, off, len) : NULL;
+            ts_inflate_status_t st = TS_INFLATE_CORRUPT;
+            tvbuff_t *ut = rmq_inflate ? ts_inflate(tvb, pinfo, off, len, RMQ_INFLATE_MAX, &st) : NULL;
             if (ut) {
                 add_new_data_source(pinfo, ut, "Inflated message body");
                 ptvb = ut;
@@ -1378,7 +1459,7 @@ static void rmq_payload(tvbuff_t *tvb, int off, int len, packet_info *pinfo, pro
                 proto_item *ui = proto_tree_add_uint(tree, hf_rocketmq_body_uncompressed_length, tvb, off, len, (guint32)plen);
                 proto_item_set_generated(ui);
             } else if (rmq_inflate) {
-                expert_add_info(pinfo, bi, &ei_rocketmq_inflate);
+                expert_add_info_format(pinfo, bi, &ei_rocketmq_inflate, "zlib body could not be inflated: %s", ts_inflate_status_str(st));
                 return;
             } else {
                 return;
@@ -1603,6 +1684,55 @@ static guint rmq_records(tvbuff_t *tvb, int off, int len, packet_info *pinfo, pr
     return n;
 }
 
+/* What rmq_records / rmq_batch count, without decoding anything (no tree wants the messages):
+ * the same walk over totalSize and magic, the same limits. */
+static guint rmq_records_count(tvbuff_t *tvb, int off, int len, proto_tree *tree)
+{
+    int pos = off, end = off + len;
+    guint n = 0, idx = 0;
+    while (pos < end && idx < RMQ_MAX_RECORDS) {
+        int avail = end - pos;
+        if (avail < 8)
+            break;
+        gint32 total = tvb_get_int32(tvb, pos, ENC_BIG_ENDIAN);
+        if (total < 8 || total > avail)
+            break;
+        guint32 magic = tvb_get_uint32(tvb, pos + 4, ENC_BIG_ENDIAN);
+        if (magic == RMQ_MAGIC_V1 || magic == RMQ_MAGIC_V2)
+            n++;
+        else if (magic != RMQ_MAGIC_BLANK)
+            break;
+        idx++;
+        pos += total;
+    }
+    if (tree) {
+        proto_item *ci = proto_tree_add_uint(tree, hf_rocketmq_msg_count, tvb, off, len, n);
+        proto_item_set_generated(ci);
+    }
+    return n;
+}
+
+static guint rmq_batch_count(tvbuff_t *tvb, int off, int len, proto_tree *tree)
+{
+    int pos = off, end = off + len;
+    guint n = 0;
+    while (pos < end && n < RMQ_MAX_RECORDS) {
+        int avail = end - pos;
+        if (avail < 22)
+            break;
+        gint32 total = tvb_get_int32(tvb, pos, ENC_BIG_ENDIAN);
+        if (total < 22 || total > avail)
+            break;
+        n++;
+        pos += total;
+    }
+    if (tree) {
+        proto_item *ci = proto_tree_add_uint(tree, hf_rocketmq_msg_count, tvb, off, len, n);
+        proto_item_set_generated(ci);
+    }
+    return n;
+}
+
 /* Batch encoding (SEND_BATCH_MESSAGE body, inner-batch record bodies). Returns the message count. */
 static guint rmq_batch(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_tree *tree, const char *what)
 {
@@ -1726,40 +1856,97 @@ static gboolean rmq_add_int_value(proto_tree *t, int hf, tvbuff_t *tvb, const rm
     return TRUE;
 }
 
+/* Well-known extFields keys (long names), dispatched through a table built at registration. */
+typedef enum {
+    RMQ_K_NONE = 0, RMQ_K_TOPIC, RMQ_K_QUEUE_ID, RMQ_K_QUEUE_OFFSET, RMQ_K_GROUP, RMQ_K_MSG_ID,
+    RMQ_K_COMMIT_OFFSET, RMQ_K_NEXT_BEGIN_OFFSET, RMQ_K_MIN_OFFSET, RMQ_K_MAX_OFFSET, RMQ_K_OFFSET,
+    RMQ_K_SYS_FLAG, RMQ_K_BORN_TIMESTAMP, RMQ_K_MAX_MSG_NUMS, RMQ_K_SUSPEND_TIMEOUT, RMQ_K_SUBSCRIPTION,
+    RMQ_K_BROKER_NAME, RMQ_K_BROKER_ADDR, RMQ_K_CLUSTER, RMQ_K_CLIENT_ID, RMQ_K_TRANSACTION_ID, RMQ_K_KEY,
+    RMQ_K_RECONSUME_TIMES, RMQ_K_DEFAULT_TOPIC, RMQ_K_ORIGIN_MSG_ID, RMQ_K_DELAY_LEVEL, RMQ_K_PROPERTIES
+} rmq_key_id_t;
+
+static const struct { const char *name; rmq_key_id_t id; } rmq_key_names[] = {
+    { "topic", RMQ_K_TOPIC }, { "queueId", RMQ_K_QUEUE_ID }, { "queueOffset", RMQ_K_QUEUE_OFFSET },
+    { "producerGroup", RMQ_K_GROUP }, { "consumerGroup", RMQ_K_GROUP }, { "group", RMQ_K_GROUP },
+    { "msgId", RMQ_K_MSG_ID }, { "commitOffset", RMQ_K_COMMIT_OFFSET },
+    { "nextBeginOffset", RMQ_K_NEXT_BEGIN_OFFSET }, { "minOffset", RMQ_K_MIN_OFFSET },
+    { "maxOffset", RMQ_K_MAX_OFFSET }, { "offset", RMQ_K_OFFSET }, { "sysFlag", RMQ_K_SYS_FLAG },
+    { "bornTimestamp", RMQ_K_BORN_TIMESTAMP }, { "maxMsgNums", RMQ_K_MAX_MSG_NUMS },
+    { "suspendTimeoutMillis", RMQ_K_SUSPEND_TIMEOUT }, { "subscription", RMQ_K_SUBSCRIPTION },
+    { "brokerName", RMQ_K_BROKER_NAME }, { "bname", RMQ_K_BROKER_NAME },
+    { "brokerAddr", RMQ_K_BROKER_ADDR }, { "masterAddr", RMQ_K_BROKER_ADDR },
+    { "clusterName", RMQ_K_CLUSTER }, { "clientID", RMQ_K_CLIENT_ID }, { "clientId", RMQ_K_CLIENT_ID },
+    { "transactionId", RMQ_K_TRANSACTION_ID }, { "key", RMQ_K_KEY },
+    { "reconsumeTimes", RMQ_K_RECONSUME_TIMES }, { "defaultTopic", RMQ_K_DEFAULT_TOPIC },
+    { "originMsgId", RMQ_K_ORIGIN_MSG_ID }, { "delayLevel", RMQ_K_DELAY_LEVEL },
+    { "properties", RMQ_K_PROPERTIES },
+};
+
+static wmem_map_t *rmq_key_table;   /* name -> rmq_key_id_t; built once in proto_register (epan scope) */
+
+static void rmq_key_table_build(void)
+{
+    rmq_key_table = wmem_map_new(wmem_epan_scope(), g_str_hash, g_str_equal);
+    for (size_t i = 0; i < G_N_ELEMENTS(rmq_key_names); i++)
+        wmem_map_insert(rmq_key_table, rmq_key_names[i].name, GINT_TO_POINTER(rmq_key_names[i].id));
+}
+
+static rmq_key_id_t rmq_key_id(const char *k)
+{
+    if (!k || !*k || !rmq_key_table)
+        return RMQ_K_NONE;
+    return (rmq_key_id_t)GPOINTER_TO_INT(wmem_map_lookup(rmq_key_table, k));
+}
+
 /* A typed item for a well-known extFields key (long name). */
 static void rmq_ext_typed(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, rmq_pdu_t *pdu,
                           const rmq_ext_t *x, const char *k)
 {
     gint64 v;
     gint32 code = pdu->is_response ? (pdu->req ? pdu->req->code : -1) : pdu->h.code;
-    if (strcmp(k, "topic") == 0) {
+    switch (rmq_key_id(k)) {
+    case RMQ_K_NONE:
+        break;
+    case RMQ_K_TOPIC:
         proto_tree_add_string(t, hf_rocketmq_topic, tvb, x->voff, x->vlen, x->value);
         pdu->topic = x->value;
-    } else if (strcmp(k, "queueId") == 0) {
+        break;
+    case RMQ_K_QUEUE_ID:
         if (rmq_add_int_value(t, hf_rocketmq_queue_id, tvb, x, pinfo, NULL))
             pdu->queue = x->value;
-    } else if (strcmp(k, "queueOffset") == 0) {
+        break;
+    case RMQ_K_QUEUE_OFFSET:
         rmq_add_int_value(t, hf_rocketmq_queue_offset, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "producerGroup") == 0 || strcmp(k, "consumerGroup") == 0 || strcmp(k, "group") == 0) {
+        break;
+    case RMQ_K_GROUP:
         proto_tree_add_string(t, hf_rocketmq_group, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "msgId") == 0) {
-        gchar **ids = g_strsplit(x->value, ",", 1024);
-        for (int i = 0; ids[i]; i++) {
-            if (*ids[i])
-                proto_tree_add_string(t, hf_rocketmq_msg_id, tvb, x->voff, x->vlen, ids[i]);
+        break;
+    case RMQ_K_MSG_ID:
+        if (proto_field_is_referenced(t, hf_rocketmq_msg_id)) {
+            gchar **ids = g_strsplit(x->value, ",", 1024);
+            for (int i = 0; ids[i]; i++) {
+                if (*ids[i])
+                    proto_tree_add_string(t, hf_rocketmq_msg_id, tvb, x->voff, x->vlen, ids[i]);
+            }
+            g_strfreev(ids);
         }
-        g_strfreev(ids);
-    } else if (strcmp(k, "commitOffset") == 0) {
+        break;
+    case RMQ_K_COMMIT_OFFSET:
         rmq_add_int_value(t, hf_rocketmq_commit_offset, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "nextBeginOffset") == 0) {
+        break;
+    case RMQ_K_NEXT_BEGIN_OFFSET:
         rmq_add_int_value(t, hf_rocketmq_next_begin_offset, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "minOffset") == 0) {
+        break;
+    case RMQ_K_MIN_OFFSET:
         rmq_add_int_value(t, hf_rocketmq_min_offset, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "maxOffset") == 0) {
+        break;
+    case RMQ_K_MAX_OFFSET:
         rmq_add_int_value(t, hf_rocketmq_max_offset, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "offset") == 0) {
+        break;
+    case RMQ_K_OFFSET:
         rmq_add_int_value(t, hf_rocketmq_offset, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "sysFlag") == 0) {
+        break;
+    case RMQ_K_SYS_FLAG:
         if (!rmq_parse_i64(x->value, &v)) {
             rmq_add_int_value(t, hf_rocketmq_sys_flag, tvb, x, pinfo, NULL);
         } else if (rmq_code_is_pull(code)) {
@@ -1773,7 +1960,8 @@ static void rmq_ext_typed(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, rmq_
         } else {
             rmq_sysflag_items(t, hf_rocketmq_sys_flag, tvb, x->voff, x->vlen, (guint32)v);
         }
-    } else if (strcmp(k, "bornTimestamp") == 0) {
+        break;
+    case RMQ_K_BORN_TIMESTAMP:
         if (rmq_parse_i64(x->value, &v)) {
             nstime_t ts;
             ts.secs = (time_t)(v / 1000);
@@ -1784,42 +1972,95 @@ static void rmq_ext_typed(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, rmq_
             }
             proto_tree_add_time(t, hf_rocketmq_born_timestamp, tvb, x->voff, x->vlen, &ts);
         }
-    } else if (strcmp(k, "maxMsgNums") == 0) {
+        break;
+    case RMQ_K_MAX_MSG_NUMS:
         rmq_add_int_value(t, hf_rocketmq_max_msg_nums, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "suspendTimeoutMillis") == 0) {
+        break;
+    case RMQ_K_SUSPEND_TIMEOUT:
         rmq_add_int_value(t, hf_rocketmq_suspend_timeout, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "subscription") == 0) {
+        break;
+    case RMQ_K_SUBSCRIPTION:
         proto_tree_add_string(t, hf_rocketmq_subscription, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "brokerName") == 0 || strcmp(k, "bname") == 0) {
+        break;
+    case RMQ_K_BROKER_NAME:
         proto_tree_add_string(t, hf_rocketmq_broker_name, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "brokerAddr") == 0 || strcmp(k, "masterAddr") == 0) {
+        break;
+    case RMQ_K_BROKER_ADDR:
         proto_tree_add_string(t, hf_rocketmq_broker_addr, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "clusterName") == 0) {
+        break;
+    case RMQ_K_CLUSTER:
         proto_tree_add_string(t, hf_rocketmq_cluster, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "clientID") == 0 || strcmp(k, "clientId") == 0) {
+        break;
+    case RMQ_K_CLIENT_ID:
         proto_tree_add_string(t, hf_rocketmq_client_id, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "transactionId") == 0) {
+        break;
+    case RMQ_K_TRANSACTION_ID:
         proto_tree_add_string(t, hf_rocketmq_transaction_id, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "key") == 0 && code == 12) {
-        proto_tree_add_string(t, hf_rocketmq_query_key, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "reconsumeTimes") == 0) {
+        break;
+    case RMQ_K_KEY:
+        if (code == 12)
+            proto_tree_add_string(t, hf_rocketmq_query_key, tvb, x->voff, x->vlen, x->value);
+        break;
+    case RMQ_K_RECONSUME_TIMES:
         rmq_add_int_value(t, hf_rocketmq_reconsume_times, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "defaultTopic") == 0) {
+        break;
+    case RMQ_K_DEFAULT_TOPIC:
         proto_tree_add_string(t, hf_rocketmq_default_topic, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "originMsgId") == 0) {
+        break;
+    case RMQ_K_ORIGIN_MSG_ID:
         proto_tree_add_string(t, hf_rocketmq_origin_msg_id, tvb, x->voff, x->vlen, x->value);
-    } else if (strcmp(k, "delayLevel") == 0) {
+        break;
+    case RMQ_K_DELAY_LEVEL:
         rmq_add_int_value(t, hf_rocketmq_delay_level, tvb, x, pinfo, NULL);
-    } else if (strcmp(k, "properties") == 0) {
-        rmq_add_properties(t, tvb, x->voff, x->vlen, (const guint8 *)x->value, (int)strlen(x->value),
-                           pdu->h.type == 1, pinfo, NULL);
+        break;
+    case RMQ_K_PROPERTIES:
+        if (rmq_wanted(t, rmq_msg_hfs))
+            rmq_add_properties(t, tvb, x->voff, x->vlen, (const guint8 *)x->value, (int)strlen(x->value),
+                               pdu->h.type == 1, pinfo, NULL);
+        break;
     }
+}
+
+/* Without a tree: only what the Info column, the tap and the experts need from the extFields
+ * (this PDU's topic and queue id), nothing formatted. */
+static void rmq_header_notree(tvbuff_t *tvb, packet_info *pinfo, rmq_pdu_t *pdu, int hl)
+{
+    rmq_hdr_t *h = &pdu->h;
+    if (h->has_code && h->type == 1 && !pdu->is_response && h->code >= 3442 && h->code <= 3543)
+        expert_add_info(pinfo, NULL, &ei_rocketmq_truncated_pop);
+    gboolean v2 = !pdu->is_response && rmq_code_is_v2(h->code);
+    for (guint i = 0; i < h->n_ext; i++) {
+        const rmq_ext_t *x = &h->ext[i];
+        const char *lname = v2 ? rmq_v2_long(x->key) : NULL;
+        rmq_key_id_t id = rmq_key_id(lname ? lname : x->key);
+        if (id == RMQ_K_TOPIC) {
+            pdu->topic = x->value;
+        } else if (id == RMQ_K_QUEUE_ID) {
+            if (rmq_add_int_value(NULL, hf_rocketmq_queue_id, tvb, x, pinfo, NULL))
+                pdu->queue = x->value;
+        }
+    }
+    if (h->n_ext > 0 || h->ext_obj_len > 0) {
+        if (h->ext_truncated)
+            expert_add_info_format(pinfo, NULL, &ei_rocketmq_too_many, "More than %d extFields: the rest is not shown", RMQ_MAX_EXT);
+    }
+    if (h->err)
+        proto_tree_add_expert_format(NULL, pinfo, &ei_rocketmq_bad_header, tvb, h->err_off, 0,
+                                     "Header: %s (byte %d)", h->err, h->err_off);
+    if (h->type == 1 && !h->err && (guint32)hl != 21u + (guint32)h->remark_len + h->ext_len)
+        expert_add_info_format(pinfo, NULL, &ei_rocketmq_header_size,
+                               "Header length %d != 21 + remark %d + ext %u", hl, h->remark_len, h->ext_len);
 }
 
 static void rmq_header_items(tvbuff_t *tvb, packet_info *pinfo, proto_tree *rt, rmq_pdu_t *pdu, int hl)
 {
     rmq_hdr_t *h = &pdu->h;
     proto_item *hi;
+    if (!rt) {
+        rmq_header_notree(tvb, pinfo, pdu, hl);
+        return;
+    }
+    gboolean visible = PTREE_DATA(rt)->visible;
     proto_tree *ht = proto_tree_add_subtree_format(rt, tvb, 8, hl, ett_rocketmq_header, &hi, "Header (%s, %d bytes)",
                                                    h->type == 0 ? "JSON" : "ROCKETMQ binary", hl);
     if (h->type == 0 && hl > 0) {
@@ -1869,7 +2110,8 @@ static void rmq_header_items(tvbuff_t *tvb, packet_info *pinfo, proto_tree *rt, 
             int so = MIN(x->koff, x->voff), se = MAX(x->koff + x->klen, x->voff + x->vlen);
             if (x->klen_off >= 0)
                 so = x->klen_off;
-            proto_tree *xt = proto_tree_add_subtree_format(et, tvb, so, se - so, ett_rocketmq_ext_entry, NULL,
+            /* the entry's label is display text only: not built for an invisible (filtering) tree */
+            proto_tree *xt = !visible ? et : proto_tree_add_subtree_format(et, tvb, so, se - so, ett_rocketmq_ext_entry, NULL,
                 "%s%s%s%s: %s", x->key, lname ? " (" : "", lname ? lname : "", lname ? ")" : "",
                 rmq_short(pinfo->pool, x->value));
             if (x->klen_off >= 0)
@@ -1899,8 +2141,24 @@ static void rmq_body(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_
     proto_item *bi = proto_tree_add_item(rt, hf_rocketmq_body, tvb, off, len, ENC_NA);
     proto_tree *bt = proto_item_add_subtree(bi, ett_rocketmq_body);
     const rmq_hdr_t *h = &pdu->h;
+    /* Messages are decoded only for a tree that shows or filters on them; otherwise only counted
+     * (the Info column and the tap need the count; topic and queue come from the headers). With
+     * the JSON dissector preference on, payloads go to it whatever the tree (as they always did). */
+    gboolean deep = rmq_json_dissector || rmq_wanted(bt, rmq_msg_hfs);
     if (!pdu->is_response) {
         gint32 code = h->code;
+        if (!deep && (code == 10 || code == 310 || code == 324 || code == 325 || code == 326)) {
+            pdu->n_msgs = 1;
+            return;
+        }
+        if (!deep && code == 320) {
+            pdu->n_msgs = rmq_batch_count(tvb, off, len, bt);
+            return;
+        }
+        if (!deep && (code == 39 || code == 309)) {
+            pdu->n_msgs = rmq_records_count(tvb, off, len, bt);
+            return;
+        }
         if (code == 10 || code == 310 || code == 324 || code == 325 || code == 326) {
             gint64 sf = 0;
             const char *s = rmq_ext_get(h, rmq_code_is_v2(code) ? "f" : "sysFlag");
@@ -1921,14 +2179,17 @@ static void rmq_body(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_
         if (code == 103) {
             const char *c = rmq_ext_get(h, "compressed");
             if (c && g_ascii_strcasecmp(c, "true") == 0) {
-                tvbuff_t *ut = rmq_inflate ? tvb_child_uncompress_zlib(tvb, tvb, off, len) : NULL;
+                if (!deep)
+                    return;
+                ts_inflate_status_t st = TS_INFLATE_CORRUPT;
+                tvbuff_t *ut = rmq_inflate ? ts_inflate(tvb, pinfo, off, len, RMQ_INFLATE_MAX, &st) : NULL;
                 if (ut) {
                     add_new_data_source(pinfo, ut, "Inflated REGISTER_BROKER body");
                     proto_item *ui = proto_tree_add_uint(bt, hf_rocketmq_body_uncompressed_length, tvb, off, len,
                                                          tvb_reported_length(ut));
                     proto_item_set_generated(ui);
                 } else if (rmq_inflate) {
-                    expert_add_info(pinfo, bi, &ei_rocketmq_inflate);
+                    expert_add_info_format(pinfo, bi, &ei_rocketmq_inflate, "zlib body could not be inflated: %s", ts_inflate_status_str(st));
                 }
                 return;
             }
@@ -1946,15 +2207,18 @@ static void rmq_body(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_
             }
         }
         if (records) {
-            pdu->n_msgs = rmq_records(tvb, off, len, pinfo, bt);
+            pdu->n_msgs = deep ? rmq_records(tvb, off, len, pinfo, bt) : rmq_records_count(tvb, off, len, bt);
             return;
         }
     }
+    if (!bt)
+        return;   /* nothing of a JSON or text body feeds the Info column or the tap */
     if (rmq_looks_json(tvb, off, len)) {
-        rmq_json_body(tvb, off, len, pinfo, bt);
+        if (rmq_json_dissector || rmq_wanted(bt, rmq_json_hfs))
+            rmq_json_body(tvb, off, len, pinfo, bt);
         return;
     }
-    if (rmq_is_text(tvb, off, len))
+    if (proto_field_is_referenced(bt, hf_rocketmq_body_text) && rmq_is_text(tvb, off, len))
         proto_tree_add_item(bt, hf_rocketmq_body_text, tvb, off, len, ENC_UTF_8);
 }
 
@@ -2537,10 +2801,14 @@ void proto_register_rocketmq(void)
         "(TCP's \"Allow subdissectors to reassemble TCP streams\" must be on too)", &rmq_desegment);
     prefs_register_bool_preference(m, "inflate", "Inflate zlib-compressed message bodies",
         "Show zlib-compressed message bodies (sysFlag COMPRESSED) inflated", &rmq_inflate);
+    prefs_register_uint_preference(m, "inflate_max_mib", "Largest inflated body (MiB)",
+        "A compressed body that inflates beyond this is not inflated (zlib bomb protection)", 10,
+        &rmq_inflate_max_mib);
     prefs_register_bool_preference(m, "json_dissector", "Also hand valid JSON to the JSON dissector",
         "Besides the built-in tolerant JSON tree, call Wireshark's JSON dissector on bodies that are strict JSON",
         &rmq_json_dissector);
 
+    rmq_key_table_build();
     rocketmq_handle = register_dissector("rocketmq", dissect_rocketmq, proto_rocketmq);
     register_init_routine(rmq_init);
 

@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --build  only what building the plugin needs
 # Runs apt-get through sudo when not root. Packages already present are skipped quickly.
 set -e
-BUILD_PKGS="wireshark-dev tshark libglib2.0-dev libgcrypt20-dev cmake make gcc pkg-config"
+BUILD_PKGS="wireshark-dev tshark libglib2.0-dev libgcrypt20-dev zlib1g-dev cmake make gcc pkg-config"
 TEST_PKGS="python3 valgrind debootstrap xvfb xauth xdotool imagemagick wireshark-qt util-linux binutils"
 pkgs="$BUILD_PKGS"
 [ "$1" = "--build" ] || pkgs="$pkgs $TEST_PKGS"

@@ -488,6 +488,18 @@ class BuiltCaptures(tslib.PluginTestCase):
         out = tslib.run_tshark(["-G", "decodes"]).stdout
         self.assertIn(("tls.port", "4333", "aerospike"), {tuple(l.split("\t")) for l in out.splitlines()})
 
+    def test_tls_4333_with_key_log_shows_aerospike(self):
+        """captures/aerospike-tls4333.pcapng: openssl s_client/s_server (TLS 1.3) on 127.0.0.1:4333
+        carrying an info request and its answer; the key log is captures/aerospike-tls4333.keys."""
+        cap = os.path.join(tslib.CAPTURES, "aerospike-tls4333.pcapng")
+        keys = tslib.env().readable(os.path.join(tslib.CAPTURES, "aerospike-tls4333.keys"))
+        self.assertEqual(tslib.values(cap, "aerospike.info.command"), [])       # no keys: only TLS
+        args = ["-o", "tls.keylog_file:" + keys]
+        self.assertEqual(tslib.values(cap, "aerospike.info.command", args=args), ["build", "node"])
+        self.assertEqual(tslib.values(cap, "aerospike.info.value", args=args), ["7.2.0.3", "BB9020011AC4202"])
+        self.assertEqual(tslib.values(cap, "aerospike.response_in", args=args), ["13"])
+        self.assertEqual(tslib.values(cap, "aerospike.response_to", args=args), ["9"])
+
 
 if __name__ == "__main__":
     unittest.main()

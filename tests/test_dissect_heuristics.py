@@ -83,13 +83,17 @@ def normalise(row, back):
 class HeuristicsRegistered(tslib.PluginTestCase):
 
     def test_every_heuristic_listed_and_enabled_by_default(self):
-        out = tslib.run_tshark(["-G", "heuristic-decodes"]).stdout
-        rows = {tuple(l.split("\t")) for l in out.splitlines()}
+        # 4.0 lists table/protocol/enabled; 4.4+ adds the short name (tslib.heuristics reads both)
+        rows = tslib.heuristics()
         for h, (lst, proto) in HEURISTICS.items():
             if proto not in built_protocols():
                 continue
             with self.subTest(heuristic=h):
-                self.assertIn((lst, proto, "T"), rows)
+                mine = [r for r in rows if r[0] == lst and r[1] == proto]
+                self.assertEqual(len(mine), 1, rows)
+                self.assertTrue(mine[0][2], "%s is not enabled by default" % h)
+                if mine[0][3] is not None:
+                    self.assertEqual(mine[0][3], h)
 
     def test_short_names_toggle_each_heuristic(self):
         """--disable-heuristic <short name> turns exactly that protocol's detection off."""

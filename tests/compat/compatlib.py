@@ -41,7 +41,7 @@ SUITES = {"trixie": "4.4", "sid": "4.6"}
 # Build dependencies of the plugin (as in scripts/install-deps.sh; libgcrypt20-dev because
 # <wsutil/wsgcrypt.h> includes <gcrypt.h> and no Wireshark -dev package depends on it), plus what
 # the tests use: python3, setpriv (util-linux), nm (binutils).
-ROOT_PACKAGES = ["tshark", "wireshark-dev", "libgcrypt20-dev", "cmake", "gcc", "libc6-dev", "make",
+ROOT_PACKAGES = ["tshark", "wireshark-dev", "libgcrypt20-dev", "zlib1g-dev", "cmake", "gcc", "libc6-dev", "make",
                  "pkg-config", "python3", "util-linux", "binutils"]
 HEADER_PACKAGES = ["libwireshark-dev", "libwsutil-dev", "libwiretap-dev"]
 ROOT_FORMAT = 1

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "hotkeys.h"
+#include <epan/wmem_scopes.h>
 #include <epan/stat_tap_ui.h>
 
 /* internal entry points of hotkeys.c */
@@ -440,12 +441,14 @@ static void test_generic_table(void)
 int main(void)
 {
     wmem_init();
+    wmem_init_scopes();         /* registrations live in wmem_epan_scope() */
     test_hot_scenario_and_reset();
     test_gui_rows_stable_and_zero_reset();
     test_sorting_invariant();
     test_overflow_row();
     test_only_table_and_null_key();
     test_generic_table();
+    wmem_cleanup_scopes();
     wmem_cleanup();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
