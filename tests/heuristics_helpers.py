@@ -12,6 +12,8 @@ Link types understood: Ethernet (with VLAN tags), Linux cooked (SLL, SLL2), BSD 
 import ipaddress
 import struct
 
+from capbuilder import _csum   # the Internet checksum, shared with the capture builder
+
 LT_NULL, LT_ETHER, LT_RAW, LT_LOOP, LT_SLL, LT_SLL2 = 0, 1, 101, 108, 113, 276
 
 
@@ -138,15 +140,6 @@ def ip_offset(fr):
         v = d[0] >> 4
         return (0, v) if v in (4, 6) else (None, None)
     return None, None
-
-
-def _csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
 
 
 def _l4(fr):
