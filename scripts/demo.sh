@@ -7,8 +7,9 @@ tshark -G plugins 2>/dev/null | grep troubleshark || { echo "troubleshark.so is 
 echo
 echo "== tshark -r $cap -Y aerospike (first 15 PDUs)"
 tshark -r "$cap" -Y aerospike 2>/dev/null | head -15
-if tshark -z help 2>/dev/null | grep -q '^ *aerospike,hotkeys'; then
-  echo
-  echo "== tshark -r $cap -q -z aerospike,hotkeys (top rows)"
-  tshark -r "$cap" -q -z aerospike,hotkeys 2>/dev/null | head -25
-fi
+echo
+echo "== tshark -r $cap -2 -Y aerospike.no_response (requests never answered)"
+tshark -r "$cap" -2 -Y aerospike.no_response 2>/dev/null
+echo
+echo "== tshark -r $cap -q -z aerospike,hotkeys (hot keys: the rows with most requests)"
+tshark -r "$cap" -q -z aerospike,hotkeys 2>/dev/null | head -16
