@@ -196,12 +196,6 @@ static const value_string hsf2_status_text[] = {
     { 0, NULL }
 };
 
-static const value_string hsf2_tr_flag_vals[] = {
-    { 0, "Request" },
-    { 1, "Response" },
-    { 0, NULL }
-};
-
 static const value_string hsf2_tr_direction_vals[] = {
     { 0, "None (response)" },
     { 1, "One-way" },
@@ -1227,7 +1221,7 @@ void proto_register_hsf2(void)
         { &hf_hsf2_over_timeout, { "Answered after the timeout", "hsf2.over_timeout", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
                                    "The response time exceeds the request's own timeout", HFILL } },
         { &hf_hsf2_tr_request_flag, { "Request flag", "hsf2.tr.request_flag", FT_UINT8, BASE_DEC,
-                                      VALS(hsf2_tr_flag_vals), 0x0, NULL, HFILL } },
+                                      VALS(hsf2_op_vals), 0x0, NULL, HFILL } },
         { &hf_hsf2_tr_direction, { "Direction", "hsf2.tr.direction", FT_UINT8, BASE_DEC,
                                    VALS(hsf2_tr_direction_vals), 0x0, NULL, HFILL } },
         { &hf_hsf2_tr_conn_len, { "Connection object length", "hsf2.tr.conn_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },

@@ -424,6 +424,19 @@ static double trade_secs_between(const nstime_t *later, const nstime_t *earlier)
     return trade_nstime_secs(&d);
 }
 
+/* The answer part of a Pong / Roundtrip-echo tap record: matched or not, and the delay. */
+static void trade_tap_answer(trade_tap_rec_t *r, gboolean answered, const nstime_t *delta, guint32 bytes)
+{
+    r->base.answered = answered;
+    r->base.first_response = answered;
+    r->base.bytes = bytes;
+    if (answered) {
+        r->base.has_latency = TRUE;
+        r->base.latency_ms = trade_nstime_secs(delta) * 1000.0;
+        r->delay_ms = r->base.latency_ms;
+    }
+}
+
 static void trade_secs_to_nstime(double s, nstime_t *t)
 {
     double whole = s >= 0 ? (double)(gint64)s : -(double)(gint64)(-s);
@@ -954,14 +967,7 @@ static void trade_analyse_pong(trade_ctx_t *c, trade_conv_t *st, int d, guint id
     trade_ping_data_t *pd = (t && t->req_frame) ? (trade_ping_data_t *)t->req_data : NULL;
     trade_tap_rec_t *r = trade_tap_rec(pinfo, TRADE_EV_PONG, st->label,
                                        pd ? pd->module : trade_dir_module(st, !d));
-    r->base.answered = answered;
-    r->base.first_response = answered;
-    r->base.bytes = (guint32)c->end;
-    if (answered) {
-        r->base.has_latency = TRUE;
-        r->base.latency_ms = trade_nstime_secs(&delta) * 1000.0;
-        r->delay_ms = r->base.latency_ms;
-    }
+    trade_tap_answer(r, answered, &delta, (guint32)c->end);
     tap_queue_packet(trade_tap, pinfo, r);
 }
 
@@ -1001,14 +1007,7 @@ static gboolean trade_analyse_roundtrip(trade_ctx_t *c, trade_conv_t *st, int d,
     trade_tap_rec_t *r = trade_tap_rec(pinfo, is_request ? TRADE_EV_ROUNDTRIP : TRADE_EV_ECHO, NULL,
                                        trade_module_label(pinfo->pool, sender));
     r->base.is_request = is_request;
-    r->base.answered = answered;
-    r->base.first_response = answered;
-    r->base.bytes = (guint32)c->end;
-    if (answered) {
-        r->base.has_latency = TRUE;
-        r->base.latency_ms = trade_nstime_secs(&delta) * 1000.0;
-        r->delay_ms = r->base.latency_ms;
-    }
+    trade_tap_answer(r, answered, &delta, (guint32)c->end);
     tap_queue_packet(trade_tap, pinfo, r);
     return !is_request;
 }
