@@ -156,6 +156,24 @@ static const value_string trade_module_vals[] = {
     { 0, NULL }
 };
 
+/* ---- control keywords (spec trade.md §3): the dissector and the heuristic read this one table -- */
+enum {
+    TRADE_KW_UNKNOWN = 0, TRADE_KW_PING, TRADE_KW_PONG, TRADE_KW_ROUNDTRIP, TRADE_KW_RT_FOR_MODULE,
+    TRADE_KW_NEW_CONNECTION, TRADE_KW_CLOSE_CONNECTION, TRADE_KW_LOGIN, TRADE_KW_COUNTS, TRADE_KW_STATUS
+};
+static const value_string trade_keyword_vals[] = {
+    { TRADE_KW_PING,             "Ping" },
+    { TRADE_KW_PONG,             "Pong" },
+    { TRADE_KW_ROUNDTRIP,        "Roundtrip" },
+    { TRADE_KW_RT_FOR_MODULE,    "Roundtrip for Module" },
+    { TRADE_KW_NEW_CONNECTION,   "New Connection" },
+    { TRADE_KW_CLOSE_CONNECTION, "Close Connection" },
+    { TRADE_KW_LOGIN,            "Login" },
+    { TRADE_KW_COUNTS,           "ModuleAndClientCount" },
+    { TRADE_KW_STATUS,           "Status" },
+    { 0, NULL }
+};
+
 typedef struct {
     guint32 id;
     char   *name;
@@ -1088,22 +1106,23 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
     if (!trade_strz(c, hf_trade_keyword, &kw))
         return wmem_strdup_printf(pool, "%s (truncated)", kw);
 
-    if (!strcmp(kw, "Ping") || !strcmp(kw, "Pong")) {
+    int k = str_to_val(kw, trade_keyword_vals, TRADE_KW_UNKNOWN);
+    if (k == TRADE_KW_PING || k == TRADE_KW_PONG) {
         gboolean has;
         guint64 clock;
         trade_clock(c, TRUE, &has, &clock);
-        if (!strcmp(kw, "Ping"))
+        if (k == TRADE_KW_PING)
             trade_analyse_ping(c, st, d, idx, sender);
         else
             trade_analyse_pong(c, st, d, idx);
         summary = kw;
-    } else if (!strcmp(kw, "Roundtrip")) {
+    } else if (k == TRADE_KW_ROUNDTRIP) {
         gboolean has = FALSE;
         guint64 clock = 0;
         trade_clock(c, FALSE, &has, &clock);
         gboolean echo = trade_analyse_roundtrip(c, st, d, idx, sender, has, clock);
         summary = echo ? "Roundtrip (echo)" : "Roundtrip";
-    } else if (!strcmp(kw, "Roundtrip for Module")) {
+    } else if (k == TRADE_KW_RT_FOR_MODULE) {
         char *module;
         gboolean has = FALSE;
         guint64 us = 0;
@@ -1118,7 +1137,7 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
         trade_analyse_rfm(c, st, idx, module, has, ms, rtt_item);
         summary = has ? wmem_strdup_printf(pool, "Roundtrip for Module %s is %.3f ms", module, ms)
                       : wmem_strdup_printf(pool, "Roundtrip for Module %s", module);
-    } else if (!strcmp(kw, "New Connection")) {
+    } else if (k == TRADE_KW_NEW_CONNECTION) {
         guint32 id = 0;
         char *ip = NULL;
         if (trade_u16(c, hf_trade_conn_id, &id) && trade_strz(c, hf_trade_client_ip, &ip)) {
@@ -1130,7 +1149,7 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
             }
         }
         summary = wmem_strdup_printf(pool, "New Connection from %s (id=%u)", ip ? ip : "?", id);
-    } else if (!strcmp(kw, "Close Connection")) {
+    } else if (k == TRADE_KW_CLOSE_CONNECTION) {
         guint32 id = 0;
         gboolean ok = trade_u16(c, hf_trade_conn_id, &id);
         if (ok && !PINFO_FD_VISITED(pinfo)) {
@@ -1146,7 +1165,7 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
         }
         trade_conn_links(c, idx);
         summary = wmem_strdup_printf(pool, "Connection closed (id=%u)", id);
-    } else if (!strcmp(kw, "Login")) {
+    } else if (k == TRADE_KW_LOGIN) {
         char *module = NULL, *user = NULL, *ip = NULL;
         guint32 id = 0;
         gboolean ok = TRUE;
@@ -1174,12 +1193,12 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
         else
             summary = wmem_strdup_printf(pool, "User %s logged in from %s (id=%u)",
                                          user ? user : "?", ip ? ip : "?", id);
-    } else if (!strcmp(kw, "ModuleAndClientCount")) {
+    } else if (k == TRADE_KW_COUNTS) {
         guint32 m = 0, n = 0;
         if (trade_u16(c, hf_trade_module_count, &m))
             trade_u16(c, hf_trade_client_count, &n);
         summary = wmem_strdup_printf(pool, "ModuleAndClientCount, Modules: %u, Clients: %u", m, n);
-    } else if (!strcmp(kw, "Status")) {
+    } else if (k == TRADE_KW_STATUS) {
         char *text;
         trade_strz(c, hf_trade_status, &text);
         summary = wmem_strdup_printf(pool, "Status: %s", text);
