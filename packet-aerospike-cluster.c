@@ -14,7 +14,7 @@
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
-#include "heuristics.h"
+#include "services.h"
 #include "inflate.h"
 
 #include <epan/conversation.h>
@@ -1629,6 +1629,144 @@ static int dissect_aerospike_cluster_udp(tvbuff_t *tvb, packet_info *pinfo, prot
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Heuristics (any port; doc/heuristics.md)
+ */
+
+/* The header of a msg at off as far as it is captured (avail): msg_type_size_valid() on what is
+ * there (missing size bytes read as zeros, a missing type as a heartbeat), and room for at least
+ * one field header. */
+static gboolean msg_heur_header(tvbuff_t *tvb, guint off, guint avail)
+{
+    guint32 size = 0;
+    for (guint i = 0; i < 4; i++)
+        size = (size << 8) | (off + i < avail ? tvb_get_uint8(tvb, off + i) : 0);
+    guint type = off + MSG_HEADER_LEN <= avail ? tvb_get_ntohs(tvb, off + 4) : M_TYPE_HEARTBEAT;
+    return msg_type_size_valid(type, size) && (off + 4 > avail || size >= 3);
+}
+
+/* Walk the fields of the msg at off: a msg type whose fields the dissector knows (it has a field
+ * template), ascending ids below 64, known field types, values inside the msg. *complete: the
+ * whole msg was captured and its fields fill it exactly. */
+static gboolean msg_heur_walk(tvbuff_t *tvb, guint off, guint avail, guint *n_fields, gboolean *complete)
+{
+    *n_fields = 0;
+    *complete = FALSE;
+    if (off + MSG_HEADER_LEN + 3 > avail || !msg_heur_header(tvb, off, avail))
+        return FALSE;
+    guint32 size = tvb_get_ntohl(tvb, off);
+    guint type = tvb_get_ntohs(tvb, off + 4);
+    if (!get_template(type).defs)
+        return FALSE;
+    guint64 end = (guint64)off + MSG_HEADER_LEN + size;
+    guint64 p = off + MSG_HEADER_LEN;
+    int last_id = -1;
+    while (p < end) {
+        if (p + 3 > end)
+            return FALSE;                   /* a field header must fit in the msg */
+        if (p + 3 > avail)
+            return TRUE;
+        guint id = tvb_get_ntohs(tvb, (gint)p);
+        guint8 ft = tvb_get_uint8(tvb, (gint)p + 2);
+        guint64 vlen;
+        if (id >= 64 || (int)id <= last_id || !try_val_to_str(ft, aerospike_cluster_ftype_vals) ||
+            ft == M_FT_UNUSED_2 || ft == M_FT_UNUSED_4)
+            return FALSE;
+        if (ft == M_FT_UINT32 || ft == M_FT_UINT64) {
+            vlen = ft == M_FT_UINT32 ? 4 : 8;
+        } else {
+            if (p + 7 > end)
+                return FALSE;
+            if (p + 7 > avail)
+                return TRUE;
+            vlen = 4 + (guint64)tvb_get_ntohl(tvb, (gint)p + 3);
+        }
+        if (p + 3 + vlen > end)
+            return FALSE;
+        if ((ft == M_FT_ARRAY_UINT32 && (vlen - 4) % 4) || (ft == M_FT_ARRAY_UINT64 && (vlen - 4) % 8))
+            return FALSE;
+        if (p + 3 + vlen > avail)
+            return TRUE;                    /* this field runs past the segment */
+        if (ft == M_FT_STR && (vlen < 5 || tvb_get_uint8(tvb, (gint)(p + 3 + vlen - 1)) != 0))
+            return FALSE;                   /* strings carry their NUL */
+        /* field-level facts of the first field */
+        if (*n_fields == 0) {
+            if (type == M_TYPE_HEARTBEAT &&
+                !((id == 0 && ft == M_FT_UINT32 && tvb_get_ntohl(tvb, (gint)p + 3) == HB_PROTOCOL_ID) ||
+                  (id == 6 && ft == M_FT_BUF)))
+                return FALSE;               /* heartbeat: protocol id, or only the compressed payload */
+            if (type == M_TYPE_FABRIC && !(id == 0 && ft == M_FT_UINT64))
+                return FALSE;               /* fabric handshake: the node id */
+        }
+        last_id = (int)id;
+        (*n_fields)++;
+        p += 3 + vlen;
+    }
+    *complete = TRUE;
+    return TRUE;
+}
+
+/* TCP (fabric, mesh heartbeat): a complete first msg, or two verified fields of it; the msgs that
+ * follow in the segment have valid headers. Never throws. */
+gboolean aerospike_cluster_tcp_heur_check(tvbuff_t *tvb)
+{
+    guint avail = tvb_captured_length(tvb);
+    guint nf;
+    gboolean complete;
+    if (!msg_heur_walk(tvb, 0, avail, &nf, &complete))
+        return FALSE;
+    if (!complete && nf < 2)
+        return FALSE;                       /* a complete msg, or two verified fields */
+    if (complete) {
+        guint64 end = MSG_HEADER_LEN + (guint64)tvb_get_ntohl(tvb, 0);
+        for (guint i = 0; i < 64 && end < avail; i++) {
+            if (!msg_heur_header(tvb, (guint)end, avail))
+                return FALSE;
+            if (end + 4 > avail)
+                break;
+            end += MSG_HEADER_LEN + (guint64)tvb_get_ntohl(tvb, (gint)end);
+        }
+    }
+    return TRUE;
+}
+
+/* UDP (multicast heartbeat): complete heartbeats only, filling the datagram exactly. */
+gboolean aerospike_cluster_udp_heur_check(tvbuff_t *tvb)
+{
+    guint avail = tvb_captured_length(tvb);
+    guint off = 0;
+    if (avail < MSG_HEADER_LEN + 3 || avail != tvb_reported_length(tvb))
+        return FALSE;                       /* empty, or sliced: cannot check the sizes */
+    for (guint i = 0; i < 8 && off < avail; i++) {
+        guint nf;
+        gboolean complete;
+        if (!msg_heur_walk(tvb, off, avail, &nf, &complete) || !complete ||
+            tvb_get_ntohs(tvb, off + 4) != M_TYPE_HEARTBEAT)
+            return FALSE;                   /* heartbeats only, each complete */
+        off += MSG_HEADER_LEN + tvb_get_ntohl(tvb, off);
+    }
+    return off == avail;                    /* the msgs fill the datagram exactly */
+}
+
+/* A recognised conversation is dissected like one on the port, from this frame on. */
+static ts_heur_ret dissect_aerospike_cluster_tcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!aerospike_cluster_tcp_heur_check(tvb))
+        return FALSE;
+    ts_service_heuristic(pinfo, proto_aerospike_cluster, aerospike_cluster_tcp_handle);
+    dissect_aerospike_cluster_tcp(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+static ts_heur_ret dissect_aerospike_cluster_udp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!aerospike_cluster_udp_heur_check(tvb))
+        return FALSE;
+    ts_service_heuristic(pinfo, proto_aerospike_cluster, aerospike_cluster_udp_handle);
+    dissect_aerospike_cluster_udp(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Registration
  */
 
@@ -1853,6 +1991,10 @@ void proto_reg_handoff_aerospike_cluster(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", AEROSPIKE_CLUSTER_TCP_PORTS, aerospike_cluster_tcp_handle);
     dissector_add_uint_range_with_preference("udp.port", AEROSPIKE_CLUSTER_UDP_PORTS, aerospike_cluster_udp_handle);
+    heur_dissector_add("tcp", dissect_aerospike_cluster_tcp_heur, "Aerospike fabric/mesh heartbeat over TCP (any port)",
+                       "aerospike_cluster_tcp", proto_aerospike_cluster, HEURISTIC_ENABLE);
+    heur_dissector_add("udp", dissect_aerospike_cluster_udp_heur, "Aerospike multicast heartbeat over UDP (any port)",
+                       "aerospike_cluster_udp", proto_aerospike_cluster, HEURISTIC_ENABLE);
     msgpack_handle = find_dissector("msgpack");
     aerospike_service_handle = find_dissector("aerospike.embedded");
 }

@@ -14,7 +14,8 @@
 #include "troubleshark.h"
 #include "transactions.h"
 #include "hotkeys.h"
-#include "heuristics.h"
+#include "services.h"
+#include "ts-bytes.h"
 #include "inflate.h"
 
 #include <epan/conversation.h>
@@ -2736,6 +2737,10 @@ static const ts_trans_hf_t aerospike_trans_hf = {
     &ei_aerospike_no_response, &ei_aerospike_no_request
 };
 
+/* The proto header rule, used by the framing (port path), the PDU dissector and the heuristic:
+ * version 2 (0 only for admin/security messages), a type the server accepts (spec aerospike.md §2:
+ * 1 <= type < 6, so internal XDR, 5, counts as a header although it is not expected on the
+ * wire), size <= PROTO_SIZE_MAX. */
 static gboolean
 as_header_ok(guint8 version, guint8 type, guint64 size)
 {
@@ -3080,6 +3085,145 @@ dissect_aerospike(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     return (int)tvb_reported_length(tvb);
 }
 
+/* ---- heuristic (any port; doc/heuristics.md) ------------------------------------------------- */
+
+/* The proto header at off as far as it is captured (avail): as_header_ok() on what is there, a
+ * missing type read as the one that allows both versions and missing size bytes as zeros (the
+ * smallest size the captured ones allow). A whole header must also announce at least its type's
+ * fixed part. *size: the announced size (0 when not all of it is captured). */
+static gboolean
+as_heur_header(tvbuff_t *tvb, guint off, guint avail, guint64 *size)
+{
+    guint8 version = tvb_get_uint8(tvb, off);
+    guint8 type = off + 1 < avail ? tvb_get_uint8(tvb, off + 1) : AS_TYPE_ADMIN;
+    guint64 sz = 0;
+    for (guint i = 2; i < AS_PROTO_HDR_LEN; i++)
+        sz = (sz << 8) | (off + i < avail ? tvb_get_uint8(tvb, off + i) : 0);
+    if (!as_header_ok(version, type, sz))
+        return FALSE;
+    *size = 0;
+    if (off + AS_PROTO_HDR_LEN > avail)
+        return TRUE;
+    if ((type == AS_TYPE_MSG && sz < AS_MSG_HDR_LEN) || (type == AS_TYPE_ADMIN && sz < AS_SEC_HDR_LEN) ||
+        (type == AS_TYPE_COMPRESSED && sz < 8 + 2))     /* uncompressed size + zlib header */
+        return FALSE;
+    *size = sz;
+    return TRUE;
+}
+
+/* The first as_msg of a type-3 body at off (the body ends at end, which may lie beyond avail):
+ * field, op and particle types the dissector knows, sizes that stay inside the body. */
+static gboolean
+as_heur_msg(tvbuff_t *tvb, guint off, guint64 end, guint avail)
+{
+    if (off + AS_MSG_HDR_LEN > avail)
+        return FALSE;                       /* we want to see the whole as_msg header */
+    if (tvb_get_uint8(tvb, off) != AS_MSG_HDR_LEN)      /* header_sz */
+        return FALSE;
+    if (tvb_get_uint8(tvb, off + 4) & 0x80)             /* info4 bit 7 is unused */
+        return FALSE;
+    guint nf = tvb_get_ntohs(tvb, off + 18);
+    guint nops = tvb_get_ntohs(tvb, off + 20);
+    if (nf > 64)                            /* every field type at most once */
+        return FALSE;
+    guint64 p = off + AS_MSG_HDR_LEN;
+    for (guint i = 0; i < nf; i++) {
+        if (p + 5 > avail)
+            return TRUE;                    /* nothing more to see in this segment */
+        guint32 sz = tvb_get_ntohl(tvb, (gint)p);
+        if (sz < 1 || p + 4 + sz > end || !try_val_to_str(tvb_get_uint8(tvb, (gint)p + 4), aerospike_field_type_vals))
+            return FALSE;
+        p += 4 + (guint64)sz;
+    }
+    for (guint i = 0; i < nops; i++) {
+        if (p + 8 > avail)
+            return TRUE;
+        guint32 sz = tvb_get_ntohl(tvb, (gint)p);
+        guint8 flags = tvb_get_uint8(tvb, (gint)p + 6);
+        guint8 nlen = tvb_get_uint8(tvb, (gint)p + 7);
+        if (sz < 4 || p + 4 + sz > end || !try_val_to_str(tvb_get_uint8(tvb, (gint)p + 4), aerospike_op_type_vals) ||
+            !try_val_to_str(tvb_get_uint8(tvb, (gint)p + 5), aerospike_particle_vals) || flags > 1 || nlen > 15 ||
+            4u + nlen + ((flags & 1) ? 8u : 0u) > sz)
+            return FALSE;
+        p += 4 + (guint64)sz;
+    }
+    /* another as_msg may follow in the same body (batch, scan answers) */
+    if (p < end && p < avail && tvb_get_uint8(tvb, (gint)p) != AS_MSG_HDR_LEN)
+        return FALSE;
+    return TRUE;
+}
+
+/* The segment starts with an Aerospike proto: several independent facts of its header and body,
+ * and the PDUs that follow in the segment have valid headers too. Never throws. */
+gboolean
+aerospike_heur_check(tvbuff_t *tvb)
+{
+    guint avail = tvb_captured_length(tvb);
+    guint64 size = 0;
+    if (avail < AS_PROTO_HDR_LEN + 1)
+        return FALSE;                       /* header plus body bytes to check (an empty info
+                                             * request, 8 bytes mostly zero, is too little evidence) */
+    if (!as_heur_header(tvb, 0, avail, &size))
+        return FALSE;
+    guint8 type = tvb_get_uint8(tvb, 1);
+    guint have = avail - AS_PROTO_HDR_LEN;
+    guint64 end = AS_PROTO_HDR_LEN + size;  /* end of this PDU */
+    guint vis = (guint)MIN(end, (guint64)avail);
+
+    switch (type) {
+    case AS_TYPE_INFO:      /* text lines; a complete body ends with a line feed */
+        if (size == 0 || !g_ascii_isalnum(tvb_get_uint8(tvb, AS_PROTO_HDR_LEN)) ||
+            !ts_bytes_in_class(tvb, AS_PROTO_HDR_LEN, vis - AS_PROTO_HDR_LEN, 1024, ts_char_text))
+            return FALSE;
+        if (end <= avail && tvb_get_uint8(tvb, (gint)end - 1) != '\n')
+            return FALSE;
+        break;
+    case AS_TYPE_ADMIN:     /* scheme 0, 12 unused bytes zero, command and field count */
+        if (have < AS_SEC_HDR_LEN || tvb_get_uint8(tvb, AS_PROTO_HDR_LEN) != 0 ||
+            !ts_bytes_zero(tvb, AS_PROTO_HDR_LEN + 4, 12) || tvb_get_uint8(tvb, AS_PROTO_HDR_LEN + 2) > 20 ||
+            tvb_get_uint8(tvb, AS_PROTO_HDR_LEN + 3) > 32)
+            return FALSE;
+        break;
+    case AS_TYPE_MSG:
+        if (!as_heur_msg(tvb, AS_PROTO_HDR_LEN, end, avail))
+            return FALSE;
+        break;
+    case AS_TYPE_COMPRESSED: {  /* uncompressed size, then a zlib stream header */
+        if (have < 8 + 2)
+            return FALSE;
+        guint64 usize = tvb_get_ntoh64(tvb, AS_PROTO_HDR_LEN);
+        guint8 cmf = tvb_get_uint8(tvb, AS_PROTO_HDR_LEN + 8), flg = tvb_get_uint8(tvb, AS_PROTO_HDR_LEN + 9);
+        if (usize < AS_PROTO_HDR_LEN + AS_MSG_HDR_LEN || usize > AS_PROTO_SIZE_MAX + AS_PROTO_HDR_LEN ||
+            (cmf & 0x0f) != 8 || (cmf >> 4) > 7 || ((guint)cmf * 256u + flg) % 31u != 0)
+            return FALSE;
+        break;
+    }
+    default:                /* internal XDR (5): no body to check, never the evidence */
+        return FALSE;
+    }
+    /* the PDUs that follow in this segment must be proto headers too */
+    for (guint i = 0; i < 64 && end < avail; i++) {
+        guint64 next = 0;
+        if (!as_heur_header(tvb, (guint)end, avail, &next))
+            return FALSE;
+        if (end + AS_PROTO_HDR_LEN > avail)
+            break;
+        end += AS_PROTO_HDR_LEN + next;
+    }
+    return TRUE;
+}
+
+/* A recognised conversation is dissected like one on the port, from this frame on. */
+static ts_heur_ret
+dissect_aerospike_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!aerospike_heur_check(tvb))
+        return FALSE;
+    ts_service_heuristic(pinfo, proto_aerospike, aerospike_handle);
+    dissect_aerospike(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
 /* ---- registration ---------------------------------------------------------------------------- */
 static ts_hot_table_def_t aerospike_hotkeys_def = {
     "Aerospike Hot Keys",               /* title */
@@ -3369,6 +3513,8 @@ proto_reg_handoff_aerospike(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", AEROSPIKE_TCP_PORTS, aerospike_handle);
     ssl_dissector_add(AEROSPIKE_TLS_PORT, aerospike_handle);
+    heur_dissector_add("tcp", dissect_aerospike_heur, "Aerospike over TCP (any port)", "aerospike_tcp",
+                       proto_aerospike, HEURISTIC_ENABLE);
     msgpack_handle = find_dissector_add_dependency("msgpack", proto_aerospike);
     as_prefs_apply();
 }

@@ -10,7 +10,8 @@
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
-#include "heuristics.h"
+#include "services.h"
+#include "ts-bytes.h"
 #include "transactions.h"
 #include "hotkeys.h"
 #include "hessian2.h"
@@ -965,8 +966,23 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
 
 typedef enum { HSF2_LEN_OK, HSF2_LEN_MORE, HSF2_LEN_BAD } hsf2_len_t;
 
-/* Length of the PDU at `offset`, reading only bytes that are there. On HSF2_LEN_BAD, *why says
- * what is wrong and *bad_off, *bad_len where. */
+/* *why for the port path; the heuristic has no pinfo and only needs the verdict. */
+static const char *hsf2_why(packet_info *pinfo, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static const char *hsf2_why(packet_info *pinfo, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    if (!pinfo)
+        return NULL;
+    va_start(ap, fmt);
+    s = wmem_strdup_vprintf(pinfo->pool, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Length of the PDU at `offset`, reading only bytes that are there: the framing rule of the port
+ * path and of the heuristic. On HSF2_LEN_BAD, *why says what is wrong (NULL without pinfo) and
+ * *bad_off, *bad_len where. */
 static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, guint *plen, const char **why,
                                int *bad_off, int *bad_len)
 {
@@ -990,7 +1006,7 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
         c = tvb_get_uint32(tvb, offset + 5, ENC_BIG_ENDIAN);
         d = tvb_get_uint32(tvb, offset + 10, ENC_BIG_ENDIAN);
         if (c > HSF2_MAX_FIELD || d > HSF2_MAX_FIELD) {
-            *why = wmem_strdup_printf(pinfo->pool, "TB Remoting object length %u exceeds %u", MAX(c, d), HSF2_MAX_FIELD);
+            *why = hsf2_why(pinfo, "TB Remoting object length %u exceeds %u", MAX(c, d), HSF2_MAX_FIELD);
             *bad_off = offset + (c > HSF2_MAX_FIELD ? 5 : 10);
             *bad_len = 4;
             return HSF2_LEN_BAD;
@@ -1009,7 +1025,7 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
                 return HSF2_LEN_MORE;
             nargs = tvb_get_uint32(tvb, offset + 27, ENC_BIG_ENDIAN);
             if (nargs > HSF2_MAX_ARGS) {
-                *why = wmem_strdup_printf(pinfo->pool, "Argument count %u exceeds %u", nargs, HSF2_MAX_ARGS);
+                *why = hsf2_why(pinfo, "Argument count %u exceeds %u", nargs, HSF2_MAX_ARGS);
                 *bad_off = offset + 27;
                 *bad_len = 4;
                 return HSF2_LEN_BAD;
@@ -1022,7 +1038,7 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
                 int at = k == 0 ? 19 : k == 1 ? 23 : k == 2 + 2 * nargs ? (int)(31 + 8 * nargs) : (int)(31 + 4 * (k - 2));
                 guint32 l = tvb_get_uint32(tvb, offset + at, ENC_BIG_ENDIAN);
                 if (l > HSF2_MAX_FIELD) {
-                    *why = wmem_strdup_printf(pinfo->pool, "Length %d at offset %d is %s", (gint32)l, at,
+                    *why = hsf2_why(pinfo, "Length %d at offset %d is %s", (gint32)l, at,
                                               (gint32)l < 0 ? "negative" : "above 16 MiB");
                     *bad_off = offset + at;
                     *bad_len = 4;
@@ -1031,7 +1047,7 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
                 total += l;
             }
             if (total > HSF2_MAX_PDU) {
-                *why = wmem_strdup_printf(pinfo->pool, "Request length %" PRIu64 " exceeds %u", total, HSF2_MAX_PDU);
+                *why = hsf2_why(pinfo, "Request length %" PRIu64 " exceeds %u", total, HSF2_MAX_PDU);
                 *bad_off = offset + 19;
                 *bad_len = 12;
                 return HSF2_LEN_BAD;
@@ -1044,7 +1060,7 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
                 return HSF2_LEN_MORE;
             b = tvb_get_uint32(tvb, offset + 16, ENC_BIG_ENDIAN);
             if (b > HSF2_MAX_FIELD) {
-                *why = wmem_strdup_printf(pinfo->pool, "Body length %d is %s", (gint32)b,
+                *why = hsf2_why(pinfo, "Body length %d is %s", (gint32)b,
                                           (gint32)b < 0 ? "negative" : "above 16 MiB");
                 *bad_off = offset + 16;
                 *bad_len = 4;
@@ -1053,7 +1069,7 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
             *plen = HSF2_RSP_HDR + b;
             return HSF2_LEN_OK;
         }
-        *why = wmem_strdup_printf(pinfo->pool, "Unknown HSF op %u", op);
+        *why = hsf2_why(pinfo, "Unknown HSF op %u", op);
         *bad_off = offset + 2;
         return HSF2_LEN_BAD;
     }
@@ -1069,7 +1085,7 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
             return HSF2_LEN_MORE;
         b = tvb_get_uint32(tvb, offset + 12, ENC_BIG_ENDIAN);
         if (b > HSF2_MAX_FIELD) {
-            *why = wmem_strdup_printf(pinfo->pool, "Dubbo body length %u exceeds %u", b, HSF2_MAX_FIELD);
+            *why = hsf2_why(pinfo, "Dubbo body length %u exceeds %u", b, HSF2_MAX_FIELD);
             *bad_off = offset + 12;
             *bad_len = 4;
             return HSF2_LEN_BAD;
@@ -1081,7 +1097,7 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
         *why = "Handshake frame (0x0F): layout unknown, the rest of the segment is not decoded";
         return HSF2_LEN_BAD;
     default:
-        *why = wmem_strdup_printf(pinfo->pool, "Unknown frame type 0x%02x", b0);
+        *why = hsf2_why(pinfo, "Unknown frame type 0x%02x", b0);
         return HSF2_LEN_BAD;
     }
 }
@@ -1163,6 +1179,154 @@ static int dissect_hsf2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         offset += (int)plen;
     }
     return (int)len;
+}
+
+/* ---- heuristic (any port; doc/heuristics.md) --------------------------------------------------- */
+
+#define HSF2_HEUR_MAX_NAME    65536u        /* service, method and type names */
+#define HSF2_HEUR_MAX_TIMEOUT 86400000u     /* a day, in ms */
+#define HSF2_HEUR_TB_MAX_SER  4             /* TB Remoting serializes with the first four codecs */
+
+static gboolean hsf2_char_ident(guint8 c)       /* Java method name */
+{
+    return g_ascii_isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static gboolean hsf2_char_java_name(guint8 c)   /* class name, array descriptor */
+{
+    return hsf2_char_ident(c) || c == '.' || c == '[' || c == ';' || c == '<' || c == '>' || c == ',';
+}
+
+static gboolean hsf2_char_service(guint8 c)     /* interface:version[:group] */
+{
+    return hsf2_char_ident(c) || c == '.' || c == ':' || c == '-' || c == '/' || c == '@';
+}
+
+/* The byte at `at` is not captured, or one of the table's values. */
+static gboolean hsf2_heur_in(tvbuff_t *tvb, guint at, guint avail, const value_string *vs)
+{
+    return at >= avail || try_val_to_str(tvb_get_uint8(tvb, (gint)at), vs) != NULL;
+}
+
+/* One PDU at off: the framing rule (hsf2_pdu_len) and the header facts as far as captured; full
+ * (the first PDU): the whole header and the visible names too. *len: the PDU's length when
+ * known, 0 otherwise. */
+static gboolean hsf2_heur_pdu(tvbuff_t *tvb, guint off, guint avail, gboolean full, guint64 *len)
+{
+    guint n = avail - off, plen = 0;
+    const char *why;
+    int bad_off, bad_len;
+    hsf2_len_t r = hsf2_pdu_len(tvb, NULL, (int)off, &plen, &why, &bad_off, &bad_len);
+    guint8 t = tvb_get_uint8(tvb, off);
+
+    *len = 0;
+    if (r == HSF2_LEN_BAD || (full && r != HSF2_LEN_OK))
+        return FALSE;
+    if (r == HSF2_LEN_OK)
+        *len = plen;
+    switch (t) {
+    case HSF2_TYPE_HEARTBEAT:   /* op, version, 3 reserved zero bytes; a request's timeout, a response's padding */
+        if (!hsf2_heur_in(tvb, off + 1, avail, hsf2_op_vals) || !hsf2_heur_in(tvb, off + 2, avail, hsf2_version_vals) ||
+            !ts_bytes_zero(tvb, off + 3, 3))
+            return FALSE;
+        if (n >= HSF2_HB_LEN) {
+            guint32 last = tvb_get_ntohl(tvb, off + 14);
+            if (tvb_get_uint8(tvb, off + 1) == 0 ? (last == 0 || last > HSF2_HEUR_MAX_TIMEOUT) : last != 0)
+                return FALSE;
+        }
+        return TRUE;
+    case HSF2_TYPE_HSF:         /* version; the op is checked by the framing */
+        if (!hsf2_heur_in(tvb, off + 1, avail, hsf2_version_vals))
+            return FALSE;
+        if (n < 3)
+            return TRUE;
+        if (tvb_get_uint8(tvb, off + 2) == 1)       /* response: status, codec, reserved */
+            return hsf2_heur_in(tvb, off + 3, avail, hsf2_status_vals) &&
+                   hsf2_heur_in(tvb, off + 4, avail, hsf2_codec_vals) && ts_bytes_zero(tvb, off + 5, 3);
+        /* request: codec, reserved, timeout, name lengths */
+        if (!hsf2_heur_in(tvb, off + 3, avail, hsf2_codec_vals) || !ts_bytes_zero(tvb, off + 4, 3))
+            return FALSE;
+        if (n < 31)
+            return TRUE;
+        {
+            guint32 timeout = tvb_get_ntohl(tvb, off + 15);
+            guint32 ls = tvb_get_ntohl(tvb, off + 19), lm = tvb_get_ntohl(tvb, off + 23);
+            guint32 na = tvb_get_ntohl(tvb, off + 27);  /* <= HSF2_MAX_ARGS (framing) */
+            guint hdr = HSF2_REQ_FIXED + 8 * na;
+            if (timeout > HSF2_HEUR_MAX_TIMEOUT || ls < 1 || ls > HSF2_HEUR_MAX_NAME || lm < 1 ||
+                lm > HSF2_HEUR_MAX_NAME)
+                return FALSE;
+            if (n < hdr)
+                return TRUE;
+            for (guint i = 0; i < na; i++) {
+                guint32 tl = tvb_get_ntohl(tvb, off + 31 + 4 * i);
+                if (tl < 1 || tl > HSF2_HEUR_MAX_NAME)
+                    return FALSE;
+            }
+            if (full) {                 /* the visible service, method and first type names */
+                guint s = off + hdr, m = s + ls;
+                if (s >= avail)
+                    return FALSE;       /* want to see at least the service name's start */
+                if (!ts_bytes_in_class(tvb, s, ls, 128, hsf2_char_service) ||
+                    !ts_bytes_in_class(tvb, m, lm, 64, hsf2_char_ident))
+                    return FALSE;
+                if (na > 0 && !ts_bytes_in_class(tvb, m + lm, tvb_get_ntohl(tvb, off + 31), 64, hsf2_char_java_name))
+                    return FALSE;
+            }
+        }
+        return TRUE;
+    case HSF2_TYPE_TB: {        /* request flag, serializer, direction (non-zero in requests), reserved */
+        if ((n > 1 && tvb_get_uint8(tvb, off + 1) > 1) || !hsf2_heur_in(tvb, off + 2, avail, hsf2_codec_vals) ||
+            (n > 2 && tvb_get_uint8(tvb, off + 2) > HSF2_HEUR_TB_MAX_SER) ||
+            !hsf2_heur_in(tvb, off + 3, avail, hsf2_tr_direction_vals) || !ts_bytes_zero(tvb, off + 4, 1))
+            return FALSE;
+        if (n < HSF2_TB_HDR)
+            return TRUE;
+        guint32 c = tvb_get_ntohl(tvb, off + 5);
+        guint8 cn = tvb_get_uint8(tvb, off + 9);
+        if ((tvb_get_uint8(tvb, off + 1) == 0 && tvb_get_uint8(tvb, off + 3) == 0) || c < 2 || cn < 3)
+            return FALSE;
+        if (full) {                     /* a Hessian map ('M' 't' or Hessian 2 'H'/'M'/'C'/'O') and a class name */
+            guint8 m = off + HSF2_TB_HDR < avail ? tvb_get_uint8(tvb, off + HSF2_TB_HDR) : 0;
+            if (m != 'M' && m != 'H' && m != 'C' && m != 'O')
+                return FALSE;
+            if (!ts_bytes_in_class(tvb, off + HSF2_TB_HDR + c, cn, 64, hsf2_char_java_name))
+                return FALSE;
+        }
+        return TRUE;
+    }
+    default:                    /* Dubbo, handshake: not the evidence */
+        return FALSE;
+    }
+}
+
+/* The segment starts with a whole HSF2 header (heartbeat, HSF request/response, TB Remoting)
+ * whose facts all hold; the PDUs that follow have valid headers. Never throws. */
+gboolean hsf2_heur_check(tvbuff_t *tvb)
+{
+    guint avail = tvb_captured_length(tvb);
+    guint64 len;
+    if (avail < HSF2_HB_LEN || !hsf2_heur_pdu(tvb, 0, avail, TRUE, &len) || len == 0)
+        return FALSE;
+    guint64 off = len;
+    for (guint i = 0; i < 64 && off < avail; i++) {
+        if (!hsf2_heur_pdu(tvb, (guint)off, avail, FALSE, &len))
+            return FALSE;
+        if (len == 0)
+            break;
+        off += len;
+    }
+    return TRUE;
+}
+
+/* A recognised conversation is dissected like one on the port, from this frame on. */
+static ts_heur_ret dissect_hsf2_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!hsf2_heur_check(tvb))
+        return FALSE;
+    ts_service_heuristic(pinfo, proto_hsf2, hsf2_handle);
+    dissect_hsf2(tvb, pinfo, tree, data);
+    return TRUE;
 }
 
 /* ---- registration ----------------------------------------------------------------------------- */
@@ -1310,5 +1474,7 @@ void proto_register_hsf2(void)
 void proto_reg_handoff_hsf2(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", HSF2_TCP_PORTS, hsf2_handle);
+    heur_dissector_add("tcp", dissect_hsf2_heur, "HSF2 over TCP (any port)", "hsf2_tcp", proto_hsf2,
+                       HEURISTIC_ENABLE);
     json_handle = find_dissector_add_dependency("json", proto_hsf2);
 }

@@ -17,7 +17,8 @@
 #include "troubleshark.h"
 #include "transactions.h"
 #include "hotkeys.h"
-#include "heuristics.h"
+#include "services.h"
+#include "ts-bytes.h"
 #include "inflate.h"
 
 #include <epan/conversation.h>
@@ -2510,10 +2511,16 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     return total;
 }
 
+/* The frame length rule of the framing and of the heuristic. */
+static gboolean rmq_frame_length_ok(guint32 l)
+{
+    return l >= RMQ_MIN_FRAME && l <= RMQ_MAX_FRAME;
+}
+
 static guint get_rocketmq_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
 {
     guint32 l = tvb_get_uint32(tvb, offset, ENC_BIG_ENDIAN);
-    if (l < RMQ_MIN_FRAME || l > RMQ_MAX_FRAME)
+    if (!rmq_frame_length_ok(l))
         return (guint)tvb_reported_length_remaining(tvb, offset);   /* garbage: the rest of the segment */
     return l + 4;
 }
@@ -2524,6 +2531,110 @@ static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     col_clear(pinfo->cinfo, COL_INFO);
     tcp_dissect_pdus(tvb, pinfo, tree, rmq_desegment, 4, get_rocketmq_pdu_len, dissect_rocketmq_pdu, data);
     return tvb_captured_length(tvb);
+}
+
+/* ============================================================================================
+ * Heuristic (any port; doc/heuristics.md)
+ * ============================================================================================ */
+
+/* The frame header at off as far as it is captured: the framing's length rule, a known serialize
+ * type, a header length inside the frame and at least the smallest header of its type. *len_out:
+ * the frame length when captured. */
+static gboolean rmq_heur_frame_header(tvbuff_t *tvb, guint off, guint avail, guint32 *len_out)
+{
+    guint n = avail - off;
+    if (n < 4)
+        return tvb_get_uint8(tvb, off) == 0;    /* the length is below 2^24 */
+    guint32 len = tvb_get_ntohl(tvb, off);
+    if (!rmq_frame_length_ok(len) || (n > 4 && !try_val_to_str(tvb_get_uint8(tvb, off + 4), rocketmq_serialize_type_vals)))
+        return FALSE;
+    if (n < 8)
+        return TRUE;
+    guint32 hl = tvb_get_ntoh24(tvb, (gint)off + 5);
+    if (hl > len - 4 || hl < (tvb_get_uint8(tvb, off + 4) == 0 ? 9u : 21u))  /* {"code":0} ; binary fixed part */
+        return FALSE;
+    *len_out = len;
+    return TRUE;
+}
+
+/* The needle occurs in the captured part of [off, end). */
+static gboolean rmq_heur_contains(tvbuff_t *tvb, guint off, guint end, const char *needle)
+{
+    guint nl = (guint)strlen(needle);
+    for (guint i = off; i + nl <= end; i++)
+        if (tvb_memeql(tvb, (gint)i, (const guint8 *)needle, nl) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* The segment starts with a remoting frame whose header is JSON starting with "code" (every known
+ * encoder writes it first) or a consistent binary header; the frames that follow have valid
+ * headers. Never throws. */
+gboolean rocketmq_heur_check(tvbuff_t *tvb)
+{
+    guint avail = tvb_captured_length(tvb);
+    guint32 len = 0;
+    if (avail < 8 + 9 || !rmq_heur_frame_header(tvb, 0, avail, &len))
+        return FALSE;
+    guint8 st = tvb_get_uint8(tvb, 4);
+    guint32 hl = tvb_get_ntoh24(tvb, 5);
+    guint hend = 8 + hl;                            /* header end (may be past avail) */
+    guint vis = MIN(hend, avail);
+    if (st == 0) {
+        /* JSON: "code" first, then a number */
+        guint8 c;
+        if (tvb_memeql(tvb, 8, (const guint8 *)"{\"code\":", 8) != 0)
+            return FALSE;
+        c = tvb_get_uint8(tvb, 16);
+        if (!g_ascii_isdigit(c) && c != '-')
+            return FALSE;
+        if (!ts_bytes_in_class(tvb, 8, vis - 8, 4096, ts_char_text))
+            return FALSE;
+        if (hend <= avail) {
+            guint last = hend - 1;
+            while (last > 8 && g_ascii_isspace(tvb_get_uint8(tvb, last)))
+                last--;
+            if (tvb_get_uint8(tvb, last) != '}' || !rmq_heur_contains(tvb, 8, hend, "\"opaque\":") ||
+                !rmq_heur_contains(tvb, 8, hend, "\"flag\":"))
+                return FALSE;
+        }
+    } else {
+        /* binary: code(2) language(1) version(2) opaque(4) flag(4) remark_len(4) remark ext_len(4) */
+        if (avail < 8 + 21)
+            return FALSE;
+        guint16 version = tvb_get_ntohs(tvb, 11);
+        guint32 flag = tvb_get_ntohl(tvb, 17);
+        guint32 rl = tvb_get_ntohl(tvb, 21);
+        if (!try_val_to_str(tvb_get_uint8(tvb, 10), rocketmq_language_vals) || version > 4096 || flag > 3 ||
+            rl > hl - 21)
+            return FALSE;
+        if (8u + 17u + rl + 4u <= avail) {             /* ext_len follows the remark */
+            guint32 el = tvb_get_ntohl(tvb, 8 + 17 + rl);
+            if ((guint64)hl != 21u + (guint64)rl + el)
+                return FALSE;
+        }
+    }
+    /* the frames that follow in this segment */
+    guint64 off = 4 + (guint64)len;
+    for (guint i = 0; i < 64 && off < avail; i++) {
+        guint32 l2 = 0;
+        if (!rmq_heur_frame_header(tvb, (guint)off, avail, &l2))
+            return FALSE;
+        if (off + 8 > avail)
+            break;
+        off += 4 + (guint64)l2;
+    }
+    return TRUE;
+}
+
+/* A recognised conversation is dissected like one on the port, from this frame on. */
+static ts_heur_ret dissect_rocketmq_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!rocketmq_heur_check(tvb))
+        return FALSE;
+    ts_service_heuristic(pinfo, proto_rocketmq, rocketmq_handle);
+    dissect_rocketmq(tvb, pinfo, tree, data);
+    return TRUE;
 }
 
 /* ============================================================================================
@@ -2829,5 +2940,7 @@ void proto_register_rocketmq(void)
 void proto_reg_handoff_rocketmq(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", ROCKETMQ_TCP_PORTS, rocketmq_handle);
+    heur_dissector_add("tcp", dissect_rocketmq_heur, "RocketMQ remoting over TCP (any port)", "rocketmq_tcp",
+                       proto_rocketmq, HEURISTIC_ENABLE);
     json_handle = find_dissector_add_dependency("json", proto_rocketmq);
 }

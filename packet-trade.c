@@ -20,7 +20,8 @@
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
-#include "heuristics.h"
+#include "services.h"
+#include "ts-bytes.h"
 #include "transactions.h"
 #include "hotkeys.h"
 
@@ -153,6 +154,24 @@ static const value_string trade_module_vals[] = {
     { 37, "DocumentSystem" },
     { 93, "Zep" },
     { 99, "Scripting" },
+    { 0, NULL }
+};
+
+/* ---- control keywords (spec trade.md §3): the dissector and the heuristic read this one table -- */
+enum {
+    TRADE_KW_UNKNOWN = 0, TRADE_KW_PING, TRADE_KW_PONG, TRADE_KW_ROUNDTRIP, TRADE_KW_RT_FOR_MODULE,
+    TRADE_KW_NEW_CONNECTION, TRADE_KW_CLOSE_CONNECTION, TRADE_KW_LOGIN, TRADE_KW_COUNTS, TRADE_KW_STATUS
+};
+static const value_string trade_keyword_vals[] = {
+    { TRADE_KW_PING,             "Ping" },
+    { TRADE_KW_PONG,             "Pong" },
+    { TRADE_KW_ROUNDTRIP,        "Roundtrip" },
+    { TRADE_KW_RT_FOR_MODULE,    "Roundtrip for Module" },
+    { TRADE_KW_NEW_CONNECTION,   "New Connection" },
+    { TRADE_KW_CLOSE_CONNECTION, "Close Connection" },
+    { TRADE_KW_LOGIN,            "Login" },
+    { TRADE_KW_COUNTS,           "ModuleAndClientCount" },
+    { TRADE_KW_STATUS,           "Status" },
     { 0, NULL }
 };
 
@@ -1088,22 +1107,23 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
     if (!trade_strz(c, hf_trade_keyword, &kw))
         return wmem_strdup_printf(pool, "%s (truncated)", kw);
 
-    if (!strcmp(kw, "Ping") || !strcmp(kw, "Pong")) {
+    int k = str_to_val(kw, trade_keyword_vals, TRADE_KW_UNKNOWN);
+    if (k == TRADE_KW_PING || k == TRADE_KW_PONG) {
         gboolean has;
         guint64 clock;
         trade_clock(c, TRUE, &has, &clock);
-        if (!strcmp(kw, "Ping"))
+        if (k == TRADE_KW_PING)
             trade_analyse_ping(c, st, d, idx, sender);
         else
             trade_analyse_pong(c, st, d, idx);
         summary = kw;
-    } else if (!strcmp(kw, "Roundtrip")) {
+    } else if (k == TRADE_KW_ROUNDTRIP) {
         gboolean has = FALSE;
         guint64 clock = 0;
         trade_clock(c, FALSE, &has, &clock);
         gboolean echo = trade_analyse_roundtrip(c, st, d, idx, sender, has, clock);
         summary = echo ? "Roundtrip (echo)" : "Roundtrip";
-    } else if (!strcmp(kw, "Roundtrip for Module")) {
+    } else if (k == TRADE_KW_RT_FOR_MODULE) {
         char *module;
         gboolean has = FALSE;
         guint64 us = 0;
@@ -1118,7 +1138,7 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
         trade_analyse_rfm(c, st, idx, module, has, ms, rtt_item);
         summary = has ? wmem_strdup_printf(pool, "Roundtrip for Module %s is %.3f ms", module, ms)
                       : wmem_strdup_printf(pool, "Roundtrip for Module %s", module);
-    } else if (!strcmp(kw, "New Connection")) {
+    } else if (k == TRADE_KW_NEW_CONNECTION) {
         guint32 id = 0;
         char *ip = NULL;
         if (trade_u16(c, hf_trade_conn_id, &id) && trade_strz(c, hf_trade_client_ip, &ip)) {
@@ -1130,7 +1150,7 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
             }
         }
         summary = wmem_strdup_printf(pool, "New Connection from %s (id=%u)", ip ? ip : "?", id);
-    } else if (!strcmp(kw, "Close Connection")) {
+    } else if (k == TRADE_KW_CLOSE_CONNECTION) {
         guint32 id = 0;
         gboolean ok = trade_u16(c, hf_trade_conn_id, &id);
         if (ok && !PINFO_FD_VISITED(pinfo)) {
@@ -1146,7 +1166,7 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
         }
         trade_conn_links(c, idx);
         summary = wmem_strdup_printf(pool, "Connection closed (id=%u)", id);
-    } else if (!strcmp(kw, "Login")) {
+    } else if (k == TRADE_KW_LOGIN) {
         char *module = NULL, *user = NULL, *ip = NULL;
         guint32 id = 0;
         gboolean ok = TRUE;
@@ -1174,12 +1194,12 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
         else
             summary = wmem_strdup_printf(pool, "User %s logged in from %s (id=%u)",
                                          user ? user : "?", ip ? ip : "?", id);
-    } else if (!strcmp(kw, "ModuleAndClientCount")) {
+    } else if (k == TRADE_KW_COUNTS) {
         guint32 m = 0, n = 0;
         if (trade_u16(c, hf_trade_module_count, &m))
             trade_u16(c, hf_trade_client_count, &n);
         summary = wmem_strdup_printf(pool, "ModuleAndClientCount, Modules: %u, Clients: %u", m, n);
-    } else if (!strcmp(kw, "Status")) {
+    } else if (k == TRADE_KW_STATUS) {
         char *text;
         trade_strz(c, hf_trade_status, &text);
         summary = wmem_strdup_printf(pool, "Status: %s", text);
@@ -1342,6 +1362,109 @@ static int dissect_trade(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     trade_pkt_set_info(pinfo);
     return (int)tvb_captured_length(tvb);
+}
+
+/* ---- heuristic (any port; doc/heuristics.md) --------------------------------------------------- */
+
+static gboolean trade_char_ip(guint8 c)
+{
+    return g_ascii_isxdigit(c) || c == '.' || c == ':' || c == '%';
+}
+
+/* A NUL-terminated string of at least `min` characters of `cls` (no tabs or line ends) starts at
+ * off and ends before `end`; *next is the offset after its NUL. */
+static gboolean trade_heur_strz(tvbuff_t *tvb, guint off, guint end, guint min, ts_char_class_t cls, guint *next)
+{
+    guint i;
+    for (i = off; i < end; i++) {
+        guint8 c = tvb_get_uint8(tvb, (gint)i);
+        if (c == 0)
+            break;
+        if (!cls(c) || c == '\n' || c == '\r' || c == '\t')
+            return FALSE;
+    }
+    if (i >= end || i - off < min)
+        return FALSE;
+    *next = i + 1;
+    return TRUE;
+}
+
+/* The keyword of the control PDU at off is one of trade_keyword_vals and its data fills [.., end)
+ * exactly in the layout the dissector reads. */
+static gboolean trade_heur_control(tvbuff_t *tvb, guint sender, guint off, guint end)
+{
+    char kw[32];
+    guint kw_end, next;
+    if (!trade_heur_strz(tvb, off, end, 1, ts_char_text, &kw_end) || kw_end - off > sizeof kw)
+        return FALSE;
+    tvb_memcpy(tvb, kw, (gint)off, kw_end - off);       /* with its NUL */
+    guint d = kw_end, rest = end - kw_end;
+    switch (str_to_val(kw, trade_keyword_vals, TRADE_KW_UNKNOWN)) {
+    case TRADE_KW_PING: case TRADE_KW_PONG: case TRADE_KW_ROUNDTRIP:
+        /* nothing, or clock length + clock bytes */
+        return rest == 0 || (tvb_get_uint8(tvb, d) >= 1 && tvb_get_uint8(tvb, d) <= TRADE_MAX_VALUE_LEN &&
+                             rest == 1u + tvb_get_uint8(tvb, d));
+    case TRADE_KW_RT_FOR_MODULE:        /* module name, RTT length (at most 4, spec) + RTT */
+        if (!trade_heur_strz(tvb, d, end, 1, ts_char_text, &next) || next >= end)
+            return FALSE;
+        return tvb_get_uint8(tvb, next) >= 1 && tvb_get_uint8(tvb, next) <= 4 &&
+               end - next == 1u + tvb_get_uint8(tvb, next);
+    case TRADE_KW_NEW_CONNECTION:       /* connection id, client IP */
+        return rest > 3 && trade_heur_strz(tvb, d + 2, end, 2, trade_char_ip, &next) && next == end;
+    case TRADE_KW_CLOSE_CONNECTION:     /* connection id */
+        return rest == 2;
+    case TRADE_KW_LOGIN:                /* [module,] connection id, user, client IP, optional trailer */
+        if (sender == TRADE_MODULE_LOGIN_MOD && !trade_heur_strz(tvb, d, end, 1, ts_char_text, &d))
+            return FALSE;
+        if (d + 2 >= end || !trade_heur_strz(tvb, d + 2, end, 1, ts_char_text, &next))
+            return FALSE;
+        return trade_heur_strz(tvb, next, end, 2, trade_char_ip, &next);
+    case TRADE_KW_COUNTS:               /* module count, client count */
+        return rest == 4;
+    case TRADE_KW_STATUS:               /* status text */
+        return trade_heur_strz(tvb, d, end, 0, ts_char_text, &next) && next == end;
+    default:
+        return FALSE;                   /* unknown keyword */
+    }
+}
+
+/* The segment starts with a whole control PDU with a known keyword whose data fills it exactly;
+ * the PDUs that follow have at least a header, control ones a text keyword. Never throws. */
+gboolean trade_heur_check(tvbuff_t *tvb)
+{
+    guint avail = tvb_captured_length(tvb);
+    if (avail < TRADE_HDR_LEN + 5)
+        return FALSE;
+    guint size = tvb_get_ntohs(tvb, 1);
+    if (tvb_get_ntohs(tvb, 3) != TRADE_CONTROL || size < TRADE_HDR_LEN + 5 || size > avail ||
+        !trade_heur_control(tvb, tvb_get_uint8(tvb, 0), TRADE_HDR_LEN, size))
+        return FALSE;
+    guint off = size;
+    for (guint i = 0; i < 256 && off < avail; i++) {
+        if (off + 3 > avail)
+            break;
+        guint sz = tvb_get_ntohs(tvb, off + 1);
+        if (sz < TRADE_HDR_LEN)
+            return FALSE;
+        if (off + sz <= avail && tvb_get_ntohs(tvb, off + 3) == TRADE_CONTROL) {
+            guint next;
+            if (!trade_heur_strz(tvb, off + TRADE_HDR_LEN, off + sz, 1, ts_char_text, &next))
+                return FALSE;
+        }
+        off += sz;
+    }
+    return TRUE;
+}
+
+/* A recognised conversation is dissected like one on the port, from this frame on (data PDUs
+ * carry no signature: a conversation is recognised at its first control PDU). */
+static ts_heur_ret dissect_trade_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!trade_heur_check(tvb))
+        return FALSE;
+    ts_service_heuristic(pinfo, proto_trade, trade_handle);
+    dissect_trade(tvb, pinfo, tree, data);
+    return TRUE;
 }
 
 /* ---- postdissector: every frame of a Trade conversation, with or without payload ---------------- */
@@ -1778,5 +1901,7 @@ void proto_register_trade(void)
 void proto_reg_handoff_trade(void)
 {
     dissector_add_uint_range_with_preference("tcp.port", TRADE_TCP_PORTS, trade_handle);
+    heur_dissector_add("tcp", dissect_trade_heur, "Trade multiplexer over TCP (any port)", "trade_tcp",
+                       proto_trade, HEURISTIC_ENABLE);
     trade_prefs_apply();
 }

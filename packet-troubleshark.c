@@ -1,11 +1,12 @@
 /* packet-troubleshark.c — the plugin's umbrella protocol: things that belong to no single
- * protocol (the heuristics and the services table of issue 12, shared strings).
+ * protocol (the services table of issue 12, shared strings). Each protocol registers its own
+ * heuristic in its own handoff.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "ts-compat.h"
 #include "troubleshark.h"
-#include "heuristics.h"
+#include "services.h"
 
 const true_false_string ts_tfs_true_false = { "True", "False" };
 
@@ -14,11 +15,15 @@ static int proto_troubleshark = -1;
 void proto_register_troubleshark(void)
 {
     proto_troubleshark = proto_register_protocol("Troubleshark plugin", "Troubleshark", "troubleshark");
-    ts_heuristics_register(proto_troubleshark);
+    ts_services_register(proto_troubleshark);
 }
 
 void proto_reg_handoff_troubleshark(void)
 {
-    /* Runs after every protocol of the plugin is registered (see heuristics.c). */
-    ts_heuristics_handoff();
+    /* Only the port tables the Services table reads. Each protocol registers its heuristic (same
+     * short names as ever: aerospike_tcp, aerospike_cluster_tcp/_udp, trade_tcp, hsf2_tcp,
+     * rocketmq_tcp) in its own handoff, so nothing here depends on this handoff running after
+     * theirs (epan runs plugin handoffs in reverse registration order), and no short name is
+     * registered twice (a duplicate aborts Wireshark). */
+    ts_services_handoff();
 }

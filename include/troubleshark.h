@@ -27,4 +27,15 @@ typedef struct ts_aerospike_embedded {
     gboolean is_request;
 } ts_aerospike_embedded_t;
 
+/* The byte checks behind each protocol's heuristic (defined in its packet-*.c, which registers
+ * the heuristic in its own handoff; exported for tests/unit/test_heuristics_checks.c). Each
+ * returns TRUE when the start of `tvb` is the start of a PDU of that protocol: several independent
+ * facts must hold (doc/heuristics.md). Pure functions of the bytes; they never throw. */
+gboolean aerospike_heur_check(tvbuff_t *tvb);
+gboolean aerospike_cluster_tcp_heur_check(tvbuff_t *tvb);
+gboolean aerospike_cluster_udp_heur_check(tvbuff_t *tvb);
+gboolean trade_heur_check(tvbuff_t *tvb);
+gboolean hsf2_heur_check(tvbuff_t *tvb);
+gboolean rocketmq_heur_check(tvbuff_t *tvb);
+
 #endif /* TROUBLESHARK_H */

@@ -1,33 +1,34 @@
-/* test_heuristics_checks.c — the byte checks behind troubleshark's heuristics (heuristics.c),
- * without tshark: PDUs from the specs are accepted, each broken in one fact is rejected, no
- * protocol's PDU is taken for another's, every truncation and 400 000 random or half-valid
- * buffers are judged without a single exception (a check must never read past the captured data)
- * and random bytes are never accepted.
+/* test_heuristics_checks.c — the byte checks behind troubleshark's heuristics (each protocol's
+ * <proto>_heur_check() in its packet-*.c), without tshark: PDUs from the specs are accepted, each
+ * broken in one fact is rejected, no protocol's PDU is taken for another's, every truncation and
+ * 400 000 random or half-valid buffers are judged without a single exception (a check must never
+ * read past the captured data) and random bytes are never accepted.
+ *
+ * GLib test framework (g_test_*). It links whatever TS_PROTOCOLS built: the checks are weak
+ * references, and the vectors of a protocol that was not built are skipped.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "heuristics.h"
+#include "ts-compat.h"
+#include "troubleshark.h"
 #include <epan/exceptions.h>
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do { \
-        if (cond) { passed++; } else { failed++; \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } \
-    } while (0)
+#pragma weak aerospike_heur_check
+#pragma weak aerospike_cluster_tcp_heur_check
+#pragma weak aerospike_cluster_udp_heur_check
+#pragma weak trade_heur_check
+#pragma weak hsf2_heur_check
+#pragma weak rocketmq_heur_check
 
 typedef gboolean (*check_fn)(tvbuff_t *);
 
 enum { P_AS, P_ASC_TCP, P_ASC_UDP, P_TRADE, P_HSF2, P_RMQ, P_N };
 static const char *const names[P_N] = { "aerospike", "aerospike_cluster_tcp", "aerospike_cluster_udp",
                                         "trade", "hsf2", "rocketmq" };
-static const check_fn checks[P_N] = { ts_heur_check_aerospike, ts_heur_check_aerospike_cluster_tcp,
-                                      ts_heur_check_aerospike_cluster_udp, ts_heur_check_trade,
-                                      ts_heur_check_hsf2, ts_heur_check_rocketmq };
+static check_fn checks[P_N];    /* NULL: protocol not built */
 
 /* Run one check on a copy of the bytes; -1 when it threw. */
 static int run(int p, const guint8 *data, guint len)
@@ -143,78 +144,142 @@ static const vec_t bad[] = {
     { P_RMQ, "header_len > length", "0000000c00000047 7b22636f6465223a302c" },
 };
 
-static guint32 rnd_state = 12345;
+static guint32 rnd_state;
 static guint32 rnd(void)
 {
     rnd_state = rnd_state * 1103515245u + 12345u;
     return rnd_state >> 8;
 }
 
-int main(void)
+/* Each vector's own check gives `expect` (1 accepted, 0 rejected). */
+static void check_vectors(const vec_t *v, guint n, int expect)
 {
-    except_init();
+    for (guint i = 0; i < n; i++) {
+        if (!checks[v[i].proto])
+            continue;
+        GByteArray *b = hex(v[i].bytes);
+        int r = run(v[i].proto, b->data, b->len);
+        if (r != expect)
+            g_test_message("%s: %s %s", names[v[i].proto], v[i].what, r == 1 ? "accepted" : "rejected");
+        g_assert_cmpint(r, ==, expect);
+        g_byte_array_free(b, TRUE);
+    }
+}
 
+static void test_spec_pdus_accepted(void)
+{
+    check_vectors(good, G_N_ELEMENTS(good), 1);
+}
+
+/* No other protocol takes a good PDU (the UDP and TCP cluster checks share the msg format). */
+static void test_no_protocol_takes_another(void)
+{
     for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
         GByteArray *b = hex(good[i].bytes);
-        CHECK(run(good[i].proto, b->data, b->len) == 1, "%s: %s rejected", names[good[i].proto], good[i].what);
-        /* no other protocol takes it (the UDP and TCP cluster checks share the msg format) */
         for (int p = 0; p < P_N; p++) {
             gboolean same = p == good[i].proto ||
                             ((p == P_ASC_TCP || p == P_ASC_UDP) &&
                              (good[i].proto == P_ASC_TCP || good[i].proto == P_ASC_UDP));
-            if (!same)
-                CHECK(run(p, b->data, b->len) == 0, "%s taken by %s", good[i].what, names[p]);
+            if (same || !checks[p])
+                continue;
+            int r = run(p, b->data, b->len);
+            if (r != 0)
+                g_test_message("%s taken by %s", good[i].what, names[p]);
+            g_assert_cmpint(r, ==, 0);
         }
-        /* every truncation is judged without an exception */
+        g_byte_array_free(b, TRUE);
+    }
+}
+
+/* Every truncation of every good PDU is judged by every check without an exception. */
+static void test_truncations_never_throw(void)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
+        GByteArray *b = hex(good[i].bytes);
         for (guint n = 0; n <= b->len; n++)
             for (int p = 0; p < P_N; p++)
-                CHECK(run(p, b->data, n) >= 0, "%s cut at %u: %s threw", good[i].what, n, names[p]);
+                if (checks[p]) {
+                    int r = run(p, b->data, n);
+                    if (r < 0)
+                        g_test_message("%s cut at %u: %s threw", good[i].what, n, names[p]);
+                    g_assert_cmpint(r, >=, 0);
+                }
         g_byte_array_free(b, TRUE);
     }
-    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
-        GByteArray *b = hex(bad[i].bytes);
-        CHECK(run(bad[i].proto, b->data, b->len) == 0, "%s: %s accepted", names[bad[i].proto], bad[i].what);
+}
+
+static void test_one_broken_fact_rejected(void)
+{
+    check_vectors(bad, G_N_ELEMENTS(bad), 0);
+}
+
+/* Random buffers: never an exception, never accepted. */
+static void test_random_never_accepted(void)
+{
+    guint8 buf[512];
+    int accepted[P_N] = { 0 }, threw = 0;
+    rnd_state = 12345;
+    for (int k = 0; k < 200000; k++) {
+        guint len = rnd() % sizeof(buf);
+        for (guint j = 0; j < len; j++)
+            buf[j] = (guint8)rnd();
+        int p = k % P_N;
+        if (!checks[p])
+            continue;
+        int r = run(p, buf, len);
+        if (r < 0)
+            threw++;
+        else
+            accepted[p] += r;
+    }
+    g_assert_cmpint(threw, ==, 0);
+    for (int p = 0; p < P_N; p++) {
+        if (accepted[p])
+            g_test_message("%s accepted %d random buffers", names[p], accepted[p]);
+        g_assert_cmpint(accepted[p], ==, 0);
+    }
+}
+
+/* Half-valid buffers (a good PDU with random bytes from a random offset on, random length): the
+ * deep paths of every check, never an exception. */
+static void test_half_valid_never_throw(void)
+{
+    int threw = 0;
+    rnd_state = 54321;
+    for (int k = 0; k < 200000; k++) {
+        const vec_t *v = &good[rnd() % G_N_ELEMENTS(good)];
+        GByteArray *b = hex(v->bytes);
+        guint keep = rnd() % (b->len + 1);
+        guint extra = rnd() % 64;
+        g_byte_array_set_size(b, keep + extra);
+        for (guint j = keep; j < keep + extra; j++)
+            b->data[j] = (guint8)(rnd() % 5 == 0 ? 0xff : rnd());
+        if (checks[v->proto] && run(v->proto, b->data, b->len) < 0)
+            threw++;
         g_byte_array_free(b, TRUE);
     }
+    g_assert_cmpint(threw, ==, 0);
+}
 
-    /* random buffers: never an exception, never accepted */
-    {
-        guint8 buf[512];
-        int accepted[P_N] = { 0 }, threw = 0;
-        for (int k = 0; k < 200000; k++) {
-            guint len = rnd() % sizeof(buf);
-            for (guint j = 0; j < len; j++)
-                buf[j] = (guint8)rnd();
-            int p = k % P_N;
-            int r = run(p, buf, len);
-            if (r < 0)
-                threw++;
-            else
-                accepted[p] += r;
-        }
-        CHECK(threw == 0, "%d random buffers threw", threw);
-        for (int p = 0; p < P_N; p++)
-            CHECK(accepted[p] == 0, "%s accepted %d random buffers", names[p], accepted[p]);
-    }
-    /* half-valid buffers (a good PDU with random bytes from a random offset on, random length):
-     * the deep paths of every check, never an exception */
-    {
-        int threw = 0;
-        for (int k = 0; k < 200000; k++) {
-            const vec_t *v = &good[rnd() % G_N_ELEMENTS(good)];
-            GByteArray *b = hex(v->bytes);
-            guint keep = rnd() % (b->len + 1);
-            guint extra = rnd() % 64;
-            g_byte_array_set_size(b, keep + extra);
-            for (guint j = keep; j < keep + extra; j++)
-                b->data[j] = (guint8)(rnd() % 5 == 0 ? 0xff : rnd());
-            if (run(v->proto, b->data, b->len) < 0)
-                threw++;
-            g_byte_array_free(b, TRUE);
-        }
-        CHECK(threw == 0, "%d half-valid buffers threw", threw);
-    }
+int main(int argc, char **argv)
+{
+    const check_fn all[P_N] = { aerospike_heur_check, aerospike_cluster_tcp_heur_check,
+                                aerospike_cluster_udp_heur_check, trade_heur_check, hsf2_heur_check,
+                                rocketmq_heur_check };
+    memcpy(checks, all, sizeof checks);
+    except_init();
+    g_test_init(&argc, &argv, NULL);
+    for (int p = 0; p < P_N; p++)
+        if (!checks[p])
+            g_printerr("# %s not built (TS_PROTOCOLS): its vectors are skipped\n", names[p]);
 
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    g_test_add_func("/heuristics/spec_pdus_accepted", test_spec_pdus_accepted);
+    g_test_add_func("/heuristics/no_protocol_takes_another", test_no_protocol_takes_another);
+    g_test_add_func("/heuristics/truncations_never_throw", test_truncations_never_throw);
+    g_test_add_func("/heuristics/one_broken_fact_rejected", test_one_broken_fact_rejected);
+    g_test_add_func("/heuristics/random_never_accepted", test_random_never_accepted);
+    g_test_add_func("/heuristics/half_valid_never_throw", test_half_valid_never_throw);
+    int rc = g_test_run();
+    except_deinit();
+    return rc;
 }
