@@ -28,7 +28,8 @@ How each checker is run (Wireshark's own usage, adapted to an out-of-tree plugin
   only and already uses tfs_* strings from libwireshark).
 
 Findings are every line a checker prints besides its headers and summaries, and any non-zero exit
-status. One finding is expected and allowed (TFS_ALLOWED): its reason is stated there, and the
+status. check_typed_item_calls.py misreads one-line hf entries whose blurb is NULL (it takes the
+blurb for the mask), so such entries with a mask must be written on two lines (MASK_HIDDEN). One finding is expected and allowed (TFS_ALLOWED): its reason is stated there, and the
 test fails when it is no longer reported (a stale exception). Deliberately bad code proves that each
 checker reports what it should (CheckersCanFail).
 """
