@@ -547,7 +547,7 @@ static gboolean read_classdef(hessian_ctx_t *c, hessian_value_t *pending_holder)
             return FALSE;
         def->fields[k] = f.str;
     }
-    def->index = wmem_array_get_count(c->classes);
+    def->class_index = wmem_array_get_count(c->classes);
     def->offset = c->base + (int)start;
     def->length = (int)(c->pos - start);
     wmem_array_append_one(c->classes, def);
@@ -1184,7 +1184,7 @@ static void add_classdefs(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, c
             }
         }
         ti = proto_tree_add_string_format(tree, hf_hessian_classdef, tvb, d->offset, d->length, d->name,
-                                          "Class definition #%u: %s (%s)", d->index, d->name,
+                                          "Class definition #%u: %s (%s)", d->class_index, d->name,
                                           wmem_strbuf_get_str(names));
         st = proto_item_add_subtree(ti, ett_hessian_classdef);
         for (guint32 k = 0; k < d->n_fields && k < 256; k++)

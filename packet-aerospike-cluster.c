@@ -763,20 +763,23 @@ static int mp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int of
         len = 1u << (t - 0xd4);
         proto_tree_add_item(tree, hf_ac_mp_ext, tvb, off + 2, (gint)len, ENC_NA);
         return off + 2 + (int)len;
-    case 0xca:
-        proto_tree_add_double(tree, hf_ac_mp_float, tvb, off, 5, tvb_get_ntohieee_float(tvb, off + 1));
+    case 0xca: {
+        /* float 32 into the FT_DOUBLE field: 4.0's proto_tree_add_item reads FT_DOUBLE from 8 bytes only */
+        gdouble f32 = tvb_get_ntohieee_float(tvb, off + 1);
+        proto_tree_add_double(tree, hf_ac_mp_float, tvb, off + 1, 4, f32);
         return off + 5;
+    }
     case 0xcb:
-        proto_tree_add_double(tree, hf_ac_mp_float, tvb, off, 9, tvb_get_ntohieee_double(tvb, off + 1));
+        proto_tree_add_item(tree, hf_ac_mp_float, tvb, off + 1, 8, ENC_BIG_ENDIAN);
         return off + 9;
-    case 0xcc: proto_tree_add_uint64(tree, hf_ac_mp_uint, tvb, off, 2, tvb_get_uint8(tvb, off + 1)); return off + 2;
-    case 0xcd: proto_tree_add_uint64(tree, hf_ac_mp_uint, tvb, off, 3, tvb_get_ntohs(tvb, off + 1)); return off + 3;
-    case 0xce: proto_tree_add_uint64(tree, hf_ac_mp_uint, tvb, off, 5, tvb_get_ntohl(tvb, off + 1)); return off + 5;
-    case 0xcf: proto_tree_add_uint64(tree, hf_ac_mp_uint, tvb, off, 9, tvb_get_ntoh64(tvb, off + 1)); return off + 9;
-    case 0xd0: proto_tree_add_int64(tree, hf_ac_mp_int, tvb, off, 2, (gint8)tvb_get_uint8(tvb, off + 1)); return off + 2;
-    case 0xd1: proto_tree_add_int64(tree, hf_ac_mp_int, tvb, off, 3, (gint16)tvb_get_ntohs(tvb, off + 1)); return off + 3;
-    case 0xd2: proto_tree_add_int64(tree, hf_ac_mp_int, tvb, off, 5, (gint32)tvb_get_ntohl(tvb, off + 1)); return off + 5;
-    case 0xd3: proto_tree_add_int64(tree, hf_ac_mp_int, tvb, off, 9, (gint64)tvb_get_ntoh64(tvb, off + 1)); return off + 9;
+    case 0xcc: case 0xcd: case 0xce: case 0xcf:     /* uint 8/16/32/64 */
+        len = 1u << (t - 0xcc);
+        proto_tree_add_item(tree, hf_ac_mp_uint, tvb, off + 1, (gint)len, ENC_BIG_ENDIAN);
+        return off + 1 + (int)len;
+    case 0xd0: case 0xd1: case 0xd2: case 0xd3:     /* int 8/16/32/64 (sign-extended by its length) */
+        len = 1u << (t - 0xd0);
+        proto_tree_add_item(tree, hf_ac_mp_int, tvb, off + 1, (gint)len, ENC_BIG_ENDIAN);
+        return off + 1 + (int)len;
     default:
         return off + 1;   /* not reached for validated input */
     }

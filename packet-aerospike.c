@@ -739,7 +739,7 @@ typedef struct {
     const char *ns;             /* interned (as_names) */
     const char *set;
     const char *userkey;        /* text of the KEY field, NULL when not sent */
-    guint32     index;          /* batch index of the row */
+    guint32     batch_index;    /* batch index of the row */
     guint32     bytes;          /* tap bytes of the row */
     guint32     first_frame;    /* first response record answering this row (frame, pdu, record) */
     guint32     first_pdu;
@@ -860,13 +860,13 @@ as_keep(as_ctx_t *ctx, const char *s, gboolean intern)
 
 /* Batch row of a request by its batch index (the first row carrying it). */
 static as_row_t *
-as_row_lookup(const as_req_t *req, guint32 index)
+as_row_lookup(const as_req_t *req, guint32 batch_index)
 {
     if (!req->rows)
         return NULL;
     if (req->row_by_index)
-        return (as_row_t *)wmem_map_lookup(req->row_by_index, GUINT_TO_POINTER(index));
-    return index < req->n_rows ? &req->rows[index] : NULL;
+        return (as_row_t *)wmem_map_lookup(req->row_by_index, GUINT_TO_POINTER(batch_index));
+    return batch_index < req->n_rows ? &req->rows[batch_index] : NULL;
 }
 
 static void
@@ -906,7 +906,7 @@ as_add_result_expert(packet_info *pinfo, proto_item *pi, guint32 rc, gboolean ad
         ei = &ei_aerospike_result_error;
         break;
     default:
-        ei = &ei_aerospike_result_warn;
+        ei = admin ? &ei_aerospike_admin_result : &ei_aerospike_result_warn;
         break;
     }
     expert_add_info_format(pinfo, pi, ei, "%s result: %s (%u)", admin ? "Admin" : "Server", name, rc);
@@ -1256,9 +1256,11 @@ dissect_as_index_range(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, 
             else if (pt == AS_PT_STRING || pt == AS_PT_GEOJSON)
                 vi = proto_tree_add_string(rt, hf, tvb, off - 4, 4 + blen,
                         (const char *)tvb_get_string_enc(pinfo->pool, tvb, off, blen, ENC_UTF_8));
-            else
-                vi = proto_tree_add_string(rt, hf, tvb, off - 4, 4 + blen,
-                        as_hex(pinfo->pool, tvb_get_ptr(tvb, off, blen > 64 ? 64 : blen), blen > 64 ? 64 : blen));
+            else {
+                guint32 shown = blen > 64 ? 64 : blen;
+                const guint8 *raw = tvb_get_ptr(tvb, off, shown);
+                vi = proto_tree_add_string(rt, hf, tvb, off - 4, 4 + blen, as_hex(pinfo->pool, raw, shown));
+            }
             (void)vi;
             off += blen;
         }
@@ -1852,7 +1854,7 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
     for (i = 0; i < count && off < end && ok; i++) {
         proto_item *ri;
         proto_tree *rt;
-        guint32 index;
+        guint32 batch_index;
         guint8 rflags;
         as_msg_info_t rmi;
         int row_start = off;
@@ -1863,11 +1865,11 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
             expert_add_info_format(pinfo, pi, &ei_aerospike_field_len, "Batch row %u truncated (%d bytes left)", i, end - off);
             break;
         }
-        index = tvb_get_ntohl(tvb, off);
+        batch_index = tvb_get_ntohl(tvb, off);
         rflags = tvb_get_uint8(tvb, off + 24);
         ri = proto_tree_add_item(tree, hf_aerospike_batch_row, tvb, off, end - off, ENC_NA);
         if (tree)
-            proto_item_append_text(ri, " %u: index %u", i, index);
+            proto_item_append_text(ri, " %u: index %u", i, batch_index);
         rt = proto_item_add_subtree(ri, ett_aerospike_batch_row);
         proto_tree_add_item(rt, hf_aerospike_batch_index, tvb, off, 4, ENC_BIG_ENDIAN);
         proto_tree_add_item(rt, hf_aerospike_batch_digest, tvb, off + 4, AS_DIGEST_LEN, ENC_NA);
@@ -1955,7 +1957,7 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
         proto_item_set_len(ri, off - row_start);
         if (build && build->n_rows < max_rows) {
             as_row_t *row = &build->rows[build->n_rows++];
-            row->index = index;
+            row->batch_index = batch_index;
             memcpy(row->digest, rmi.digest, AS_DIGEST_LEN);
             row->ns = as_keep(ctx, rmi.ns, TRUE);
             row->set = as_keep(ctx, rmi.set, TRUE);
@@ -1967,7 +1969,7 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
             mi->set = rmi.set;
         }
         if (!(rflags & AS_BATCH_REPEAT)) {
-            prev_index = index;
+            prev_index = batch_index;
             prev_ns = rmi.ns;
             prev_set = rmi.set;
             prev_uk = rmi.userkey;
@@ -1977,11 +1979,11 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
     if (build) {
         /* rows are found by position while row i has batch index i (real clients); else by a map */
         for (guint32 r = 0; r < build->n_rows; r++) {
-            if (build->rows[r].index != r) {
+            if (build->rows[r].batch_index != r) {
                 build->row_by_index = wmem_map_new(ctx->scope, g_direct_hash, g_direct_equal);
                 for (guint32 q = 0; q < build->n_rows; q++) {
-                    if (!wmem_map_lookup(build->row_by_index, GUINT_TO_POINTER(build->rows[q].index)))
-                        wmem_map_insert(build->row_by_index, GUINT_TO_POINTER(build->rows[q].index), &build->rows[q]);
+                    if (!wmem_map_lookup(build->row_by_index, GUINT_TO_POINTER(build->rows[q].batch_index)))
+                        wmem_map_insert(build->row_by_index, GUINT_TO_POINTER(build->rows[q].batch_index), &build->rows[q]);
                 }
                 break;
             }
@@ -3240,9 +3242,6 @@ static ts_hot_table_def_t aerospike_hotkeys_def = {
     2                                   /* n_group_cols */
 };
 
-#define AS_BOOL8(hfv, name, abbrev, mask) \
-    { &hfv, { name, "aerospike." abbrev, FT_BOOLEAN, 8, NULL, mask, NULL, HFILL } }
-
 void
 proto_register_aerospike(void)
 {
@@ -3270,39 +3269,69 @@ proto_register_aerospike(void)
         { &hf_aerospike_msg, { "Message", "aerospike.msg", FT_NONE, BASE_NONE, NULL, 0, "One as_msg record", HFILL } },
         { &hf_aerospike_msg_header_sz, { "Header size", "aerospike.msg.header_sz", FT_UINT8, BASE_DEC, NULL, 0, "as_msg header size (22)", HFILL } },
         { &hf_aerospike_msg_info1, { "Info1", "aerospike.msg.info1", FT_UINT8, BASE_HEX, NULL, 0, "Read attributes", HFILL } },
-        AS_BOOL8(hf_aerospike_msg_info1_read, "READ", "msg.info1.read", 0x01),
-        AS_BOOL8(hf_aerospike_msg_info1_get_all, "GET_ALL", "msg.info1.get_all", 0x02),
-        AS_BOOL8(hf_aerospike_msg_info1_short_query, "SHORT_QUERY", "msg.info1.short_query", 0x04),
-        AS_BOOL8(hf_aerospike_msg_info1_batch, "BATCH", "msg.info1.batch", 0x08),
-        AS_BOOL8(hf_aerospike_msg_info1_xdr, "XDR", "msg.info1.xdr", 0x10),
-        AS_BOOL8(hf_aerospike_msg_info1_get_no_bins, "GET_NO_BINS", "msg.info1.get_no_bins", 0x20),
-        AS_BOOL8(hf_aerospike_msg_info1_read_mode_ap_all, "READ_MODE_AP_ALL", "msg.info1.read_mode_ap_all", 0x40),
-        AS_BOOL8(hf_aerospike_msg_info1_compress_response, "COMPRESS_RESPONSE", "msg.info1.compress_response", 0x80),
+        { &hf_aerospike_msg_info1_read, { "READ", "aerospike.msg.info1.read", FT_BOOLEAN, 8,
+            NULL, 0x01, NULL, HFILL } },
+        { &hf_aerospike_msg_info1_get_all, { "GET_ALL", "aerospike.msg.info1.get_all", FT_BOOLEAN, 8,
+            NULL, 0x02, NULL, HFILL } },
+        { &hf_aerospike_msg_info1_short_query, { "SHORT_QUERY", "aerospike.msg.info1.short_query", FT_BOOLEAN, 8,
+            NULL, 0x04, NULL, HFILL } },
+        { &hf_aerospike_msg_info1_batch, { "BATCH", "aerospike.msg.info1.batch", FT_BOOLEAN, 8,
+            NULL, 0x08, NULL, HFILL } },
+        { &hf_aerospike_msg_info1_xdr, { "XDR", "aerospike.msg.info1.xdr", FT_BOOLEAN, 8,
+            NULL, 0x10, NULL, HFILL } },
+        { &hf_aerospike_msg_info1_get_no_bins, { "GET_NO_BINS", "aerospike.msg.info1.get_no_bins", FT_BOOLEAN, 8,
+            NULL, 0x20, NULL, HFILL } },
+        { &hf_aerospike_msg_info1_read_mode_ap_all, { "READ_MODE_AP_ALL", "aerospike.msg.info1.read_mode_ap_all", FT_BOOLEAN, 8,
+            NULL, 0x40, NULL, HFILL } },
+        { &hf_aerospike_msg_info1_compress_response, { "COMPRESS_RESPONSE", "aerospike.msg.info1.compress_response", FT_BOOLEAN, 8,
+            NULL, 0x80, NULL, HFILL } },
         { &hf_aerospike_msg_info2, { "Info2", "aerospike.msg.info2", FT_UINT8, BASE_HEX, NULL, 0, "Write attributes", HFILL } },
-        AS_BOOL8(hf_aerospike_msg_info2_write, "WRITE", "msg.info2.write", 0x01),
-        AS_BOOL8(hf_aerospike_msg_info2_delete, "DELETE", "msg.info2.delete", 0x02),
-        AS_BOOL8(hf_aerospike_msg_info2_generation, "GENERATION", "msg.info2.generation", 0x04),
-        AS_BOOL8(hf_aerospike_msg_info2_generation_gt, "GENERATION_GT", "msg.info2.generation_gt", 0x08),
-        AS_BOOL8(hf_aerospike_msg_info2_durable_delete, "DURABLE_DELETE", "msg.info2.durable_delete", 0x10),
-        AS_BOOL8(hf_aerospike_msg_info2_create_only, "CREATE_ONLY", "msg.info2.create_only", 0x20),
-        AS_BOOL8(hf_aerospike_msg_info2_relax_ap_long_query, "RELAX_AP_LONG_QUERY", "msg.info2.relax_ap_long_query", 0x40),
-        AS_BOOL8(hf_aerospike_msg_info2_respond_all_ops, "RESPOND_ALL_OPS", "msg.info2.respond_all_ops", 0x80),
+        { &hf_aerospike_msg_info2_write, { "WRITE", "aerospike.msg.info2.write", FT_BOOLEAN, 8,
+            NULL, 0x01, NULL, HFILL } },
+        { &hf_aerospike_msg_info2_delete, { "DELETE", "aerospike.msg.info2.delete", FT_BOOLEAN, 8,
+            NULL, 0x02, NULL, HFILL } },
+        { &hf_aerospike_msg_info2_generation, { "GENERATION", "aerospike.msg.info2.generation", FT_BOOLEAN, 8,
+            NULL, 0x04, NULL, HFILL } },
+        { &hf_aerospike_msg_info2_generation_gt, { "GENERATION_GT", "aerospike.msg.info2.generation_gt", FT_BOOLEAN, 8,
+            NULL, 0x08, NULL, HFILL } },
+        { &hf_aerospike_msg_info2_durable_delete, { "DURABLE_DELETE", "aerospike.msg.info2.durable_delete", FT_BOOLEAN, 8,
+            NULL, 0x10, NULL, HFILL } },
+        { &hf_aerospike_msg_info2_create_only, { "CREATE_ONLY", "aerospike.msg.info2.create_only", FT_BOOLEAN, 8,
+            NULL, 0x20, NULL, HFILL } },
+        { &hf_aerospike_msg_info2_relax_ap_long_query, { "RELAX_AP_LONG_QUERY", "aerospike.msg.info2.relax_ap_long_query", FT_BOOLEAN, 8,
+            NULL, 0x40, NULL, HFILL } },
+        { &hf_aerospike_msg_info2_respond_all_ops, { "RESPOND_ALL_OPS", "aerospike.msg.info2.respond_all_ops", FT_BOOLEAN, 8,
+            NULL, 0x80, NULL, HFILL } },
         { &hf_aerospike_msg_info3, { "Info3", "aerospike.msg.info3", FT_UINT8, BASE_HEX, NULL, 0, "Info attributes", HFILL } },
-        AS_BOOL8(hf_aerospike_msg_info3_last, "LAST", "msg.info3.last", 0x01),
-        AS_BOOL8(hf_aerospike_msg_info3_commit_master, "COMMIT_MASTER", "msg.info3.commit_master", 0x02),
-        AS_BOOL8(hf_aerospike_msg_info3_partition_done, "PARTITION_DONE", "msg.info3.partition_done", 0x04),
-        AS_BOOL8(hf_aerospike_msg_info3_update_only, "UPDATE_ONLY", "msg.info3.update_only", 0x08),
-        AS_BOOL8(hf_aerospike_msg_info3_create_or_replace, "CREATE_OR_REPLACE", "msg.info3.create_or_replace", 0x10),
-        AS_BOOL8(hf_aerospike_msg_info3_replace_only, "REPLACE_ONLY", "msg.info3.replace_only", 0x20),
-        AS_BOOL8(hf_aerospike_msg_info3_sc_read_type, "SC_READ_TYPE", "msg.info3.sc_read_type", 0x40),
-        AS_BOOL8(hf_aerospike_msg_info3_sc_read_relax, "SC_READ_RELAX", "msg.info3.sc_read_relax", 0x80),
+        { &hf_aerospike_msg_info3_last, { "LAST", "aerospike.msg.info3.last", FT_BOOLEAN, 8,
+            NULL, 0x01, NULL, HFILL } },
+        { &hf_aerospike_msg_info3_commit_master, { "COMMIT_MASTER", "aerospike.msg.info3.commit_master", FT_BOOLEAN, 8,
+            NULL, 0x02, NULL, HFILL } },
+        { &hf_aerospike_msg_info3_partition_done, { "PARTITION_DONE", "aerospike.msg.info3.partition_done", FT_BOOLEAN, 8,
+            NULL, 0x04, NULL, HFILL } },
+        { &hf_aerospike_msg_info3_update_only, { "UPDATE_ONLY", "aerospike.msg.info3.update_only", FT_BOOLEAN, 8,
+            NULL, 0x08, NULL, HFILL } },
+        { &hf_aerospike_msg_info3_create_or_replace, { "CREATE_OR_REPLACE", "aerospike.msg.info3.create_or_replace", FT_BOOLEAN, 8,
+            NULL, 0x10, NULL, HFILL } },
+        { &hf_aerospike_msg_info3_replace_only, { "REPLACE_ONLY", "aerospike.msg.info3.replace_only", FT_BOOLEAN, 8,
+            NULL, 0x20, NULL, HFILL } },
+        { &hf_aerospike_msg_info3_sc_read_type, { "SC_READ_TYPE", "aerospike.msg.info3.sc_read_type", FT_BOOLEAN, 8,
+            NULL, 0x40, NULL, HFILL } },
+        { &hf_aerospike_msg_info3_sc_read_relax, { "SC_READ_RELAX", "aerospike.msg.info3.sc_read_relax", FT_BOOLEAN, 8,
+            NULL, 0x80, NULL, HFILL } },
         { &hf_aerospike_msg_info4, { "Info4", "aerospike.msg.info4", FT_UINT8, BASE_HEX, NULL, 0, "Transaction (MRT) attributes", HFILL } },
-        AS_BOOL8(hf_aerospike_msg_info4_mrt_verify_read, "MRT_VERIFY_READ", "msg.info4.mrt_verify_read", 0x01),
-        AS_BOOL8(hf_aerospike_msg_info4_mrt_roll_forward, "MRT_ROLL_FORWARD", "msg.info4.mrt_roll_forward", 0x02),
-        AS_BOOL8(hf_aerospike_msg_info4_mrt_roll_back, "MRT_ROLL_BACK", "msg.info4.mrt_roll_back", 0x04),
-        AS_BOOL8(hf_aerospike_msg_info4_mrt_monitor_driven, "MRT_MONITOR_DRIVEN", "msg.info4.mrt_monitor_driven", 0x08),
-        AS_BOOL8(hf_aerospike_msg_info4_mrt_on_locking_only, "MRT_ON_LOCKING_ONLY", "msg.info4.mrt_on_locking_only", 0x10),
-        { &hf_aerospike_msg_info4_error_verbosity, { "Error verbosity", "aerospike.msg.info4.error_verbosity", FT_UINT8, BASE_DEC, NULL, 0x60, NULL, HFILL } },
+        { &hf_aerospike_msg_info4_mrt_verify_read, { "MRT_VERIFY_READ", "aerospike.msg.info4.mrt_verify_read", FT_BOOLEAN, 8,
+            NULL, 0x01, NULL, HFILL } },
+        { &hf_aerospike_msg_info4_mrt_roll_forward, { "MRT_ROLL_FORWARD", "aerospike.msg.info4.mrt_roll_forward", FT_BOOLEAN, 8,
+            NULL, 0x02, NULL, HFILL } },
+        { &hf_aerospike_msg_info4_mrt_roll_back, { "MRT_ROLL_BACK", "aerospike.msg.info4.mrt_roll_back", FT_BOOLEAN, 8,
+            NULL, 0x04, NULL, HFILL } },
+        { &hf_aerospike_msg_info4_mrt_monitor_driven, { "MRT_MONITOR_DRIVEN", "aerospike.msg.info4.mrt_monitor_driven", FT_BOOLEAN, 8,
+            NULL, 0x08, NULL, HFILL } },
+        { &hf_aerospike_msg_info4_mrt_on_locking_only, { "MRT_ON_LOCKING_ONLY", "aerospike.msg.info4.mrt_on_locking_only", FT_BOOLEAN, 8,
+            NULL, 0x10, NULL, HFILL } },
+        { &hf_aerospike_msg_info4_error_verbosity, { "Error verbosity", "aerospike.msg.info4.error_verbosity", FT_UINT8, BASE_DEC,
+            NULL, 0x60, NULL, HFILL } },
         { &hf_aerospike_msg_result_code, { "Result code", "aerospike.msg.result_code", FT_UINT8, BASE_DEC | BASE_EXT_STRING, &aerospike_result_vals_ext, 0, NULL, HFILL } },
         { &hf_aerospike_msg_generation, { "Generation", "aerospike.msg.generation", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_aerospike_msg_record_ttl, { "Record TTL", "aerospike.msg.record_ttl", FT_UINT32, BASE_DEC, NULL, 0, "Requests: TTL in seconds; responses: void time (seconds since 2010-01-01)", HFILL } },
@@ -3331,9 +3360,12 @@ proto_register_aerospike(void)
         { &hf_aerospike_mrt_id, { "MRT id", "aerospike.mrt_id", FT_UINT64, BASE_HEX, NULL, 0, "Multi-record transaction id (LE)", HFILL } },
         { &hf_aerospike_mrt_deadline, { "MRT deadline", "aerospike.mrt_deadline", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_aerospike_task_id, { "Task id", "aerospike.task_id", FT_UINT64, BASE_DEC, NULL, 0, "Scan/query id (TRID)", HFILL } },
-        { &hf_aerospike_scan_priority, { "Scan priority", "aerospike.scan.priority", FT_UINT8, BASE_DEC, VALS(aerospike_scan_priority_vals), 0xf0, NULL, HFILL } },
-        { &hf_aerospike_scan_fail_on_cluster_change, { "Fail on cluster change", "aerospike.scan.fail_on_cluster_change", FT_BOOLEAN, 8, NULL, 0x08, NULL, HFILL } },
-        { &hf_aerospike_scan_include_ldt, { "Include LDT", "aerospike.scan.include_ldt", FT_BOOLEAN, 8, NULL, 0x02, NULL, HFILL } },
+        { &hf_aerospike_scan_priority, { "Scan priority", "aerospike.scan.priority", FT_UINT8, BASE_DEC,
+            VALS(aerospike_scan_priority_vals), 0xf0, NULL, HFILL } },
+        { &hf_aerospike_scan_fail_on_cluster_change, { "Fail on cluster change", "aerospike.scan.fail_on_cluster_change", FT_BOOLEAN, 8,
+            NULL, 0x08, NULL, HFILL } },
+        { &hf_aerospike_scan_include_ldt, { "Include LDT", "aerospike.scan.include_ldt", FT_BOOLEAN, 8,
+            NULL, 0x02, NULL, HFILL } },
         { &hf_aerospike_scan_percent, { "Scan percent", "aerospike.scan.percent", FT_UINT8, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_aerospike_socket_timeout, { "Socket timeout (ms)", "aerospike.socket_timeout", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_aerospike_rps, { "Records per second", "aerospike.records_per_second", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL } },
@@ -3359,19 +3391,28 @@ proto_register_aerospike(void)
 
         { &hf_aerospike_batch_count, { "Batch count", "aerospike.batch.count", FT_UINT32, BASE_DEC, NULL, 0, "Number of rows", HFILL } },
         { &hf_aerospike_batch_flags, { "Batch flags", "aerospike.batch.flags", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL } },
-        AS_BOOL8(hf_aerospike_batch_flags_inline_mem, "INLINE_DATA_IN_MEMORY", "batch.flags.inline_memory", 0x01),
-        AS_BOOL8(hf_aerospike_batch_flags_inline_ssd, "INLINE_DATA_ON_DEVICE", "batch.flags.inline_device", 0x02),
-        AS_BOOL8(hf_aerospike_batch_flags_report_all, "REPORT_ALL_ERRORS", "batch.flags.report_all_errors", 0x04),
-        AS_BOOL8(hf_aerospike_batch_flags_report_rec, "REPORT_ERROR_REC", "batch.flags.report_error_rec", 0x08),
+        { &hf_aerospike_batch_flags_inline_mem, { "INLINE_DATA_IN_MEMORY", "aerospike.batch.flags.inline_memory", FT_BOOLEAN, 8,
+            NULL, 0x01, NULL, HFILL } },
+        { &hf_aerospike_batch_flags_inline_ssd, { "INLINE_DATA_ON_DEVICE", "aerospike.batch.flags.inline_device", FT_BOOLEAN, 8,
+            NULL, 0x02, NULL, HFILL } },
+        { &hf_aerospike_batch_flags_report_all, { "REPORT_ALL_ERRORS", "aerospike.batch.flags.report_all_errors", FT_BOOLEAN, 8,
+            NULL, 0x04, NULL, HFILL } },
+        { &hf_aerospike_batch_flags_report_rec, { "REPORT_ERROR_REC", "aerospike.batch.flags.report_error_rec", FT_BOOLEAN, 8,
+            NULL, 0x08, NULL, HFILL } },
         { &hf_aerospike_batch_row, { "Row", "aerospike.batch.row", FT_NONE, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_aerospike_batch_index, { "Batch index", "aerospike.batch.index", FT_UINT32, BASE_DEC, NULL, 0, "Row index (request) / index of the answered row (response)", HFILL } },
         { &hf_aerospike_batch_digest, { "Row digest", "aerospike.batch.digest", FT_BYTES, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_aerospike_batch_row_flags, { "Row flags", "aerospike.batch.row_flags", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL } },
-        AS_BOOL8(hf_aerospike_batch_row_flags_repeat, "REPEAT", "batch.row_flags.repeat", 0x01),
-        AS_BOOL8(hf_aerospike_batch_row_flags_info, "INFO (info2+info3)", "batch.row_flags.info", 0x02),
-        AS_BOOL8(hf_aerospike_batch_row_flags_gen, "GENERATION", "batch.row_flags.generation", 0x04),
-        AS_BOOL8(hf_aerospike_batch_row_flags_ttl, "RECORD_TTL", "batch.row_flags.ttl", 0x08),
-        AS_BOOL8(hf_aerospike_batch_row_flags_info4, "INFO4", "batch.row_flags.info4", 0x10),
+        { &hf_aerospike_batch_row_flags_repeat, { "REPEAT", "aerospike.batch.row_flags.repeat", FT_BOOLEAN, 8,
+            NULL, 0x01, NULL, HFILL } },
+        { &hf_aerospike_batch_row_flags_info, { "INFO (info2+info3)", "aerospike.batch.row_flags.info", FT_BOOLEAN, 8,
+            NULL, 0x02, NULL, HFILL } },
+        { &hf_aerospike_batch_row_flags_gen, { "GENERATION", "aerospike.batch.row_flags.generation", FT_BOOLEAN, 8,
+            NULL, 0x04, NULL, HFILL } },
+        { &hf_aerospike_batch_row_flags_ttl, { "RECORD_TTL", "aerospike.batch.row_flags.ttl", FT_BOOLEAN, 8,
+            NULL, 0x08, NULL, HFILL } },
+        { &hf_aerospike_batch_row_flags_info4, { "INFO4", "aerospike.batch.row_flags.info4", FT_BOOLEAN, 8,
+            NULL, 0x10, NULL, HFILL } },
         { &hf_aerospike_batch_repeat_of, { "Repeats row", "aerospike.batch.repeat_of", FT_UINT32, BASE_DEC, NULL, 0, "Index of the last full row, whose namespace, set, ops and attributes this row reuses", HFILL } },
         { &hf_aerospike_batch_generation, { "Row generation", "aerospike.batch.generation", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_aerospike_batch_rows_present, { "Rows present", "aerospike.batch.rows_present", FT_UINT32, BASE_DEC, NULL, 0, "Rows actually present in the BATCH field", HFILL } },

@@ -2658,7 +2658,6 @@ static ts_hot_table_def_t rocketmq_hot_def = {
 /* ============================================================================================
  * Registration
  * ============================================================================================ */
-static const true_false_string rmq_tfs_response = { "Response", "Request" };
 static const true_false_string rmq_tfs_oneway = { "One-way (no response expected)", "Response expected" };
 
 void proto_register_rocketmq(void)
@@ -2688,7 +2687,7 @@ void proto_register_rocketmq(void)
             "Request id chosen by the requester, copied into the response", HFILL } },
         { &hf_rocketmq_flag, { "Flag", "rocketmq.flag", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
         { &hf_rocketmq_flag_response, { "Response", "rocketmq.flag.response", FT_BOOLEAN, 32,
-            TFS(&rmq_tfs_response), 0x1, "RPC_TYPE bit", HFILL } },
+            TFS(&tfs_response_request), 0x1, "RPC_TYPE bit", HFILL } },
         { &hf_rocketmq_flag_oneway, { "One-way", "rocketmq.flag.oneway", FT_BOOLEAN, 32,
             TFS(&rmq_tfs_oneway), 0x2, "RPC_ONEWAY bit", HFILL } },
         { &hf_rocketmq_remark, { "Remark", "rocketmq.remark", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
@@ -2798,21 +2797,21 @@ void proto_register_rocketmq(void)
         { &hf_rocketmq_msg_sys_flag, { "sysFlag", "rocketmq.msg.sys_flag", FT_UINT32, BASE_HEX, NULL, 0x0,
             NULL, HFILL } },
         { &hf_rocketmq_msg_sf_compressed, { "Compressed", "rocketmq.msg.sys_flag.compressed", FT_BOOLEAN, 32,
-            NULL, 0x001, NULL, HFILL } },
+            NULL, 0x00000001, NULL, HFILL } },
         { &hf_rocketmq_msg_sf_multi_tags, { "Multi tags", "rocketmq.msg.sys_flag.multi_tags", FT_BOOLEAN, 32,
-            NULL, 0x002, NULL, HFILL } },
+            NULL, 0x00000002, NULL, HFILL } },
         { &hf_rocketmq_msg_sf_transaction, { "Transaction type", "rocketmq.msg.sys_flag.transaction", FT_UINT32, BASE_DEC,
-            VALS(rocketmq_transaction_type_vals), 0x00C, NULL, HFILL } },
+            VALS(rocketmq_transaction_type_vals), 0x0000000C, NULL, HFILL } },
         { &hf_rocketmq_msg_sf_born_v6, { "Born host IPv6", "rocketmq.msg.sys_flag.born_v6", FT_BOOLEAN, 32,
-            NULL, 0x010, NULL, HFILL } },
+            NULL, 0x00000010, NULL, HFILL } },
         { &hf_rocketmq_msg_sf_store_v6, { "Store host IPv6", "rocketmq.msg.sys_flag.store_v6", FT_BOOLEAN, 32,
-            NULL, 0x020, NULL, HFILL } },
+            NULL, 0x00000020, NULL, HFILL } },
         { &hf_rocketmq_msg_sf_need_unwrap, { "Need unwrap", "rocketmq.msg.sys_flag.need_unwrap", FT_BOOLEAN, 32,
-            NULL, 0x040, NULL, HFILL } },
+            NULL, 0x00000040, NULL, HFILL } },
         { &hf_rocketmq_msg_sf_inner_batch, { "Inner batch", "rocketmq.msg.sys_flag.inner_batch", FT_BOOLEAN, 32,
-            NULL, 0x080, NULL, HFILL } },
+            NULL, 0x00000080, NULL, HFILL } },
         { &hf_rocketmq_msg_sf_compression, { "Compression type", "rocketmq.msg.sys_flag.compression", FT_UINT32, BASE_DEC,
-            VALS(rocketmq_compression_vals), 0x700, NULL, HFILL } },
+            VALS(rocketmq_compression_vals), 0x00000700, NULL, HFILL } },
         { &hf_rocketmq_msg_born_timestamp, { "Born timestamp", "rocketmq.msg.born_timestamp", FT_ABSOLUTE_TIME,
             ABSOLUTE_TIME_UTC, NULL, 0x0, NULL, HFILL } },
         { &hf_rocketmq_msg_born_host, { "Born host", "rocketmq.msg.born_host", FT_STRING, BASE_NONE, NULL, 0x0,

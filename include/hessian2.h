@@ -70,7 +70,7 @@ typedef struct hessian_opts {
 } hessian_opts_t;
 
 typedef struct hessian_classdef {
-    guint32      index;          /* position in the class table (what 'O n' / 0x60+n refer to) */
+    guint32      class_index;    /* position in the class table (what 'O n' / 0x60+n refer to) */
     const char  *name;
     guint32      n_fields;
     const char **fields;

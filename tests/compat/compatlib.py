@@ -6,6 +6,9 @@ Two kinds of environment, both from the machine's own Debian package source:
 * headers(build_dir, suite): the -dev packages of a suite (libwireshark-dev, libwsutil-dev,
   libwiretap-dev) downloaded with a private apt configuration and unpacked (never installed),
   for -fsyntax-only checks with the host compiler (API notes §1.5).
+* source_files(build_dir, members): files of the installed Wireshark's own Debian source package
+  (e.g. the tools/check*.pl/.py checkers for the lint test), fetched with deb-src twins of the
+  machine's sources into a private apt configuration; only the members are kept.
 * ensure_root(build_dir, suite): a minimal debootstrap root with tshark, wireshark-dev, cmake,
   gcc, python3 and util-linux, in which the plugin is built and tested (run_in_root).
 
@@ -19,7 +22,7 @@ Command line (also used by doc/compat.md):
   compatlib.py root    BUILD_DIR SUITE        create or reuse the root, print its path
   compatlib.py headers BUILD_DIR SUITE        download the -dev headers, print the include dir
   compatlib.py shell   BUILD_DIR SUITE [CMD]  run CMD (default: bash) in the root with the mounts
-  compatlib.py clean   BUILD_DIR              unmount leftovers and delete roots and headers
+  compatlib.py clean   BUILD_DIR              unmount leftovers, delete roots, headers, sources
 """
 import contextlib
 import fcntl
@@ -153,6 +156,23 @@ def _run(cmd, logf=None, timeout=None, check=True, **kw):
 # ------------------------------------------------------------------------------------------------
 # Headers only (no root needed): apt-get download with a private configuration
 
+def _private_apt(base, sources):
+    """apt-get options for a private configuration under base (lists, cache, downloads in debs/)
+    reading only `sources` ({file name in base/src: deb822 or one-line text})."""
+    for d in ("lists/partial", "cache/archives/partial", "src", "debs"):
+        os.makedirs(os.path.join(base, d), exist_ok=True)
+    for name, text in sources.items():
+        with open(os.path.join(base, "src", name), "w") as f:
+            f.write(text)
+    return ["-o", "Dir::Etc::SourceList=/dev/null",
+            "-o", "Dir::Etc::SourceParts=" + os.path.join(base, "src"),
+            "-o", "Dir::State::Lists=" + os.path.join(base, "lists"),
+            "-o", "Dir::Cache=" + os.path.join(base, "cache"),
+            "-o", "Debug::NoLocking=1",
+            "-o", "Acquire::Check-Valid-Until=false",
+            "-o", "APT::Sandbox::User=root"]
+
+
 def headers(build_dir, suite):
     """Include directory of the suite's Wireshark headers (downloaded once, then cached)."""
     base = os.path.join(build_dir, "compat-headers", suite)
@@ -166,18 +186,9 @@ def headers(build_dir, suite):
         if not shutil.which("apt-get") or not shutil.which("dpkg"):
             raise Unavailable("apt-get/dpkg not available to download the %s headers" % suite)
         shutil.rmtree(base, ignore_errors=True)
-        for d in ("lists/partial", "cache/archives/partial", "src", "debs", "root"):
-            os.makedirs(os.path.join(base, d))
-        with open(os.path.join(base, "src", suite + ".sources"), "w") as f:
-            f.write("Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n"
-                    % (mirror(), suite, KEYRING))
-        opts = ["-o", "Dir::Etc::SourceList=/dev/null",
-                "-o", "Dir::Etc::SourceParts=" + os.path.join(base, "src"),
-                "-o", "Dir::State::Lists=" + os.path.join(base, "lists"),
-                "-o", "Dir::Cache=" + os.path.join(base, "cache"),
-                "-o", "Debug::NoLocking=1",
-                "-o", "Acquire::Check-Valid-Until=false",
-                "-o", "APT::Sandbox::User=root"]
+        os.makedirs(os.path.join(base, "root"))
+        opts = _private_apt(base, {suite + ".sources": "Types: deb\nURIs: %s\nSuites: %s\nComponents: main\n"
+                                   "Signed-By: %s\n" % (mirror(), suite, KEYRING)})
         upd = _run(["apt-get"] + opts + ["update"], timeout=600, check=False)
         if upd.returncode != 0 or re.search(r"^(E:|Err:)", upd.stdout, re.M):
             raise Unavailable("apt-get update for %s failed:\n%s" % (suite, upd.stdout[-2000:]))
@@ -211,6 +222,154 @@ def expect_version(suite, version):
         return None
     return "%s ships Wireshark %s, expected %s%s" % (
         suite, version, SUITES[suite], "" if suite != "sid" else " or newer")
+
+
+# ------------------------------------------------------------------------------------------------
+# Files of the installed Wireshark's Debian source package (no root needed): apt-get source
+# --download-only with a private configuration holding deb-src twins of the machine's own sources
+
+SOURCE_OF = "libwireshark-dev"      # the package the plugin is compiled against
+
+
+def _read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def installed_source(binary=SOURCE_OF):
+    """('wireshark', '4.0.17-0+deb12u3'): source package and version of an installed package."""
+    p = subprocess.run(["dpkg-query", "-W", "-f=${source:Package} ${source:Version} ${Status}", binary],
+                       capture_output=True, text=True)
+    parts = p.stdout.split()
+    if p.returncode != 0 or len(parts) < 3 or not p.stdout.endswith(" installed"):
+        raise RuntimeError("%s is not installed (dpkg-query: %s)" % (binary, (p.stderr or p.stdout).strip()))
+    return parts[0], parts[1]
+
+
+def deb_src_sources():
+    """{file name: text}: every enabled 'deb' entry of the machine's APT sources, as 'deb-src'."""
+    found = {}
+    for path in sorted(glob.glob("/etc/apt/sources.list.d/*.sources")):
+        stanzas = []
+        for stanza in re.split(r"\n\s*\n", _read(path)):
+            types = re.search(r"^Types:[ \t]*(.*)$", stanza, re.M | re.I)
+            if (not types or "deb" not in types.group(1).split()
+                    or re.search(r"^Enabled:\s*no\s*$", stanza, re.M | re.I)):
+                continue
+            stanzas.append((stanza[:types.start()] + "Types: deb-src" + stanza[types.end():]).strip("\n"))
+        if stanzas:
+            found["ts-" + os.path.basename(path)] = "\n\n".join(stanzas) + "\n"
+    lines = [re.sub(r"^\s*deb\s", "deb-src ", line, count=1)
+             for path in ["/etc/apt/sources.list"] + sorted(glob.glob("/etc/apt/sources.list.d/*.list"))
+             for line in _read(path).splitlines() if re.match(r"\s*deb\s", line)]
+    if lines:
+        found["ts-sources.list"] = "\n".join(lines) + "\n"
+    return found
+
+
+def _probe(sources):
+    """Raise Unavailable when the first HTTP source does not answer at all (offline)."""
+    m = re.search(r"^URIs:[ \t]*(\S+)|^deb-src\s+(?:\[[^\]]*\]\s+)?(\S+)", "\n".join(sources.values()),
+                  re.M | re.I)
+    url = (m.group(1) or m.group(2)) if m else ""
+    if not url.startswith(("http://", "https://")):
+        return
+    try:
+        urllib.request.urlopen(url.rstrip("/") + "/", timeout=20).close()
+    except urllib.error.HTTPError:
+        return                                  # it answered: online
+    except (urllib.error.URLError, OSError) as e:
+        raise Unavailable("package source not reachable: %s (%s)" % (url, e))
+
+
+def patch_sections(diff, members):
+    """The file sections of a unified diff (-p1 paths) that change one of `members`."""
+    keep, cur = [], False
+    lines = diff.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
+            cur = lines[i + 1][4:].split("\t")[0].strip().split("/", 1)[-1] in members
+        elif line.startswith(("diff ", "Index: ")):
+            cur = False
+        if cur:
+            keep.append(line)
+    return "".join(keep)
+
+
+def _apply_debian_patches(debian_tar, tree, members, work):
+    """Apply, in series order, the parts of debian/patches/* that change `members`; their names."""
+    _run(["tar", "-xf", debian_tar, "-C", work, "--wildcards", "debian/patches/*"], check=False)
+    pdir = os.path.join(work, "debian", "patches")
+    applied = []
+    for line in _read(os.path.join(pdir, "series")).splitlines():
+        name = line.split("#", 1)[0].split()
+        if not name:
+            continue
+        part = patch_sections(_read(os.path.join(pdir, name[0])), members)
+        if part:
+            p = subprocess.run(["patch", "-p1", "--batch", "--forward", "-d", tree], input=part,
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                raise RuntimeError("Debian patch %s does not apply to %s:\n%s" % (name[0], tree, p.stdout + p.stderr))
+            applied.append(name[0])
+    return applied
+
+
+def source_files(build_dir, members, binary=SOURCE_OF):
+    """(directory, info): `members` (paths in the upstream tree, e.g. 'tools/checkhf.pl') from the
+    Debian source of the installed `binary`'s version with the Debian patches to them applied.
+    Downloaded once (deb-src twins of the machine's sources, apt-get source --download-only, tar
+    extracts the members only), then cached under <build>/ws-source/<source>_<version>.
+    Raises Unavailable when the package source does not answer (offline), RuntimeError otherwise."""
+    src, version = installed_source(binary)
+    base = os.path.join(os.path.abspath(build_dir), "ws-source", "%s_%s" % (src, version))
+    tree = os.path.join(base, "tree")
+    stamp = os.path.join(base, "ready.json")
+    want = {"source": src, "version": version, "members": sorted(members)}
+    with locked(base + ".lock"):
+        have = _load_json(stamp)
+        if (have and {k: have.get(k) for k in want} == want
+                and all(os.path.isfile(os.path.join(tree, m)) for m in members)):
+            return tree, have
+        for tool in ("apt-get", "tar", "patch"):
+            if not shutil.which(tool):
+                raise RuntimeError("%s is needed to fetch the %s source" % (tool, src))
+        sources = deb_src_sources()
+        if not sources:
+            raise RuntimeError("no 'deb' entry in /etc/apt/sources.list(.d) to derive a deb-src one from")
+        _probe(sources)
+        shutil.rmtree(base, ignore_errors=True)
+        opts = _private_apt(base, sources)
+        upd = _run(["apt-get"] + opts + ["update"], timeout=600, check=False)
+        if upd.returncode != 0 or re.search(r"^(E:|Err:)", upd.stdout, re.M):
+            raise RuntimeError("apt-get update with deb-src entries failed:\n%s" % upd.stdout[-2000:])
+        debs = os.path.join(base, "debs")
+        got = _run(["apt-get"] + opts + ["source", "--download-only", "%s=%s" % (src, version)],
+                   timeout=900, check=False, cwd=debs)
+        if got.returncode != 0:
+            raise RuntimeError("apt-get source %s=%s failed (the package source may have moved past the "
+                               "installed version: upgrade %s):\n%s" % (src, version, binary, got.stdout[-2000:]))
+        orig = [f for f in glob.glob(os.path.join(debs, "*.orig.tar.*")) if not f.endswith(".asc")]
+        debian = glob.glob(os.path.join(debs, "*.debian.tar.*"))
+        if len(orig) != 1 or len(debian) != 1:
+            raise RuntimeError("expected a 3.0 (quilt) source (one .orig.tar, one .debian.tar), got: %s"
+                               % " ".join(sorted(os.listdir(debs))))
+        os.makedirs(tree)
+        _run(["tar", "-xf", orig[0], "-C", tree, "--strip-components=1", "--wildcards"]
+             + ["*/" + m for m in members], timeout=600)
+        missing = [m for m in members if not os.path.isfile(os.path.join(tree, m))]
+        if missing:
+            raise RuntimeError("not in %s: %s" % (os.path.basename(orig[0]), " ".join(missing)))
+        info = dict(want, orig=os.path.basename(orig[0]),
+                    patches=_apply_debian_patches(debian[0], tree, members, base))
+        for d in ("lists", "cache", "debs", "debian", "src"):    # keep only the extracted files
+            shutil.rmtree(os.path.join(base, d), ignore_errors=True)
+        with open(stamp, "w") as f:
+            json.dump(info, f)
+    return tree, info
 
 
 # ------------------------------------------------------------------------------------------------
@@ -390,7 +549,7 @@ def _exec(spec):
 
 
 def clean(build_dir):
-    for d in ("compat-roots", "compat-headers"):
+    for d in ("compat-roots", "compat-headers", "ws-source"):
         p = os.path.join(os.path.abspath(build_dir), d)
         if os.path.exists(p):
             remove_tree(p)
