@@ -21,7 +21,7 @@
 #include "ts-compat.h"
 #include "troubleshark.h"
 #include "heuristics.h"
-#include "hotkeys.h"
+#include "stats.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>

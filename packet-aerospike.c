@@ -13,7 +13,7 @@
 #include "ts-compat.h"
 #include "troubleshark.h"
 #include "transactions.h"
-#include "hotkeys.h"
+#include "stats.h"
 #include "heuristics.h"
 #include "inflate.h"
 

@@ -12,7 +12,7 @@
 #include "troubleshark.h"
 #include "heuristics.h"
 #include "transactions.h"
-#include "hotkeys.h"
+#include "stats.h"
 #include "hessian2.h"
 
 #include <epan/conversation.h>

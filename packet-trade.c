@@ -22,7 +22,7 @@
 #include "troubleshark.h"
 #include "heuristics.h"
 #include "transactions.h"
-#include "hotkeys.h"
+#include "stats.h"
 
 #include <string.h>
 #include <epan/conversation.h>
