@@ -16,6 +16,7 @@
 #include "troubleshark.h"
 #include "services.h"
 #include "inflate.h"
+#include "msgpack.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -606,182 +607,58 @@ static int add_endpoint_list(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
 }
 
 /* ---------------------------------------------------------------------------------------------
- * MessagePack: validated with a bounded walk, then shown through Wireshark's msgpack dissector
- * when it can show every type used (the 4.0 one lacks uint8-32, int8-32, bin, ext8-32, array16/32,
- * map16/32), otherwise by a small renderer of our own.
+ * MessagePack: validated with the shared bounded walker (msgpack.c), then shown through
+ * Wireshark's msgpack dissector when it shows every value used correctly (the 4.0 one lacks
+ * uint8-32, int8-32, bin, ext8-32, array16/32, map16/32 and shows negative fixints unsigned),
+ * otherwise by a small renderer of our own (the walker's callbacks below).
  */
-typedef struct {
-    guint elements;
-    gboolean ws_ok;
-} mp_scan_t;
-
-/* Returns the offset after one object, or -1 when malformed, too deep or too large. */
-static int mp_scan(tvbuff_t *tvb, int off, int end, guint depth, mp_scan_t *st)
+static void *mp_render_enter(msgpack_walker_t *w, const msgpack_item_t *it, void *parent)
 {
-    if (off >= end || depth > MP_MAX_DEPTH || ++st->elements > MP_MAX_ELEMENTS)
-        return -1;
-    guint8 t = tvb_get_uint8(tvb, off);
-    guint64 n = 0, len = 0;
-    int hdr = 1;
-    gboolean container = FALSE, is_map = FALSE;
-
-    if (t <= 0x7f) {
-        if (t == 0x7f) st->ws_ok = FALSE;
-        return off + 1;
-    } else if (t <= 0x8f) {
-        n = t & 0x0f; container = TRUE; is_map = TRUE;
-    } else if (t <= 0x9f) {
-        n = t & 0x0f; container = TRUE;
-    } else if (t <= 0xbf) {
-        len = t & 0x1f;
-    } else if (t >= 0xe0) {
-        if (t == 0xe0) st->ws_ok = FALSE;
-        return off + 1;
-    } else {
-        switch (t) {
-        case 0xc0: case 0xc2: case 0xc3:
-            return off + 1;
-        case 0xc1:
-            return -1;
-        case 0xc4: case 0xc5: case 0xc6: {      /* bin 8/16/32 */
-            int lb = t == 0xc4 ? 1 : t == 0xc5 ? 2 : 4;
-            if (end - off < 1 + lb) return -1;
-            len = lb == 1 ? tvb_get_uint8(tvb, off + 1) : lb == 2 ? tvb_get_ntohs(tvb, off + 1) : tvb_get_ntohl(tvb, off + 1);
-            hdr = 1 + lb; st->ws_ok = FALSE;
-            break;
-        }
-        case 0xc7: case 0xc8: case 0xc9: {      /* ext 8/16/32 */
-            int lb = t == 0xc7 ? 1 : t == 0xc8 ? 2 : 4;
-            if (end - off < 2 + lb) return -1;
-            len = lb == 1 ? tvb_get_uint8(tvb, off + 1) : lb == 2 ? tvb_get_ntohs(tvb, off + 1) : tvb_get_ntohl(tvb, off + 1);
-            hdr = 2 + lb; st->ws_ok = FALSE;
-            break;
-        }
-        case 0xca: len = 4; break;
-        case 0xcb: len = 8; break;
-        case 0xcc: len = 1; st->ws_ok = FALSE; break;
-        case 0xcd: len = 2; st->ws_ok = FALSE; break;
-        case 0xce: len = 4; st->ws_ok = FALSE; break;
-        case 0xcf: len = 8; st->ws_ok = FALSE; break;
-        case 0xd0: len = 1; st->ws_ok = FALSE; break;
-        case 0xd1: len = 2; st->ws_ok = FALSE; break;
-        case 0xd2: len = 4; st->ws_ok = FALSE; break;
-        case 0xd3: len = 8; break;
-        case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
-            hdr = 2; len = 1u << (t - 0xd4); break;
-        case 0xd9: case 0xda: case 0xdb: {
-            int lb = t == 0xd9 ? 1 : t == 0xda ? 2 : 4;
-            if (end - off < 1 + lb) return -1;
-            len = lb == 1 ? tvb_get_uint8(tvb, off + 1) : lb == 2 ? tvb_get_ntohs(tvb, off + 1) : tvb_get_ntohl(tvb, off + 1);
-            hdr = 1 + lb;
-            break;
-        }
-        case 0xdc: case 0xdd: case 0xde: case 0xdf: {
-            int lb = (t == 0xdc || t == 0xde) ? 2 : 4;
-            if (end - off < 1 + lb) return -1;
-            n = lb == 2 ? tvb_get_ntohs(tvb, off + 1) : tvb_get_ntohl(tvb, off + 1);
-            hdr = 1 + lb; container = TRUE; is_map = (t >= 0xde); st->ws_ok = FALSE;
-            break;
-        }
-        default:
-            return -1;
-        }
-    }
-    if (!container) {
-        if ((guint64)(end - off) < (guint64)hdr + len)
-            return -1;
-        return off + hdr + (int)len;
-    }
-    guint64 items = is_map ? 2 * n : n;
-    if (items > (guint64)(end - off))   /* every element takes at least one byte */
-        return -1;
-    int p = off + hdr;
-    for (guint64 i = 0; i < items; i++) {
-        p = mp_scan(tvb, p, end, depth + 1, st);
-        if (p < 0)
-            return -1;
-    }
-    return p;
+    proto_item *ti = proto_tree_add_uint((proto_tree *)parent, it->kind == MSGPACK_MAP ? hf_ac_mp_map : hf_ac_mp_array,
+                                         w->tvb, it->offset, it->hdr_len, it->count);
+    return proto_item_add_subtree(ti, ett_ac_msgpack);
 }
 
-/* Our renderer for a validated object. Returns the offset after it. */
-static int mp_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, guint depth)
+static void mp_render_leave(msgpack_walker_t *w _U_, const msgpack_item_t *it, int end, void *ctx)
 {
-    guint8 t = tvb_get_uint8(tvb, off);
-    if (t <= 0x7f) {
-        proto_tree_add_uint64(tree, hf_ac_mp_uint, tvb, off, 1, t);
-        return off + 1;
+    proto_item_set_len(proto_tree_get_parent((proto_tree *)ctx), end - it->offset);
+}
+
+static void mp_render_value(msgpack_walker_t *w, const msgpack_item_t *it, void *parent)
+{
+    proto_tree *tree = (proto_tree *)parent;
+    tvbuff_t *tvb = w->tvb;
+    packet_info *pinfo = (packet_info *)w->user;
+    switch (it->kind) {
+    case MSGPACK_UINT:
+        proto_tree_add_uint64(tree, hf_ac_mp_uint, tvb, it->offset, it->length, it->u);
+        break;
+    case MSGPACK_INT:
+        proto_tree_add_int64(tree, hf_ac_mp_int, tvb, it->offset, it->length, it->i);
+        break;
+    case MSGPACK_STR: {
+        const char *s = (const char *)tvb_get_string_enc(pinfo->pool, tvb, it->data_offset, (gint)it->data_len, ENC_UTF_8);
+        proto_tree_add_string(tree, hf_ac_mp_str, tvb, it->offset, it->length, s);
+        break;
     }
-    if (t >= 0xe0) {
-        proto_tree_add_int64(tree, hf_ac_mp_int, tvb, off, 1, (gint8)t);
-        return off + 1;
-    }
-    guint32 n = 0, len = 0;
-    int hdr = 1;
-    gboolean is_map = FALSE;
-    if (t <= 0x9f || (t >= 0xdc && t <= 0xdf)) {
-        if (t <= 0x8f) { n = t & 0x0f; is_map = TRUE; }
-        else if (t <= 0x9f) { n = t & 0x0f; }
-        else if (t == 0xdc || t == 0xde) { n = tvb_get_ntohs(tvb, off + 1); hdr = 3; is_map = t == 0xde; }
-        else { n = tvb_get_ntohl(tvb, off + 1); hdr = 5; is_map = t == 0xdf; }
-        proto_item *ti = proto_tree_add_uint(tree, is_map ? hf_ac_mp_map : hf_ac_mp_array, tvb, off, hdr, n);
-        proto_tree *st = proto_item_add_subtree(ti, ett_ac_msgpack);
-        int p = off + hdr;
-        guint32 items = is_map ? 2 * n : n;
-        for (guint32 i = 0; i < items; i++)
-            p = mp_render(tvb, pinfo, st, p, depth + 1);
-        proto_item_set_len(ti, p - off);
-        return p;
-    }
-    if (t <= 0xbf || t == 0xd9 || t == 0xda || t == 0xdb) {
-        if (t <= 0xbf) len = t & 0x1f;
-        else if (t == 0xd9) { len = tvb_get_uint8(tvb, off + 1); hdr = 2; }
-        else if (t == 0xda) { len = tvb_get_ntohs(tvb, off + 1); hdr = 3; }
-        else { len = tvb_get_ntohl(tvb, off + 1); hdr = 5; }
-        const char *s = (const char *)tvb_get_string_enc(pinfo->pool, tvb, off + hdr, (gint)len, ENC_UTF_8);
-        proto_tree_add_string(tree, hf_ac_mp_str, tvb, off, hdr + (int)len, s);
-        return off + hdr + (int)len;
-    }
-    switch (t) {
-    case 0xc0:
-        proto_tree_add_item(tree, hf_ac_mp_nil, tvb, off, 1, ENC_NA);
-        return off + 1;
-    case 0xc2: case 0xc3:
-        proto_tree_add_boolean(tree, hf_ac_mp_bool, tvb, off, 1, t == 0xc3);
-        return off + 1;
-    case 0xc4: case 0xc5: case 0xc6:
-        len = t == 0xc4 ? tvb_get_uint8(tvb, off + 1) : t == 0xc5 ? tvb_get_ntohs(tvb, off + 1) : tvb_get_ntohl(tvb, off + 1);
-        hdr = t == 0xc4 ? 2 : t == 0xc5 ? 3 : 5;
-        proto_tree_add_item(tree, hf_ac_mp_bin, tvb, off + hdr, (gint)len, ENC_NA);
-        return off + hdr + (int)len;
-    case 0xc7: case 0xc8: case 0xc9:
-        len = t == 0xc7 ? tvb_get_uint8(tvb, off + 1) : t == 0xc8 ? tvb_get_ntohs(tvb, off + 1) : tvb_get_ntohl(tvb, off + 1);
-        hdr = t == 0xc7 ? 3 : t == 0xc8 ? 4 : 6;
-        proto_tree_add_item(tree, hf_ac_mp_ext, tvb, off + hdr, (gint)len, ENC_NA);
-        return off + hdr + (int)len;
-    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
-        len = 1u << (t - 0xd4);
-        proto_tree_add_item(tree, hf_ac_mp_ext, tvb, off + 2, (gint)len, ENC_NA);
-        return off + 2 + (int)len;
-    case 0xca: {
-        /* float 32 into the FT_DOUBLE field: 4.0's proto_tree_add_item reads FT_DOUBLE from 8 bytes only */
-        gdouble f32 = tvb_get_ntohieee_float(tvb, off + 1);
-        proto_tree_add_double(tree, hf_ac_mp_float, tvb, off + 1, 4, f32);
-        return off + 5;
-    }
-    case 0xcb:
-        proto_tree_add_item(tree, hf_ac_mp_float, tvb, off + 1, 8, ENC_BIG_ENDIAN);
-        return off + 9;
-    case 0xcc: case 0xcd: case 0xce: case 0xcf:     /* uint 8/16/32/64 */
-        len = 1u << (t - 0xcc);
-        proto_tree_add_item(tree, hf_ac_mp_uint, tvb, off + 1, (gint)len, ENC_BIG_ENDIAN);
-        return off + 1 + (int)len;
-    case 0xd0: case 0xd1: case 0xd2: case 0xd3:     /* int 8/16/32/64 (sign-extended by its length) */
-        len = 1u << (t - 0xd0);
-        proto_tree_add_item(tree, hf_ac_mp_int, tvb, off + 1, (gint)len, ENC_BIG_ENDIAN);
-        return off + 1 + (int)len;
-    default:
-        return off + 1;   /* not reached for validated input */
+    case MSGPACK_NIL:
+        proto_tree_add_item(tree, hf_ac_mp_nil, tvb, it->offset, 1, ENC_NA);
+        break;
+    case MSGPACK_BOOL:
+        proto_tree_add_boolean(tree, hf_ac_mp_bool, tvb, it->offset, 1, it->b);
+        break;
+    case MSGPACK_BIN:
+        proto_tree_add_item(tree, hf_ac_mp_bin, tvb, it->data_offset, (gint)it->data_len, ENC_NA);
+        break;
+    case MSGPACK_EXT:
+        proto_tree_add_item(tree, hf_ac_mp_ext, tvb, it->data_offset, (gint)it->data_len, ENC_NA);
+        break;
+    case MSGPACK_FLOAT:
+        proto_tree_add_double(tree, hf_ac_mp_float, tvb, it->offset, it->length, it->f);
+        break;
+    case MSGPACK_ARRAY:
+    case MSGPACK_MAP:
+        break;
     }
 }
 
@@ -794,11 +671,14 @@ static void dissect_msgpack_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     proto_tree *st = proto_item_add_subtree(ti, ett_ac_msgpack);
     int end = off + len;
     /* Validate every object of the value first (an Aerospike MSGPACK field holds one list). */
-    mp_scan_t scan = { 0, TRUE };
+    msgpack_walker_t scan;
+    msgpack_walker_init(&scan, tvb, end);
+    scan.max_depth = MP_MAX_DEPTH;
+    scan.max_values = MP_MAX_ELEMENTS;
     int p = off;
     guint objects = 0;
     while (p < end) {
-        p = mp_scan(tvb, p, end, 0, &scan);
+        p = msgpack_walk(&scan, p, 0, NULL);
         if (p < 0)
             break;
         objects++;
@@ -822,8 +702,15 @@ static void dissect_msgpack_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
             return;
         /* the msgpack dissector stopped early: show the rest ourselves */
     }
-    while (p < end)
-        p = mp_render(tvb, pinfo, st, p, 0);
+    msgpack_walker_t render;
+    msgpack_walker_init(&render, tvb, end);
+    render.max_depth = MP_MAX_DEPTH;
+    render.enter = mp_render_enter;
+    render.leave = mp_render_leave;
+    render.value = mp_render_value;
+    render.user = pinfo;
+    while (p >= 0 && p < end)
+        p = msgpack_walk(&render, p, 0, st);
 }
 
 /* ---------------------------------------------------------------------------------------------

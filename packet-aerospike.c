@@ -13,10 +13,11 @@
 #include "ts-compat.h"
 #include "troubleshark.h"
 #include "transactions.h"
-#include "hotkeys.h"
+#include "stats.h"
 #include "services.h"
 #include "ts-bytes.h"
 #include "inflate.h"
+#include "msgpack.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -913,228 +914,55 @@ as_add_result_expert(packet_info *pinfo, proto_item *pi, guint32 rc, gboolean ad
 }
 
 /* ---- MessagePack -----------------------------------------------------------------------------
- * A bounded walker: validates a payload (lengths, nesting), renders a short text form with the
- * Aerospike conventions (particle-typed strings, order flags, wildcard/infinity) and tells whether
- * Wireshark's own msgpack dissector can be trusted with it (the 4.0 one mis-reads several types
- * and has no depth limit). */
-typedef struct {
-    tvbuff_t      *tvb;
-    wmem_allocator_t *scope;
-    int            end;
-    wmem_strbuf_t *sb;          /* NULL: validate only */
-    gboolean       stock_ok;
-    int            max_depth;
-    const char    *error;
-} as_mp_t;
+ * Payloads go through the shared bounded walker (msgpack.c), which validates them (lengths,
+ * nesting), renders a short text form and tells whether Wireshark's own msgpack dissector can be
+ * trusted with them (the 4.0 one mis-reads several types and has no depth limit). The Aerospike
+ * conventions of that text come from as_mp_text_hook: particle-typed strings, order flags,
+ * wildcard/infinity. */
 
-static void
-as_mp_text(as_mp_t *w, const char *s)
-{
-    if (!w->sb)
-        return;
-    if (wmem_strbuf_get_len(w->sb) < AS_MP_TEXT_MAX)
-        wmem_strbuf_append(w->sb, s);
-}
-
-static void
-as_mp_textf(as_mp_t *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void
-as_mp_textf(as_mp_t *w, const char *fmt, ...)
-{
-    va_list ap;
-    if (!w->sb || wmem_strbuf_get_len(w->sb) >= AS_MP_TEXT_MAX)
-        return;
-    va_start(ap, fmt);
-    wmem_strbuf_append_vprintf(w->sb, fmt, ap);
-    va_end(ap);
-}
-
-/* Needs `n` more bytes at `off`. */
-#define AS_MP_NEED(w, off, n) \
-    do { if ((guint64)(off) + (guint64)(n) > (guint64)(w)->end) { (w)->error = "truncated MessagePack value"; return -1; } } while (0)
-
-/* Walks one object at `off`; returns the offset after it or -1. */
-static int
-as_mp_walk(as_mp_t *w, int off, int depth)
-{
-    guint8 t;
-    guint32 n = 0;
-    int hl = 0;
-
-    if (depth > AS_MP_MAX_DEPTH) {
-        w->error = "MessagePack nesting too deep";
-        return -1;
-    }
-    if (depth > w->max_depth)
-        w->max_depth = depth;
-    AS_MP_NEED(w, off, 1);
-    t = tvb_get_uint8(w->tvb, off);
-
-    if (t <= 0x7f) {
-        if (t == 0x7f)
-            w->stock_ok = FALSE;
-        as_mp_textf(w, "%u", t);
-        return off + 1;
-    }
-    if (t >= 0xe0) {
-        w->stock_ok = FALSE;
-        as_mp_textf(w, "%d", (int)(gint8)t);
-        return off + 1;
-    }
-    if ((t & 0xf0) == 0x80 || t == 0xde || t == 0xdf) {          /* map */
-        if (t == 0xde) { AS_MP_NEED(w, off, 3); n = tvb_get_ntohs(w->tvb, off + 1); hl = 3; w->stock_ok = FALSE; }
-        else if (t == 0xdf) { AS_MP_NEED(w, off, 5); n = tvb_get_ntohl(w->tvb, off + 1); hl = 5; w->stock_ok = FALSE; }
-        else { n = t & 0x0f; hl = 1; }
-        off += hl;
-        if ((guint64)n * 2 > (guint64)(w->end - off)) {
-            w->error = "MessagePack map count larger than the data";
-            return -1;
-        }
-        as_mp_text(w, "{");
-        for (guint32 i = 0; i < n; i++) {
-            if (i)
-                as_mp_text(w, ", ");
-            if ((off = as_mp_walk(w, off, depth + 1)) < 0)
-                return -1;
-            as_mp_text(w, ": ");
-            if ((off = as_mp_walk(w, off, depth + 1)) < 0)
-                return -1;
-        }
-        as_mp_text(w, "}");
-        return off;
-    }
-    if ((t & 0xf0) == 0x90 || t == 0xdc || t == 0xdd) {          /* array */
-        if (t == 0xdc) { AS_MP_NEED(w, off, 3); n = tvb_get_ntohs(w->tvb, off + 1); hl = 3; w->stock_ok = FALSE; }
-        else if (t == 0xdd) { AS_MP_NEED(w, off, 5); n = tvb_get_ntohl(w->tvb, off + 1); hl = 5; w->stock_ok = FALSE; }
-        else { n = t & 0x0f; hl = 1; }
-        off += hl;
-        if ((guint64)n > (guint64)(w->end - off)) {
-            w->error = "MessagePack array count larger than the data";
-            return -1;
-        }
-        as_mp_text(w, "[");
-        for (guint32 i = 0; i < n; i++) {
-            if (i)
-                as_mp_text(w, ", ");
-            if ((off = as_mp_walk(w, off, depth + 1)) < 0)
-                return -1;
-        }
-        as_mp_text(w, "]");
-        return off;
-    }
-    if ((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb || (t >= 0xc4 && t <= 0xc6)) {
-        gboolean bin = (t >= 0xc4 && t <= 0xc6);
-        if ((t & 0xe0) == 0xa0) { n = t & 0x1f; hl = 1; }
-        else if (t == 0xd9 || t == 0xc4) { AS_MP_NEED(w, off, 2); n = tvb_get_uint8(w->tvb, off + 1); hl = 2; }
-        else if (t == 0xda || t == 0xc5) { AS_MP_NEED(w, off, 3); n = tvb_get_ntohs(w->tvb, off + 1); hl = 3; }
-        else { AS_MP_NEED(w, off, 5); n = tvb_get_ntohl(w->tvb, off + 1); hl = 5; }
-        if (bin)
-            w->stock_ok = FALSE;
-        AS_MP_NEED(w, off + hl, n);
-        if (w->sb && wmem_strbuf_get_len(w->sb) < AS_MP_TEXT_MAX) {
-            guint8 pt = n ? tvb_get_uint8(w->tvb, off + hl) : 0;
-            guint show = n > 64 ? 64 : n;
-            if (bin) {
-                as_mp_textf(w, "bin(%u)", n);
-            } else if (n && (pt == AS_PT_STRING || pt == AS_PT_GEOJSON)) {
-                char *s = (char *)tvb_get_string_enc(w->scope, w->tvb, off + hl + 1,
-                                                     show > 0 ? show - 1 : 0, ENC_UTF_8);
-                as_mp_textf(w, "%s\"%s%s\"", pt == AS_PT_GEOJSON ? "geo" : "", s, n > show ? "\xe2\x80\xa6" : "");
-            } else if (n && pt == AS_PT_BLOB) {
-                as_mp_textf(w, "blob(%u)", n - 1);
-            } else {
-                char *s = (char *)tvb_get_string_enc(w->scope, w->tvb, off + hl, show, ENC_UTF_8);
-                as_mp_textf(w, "'%s%s'", s, n > show ? "\xe2\x80\xa6" : "");
-            }
-        }
-        return off + hl + (int)n;
-    }
-    switch (t) {
-    case 0xc0: as_mp_text(w, "nil"); return off + 1;
-    case 0xc1: w->error = "MessagePack type 0xc1 is never used"; return -1;
-    case 0xc2: as_mp_text(w, "false"); return off + 1;
-    case 0xc3: as_mp_text(w, "true"); return off + 1;
-    case 0xca:
-        AS_MP_NEED(w, off, 5);
-        as_mp_textf(w, "%g", (double)tvb_get_ntohieee_float(w->tvb, off + 1));
-        return off + 5;
-    case 0xcb:
-        AS_MP_NEED(w, off, 9);
-        as_mp_textf(w, "%g", tvb_get_ntohieee_double(w->tvb, off + 1));
-        return off + 9;
-    case 0xcc: AS_MP_NEED(w, off, 2); w->stock_ok = FALSE; as_mp_textf(w, "%u", tvb_get_uint8(w->tvb, off + 1)); return off + 2;
-    case 0xcd: AS_MP_NEED(w, off, 3); w->stock_ok = FALSE; as_mp_textf(w, "%u", tvb_get_ntohs(w->tvb, off + 1)); return off + 3;
-    case 0xce: AS_MP_NEED(w, off, 5); w->stock_ok = FALSE; as_mp_textf(w, "%u", tvb_get_ntohl(w->tvb, off + 1)); return off + 5;
-    case 0xcf: AS_MP_NEED(w, off, 9); w->stock_ok = FALSE; as_mp_textf(w, "%" PRIu64, tvb_get_ntoh64(w->tvb, off + 1)); return off + 9;
-    case 0xd0: AS_MP_NEED(w, off, 2); w->stock_ok = FALSE; as_mp_textf(w, "%d", (int)(gint8)tvb_get_uint8(w->tvb, off + 1)); return off + 2;
-    case 0xd1: AS_MP_NEED(w, off, 3); w->stock_ok = FALSE; as_mp_textf(w, "%d", (int)(gint16)tvb_get_ntohs(w->tvb, off + 1)); return off + 3;
-    case 0xd2: AS_MP_NEED(w, off, 5); w->stock_ok = FALSE; as_mp_textf(w, "%d", (gint32)tvb_get_ntohl(w->tvb, off + 1)); return off + 5;
-    case 0xd3: AS_MP_NEED(w, off, 9); as_mp_textf(w, "%" PRId64, (gint64)tvb_get_ntoh64(w->tvb, off + 1)); return off + 9;
-    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: {
-        int len = 1 << (t - 0xd4);
-        AS_MP_NEED(w, off, 2 + len);
-        if (t == 0xd4 && tvb_get_uint8(w->tvb, off + 1) == 0xff) {
-            guint8 v = tvb_get_uint8(w->tvb, off + 2);
-            as_mp_text(w, v == 0 ? "*" : v == 1 ? "INF" : "ext(-1)");
-        } else {
-            as_mp_textf(w, "ext(%d,%d)", (int)(gint8)tvb_get_uint8(w->tvb, off + 1), len);
-        }
-        return off + 2 + len;
-    }
-    case 0xc7: case 0xc8: case 0xc9: {
-        w->stock_ok = FALSE;
-        if (t == 0xc7) { AS_MP_NEED(w, off, 3); n = tvb_get_uint8(w->tvb, off + 1); hl = 2; }
-        else if (t == 0xc8) { AS_MP_NEED(w, off, 4); n = tvb_get_ntohs(w->tvb, off + 1); hl = 3; }
-        else { AS_MP_NEED(w, off, 6); n = tvb_get_ntohl(w->tvb, off + 1); hl = 5; }
-        AS_MP_NEED(w, off + hl + 1, n);
-        if (n == 0)
-            as_mp_textf(w, "<flags 0x%02x>", tvb_get_uint8(w->tvb, off + hl));
-        else
-            as_mp_textf(w, "ext(%d,%u)", (int)(gint8)tvb_get_uint8(w->tvb, off + hl), n);
-        return off + hl + 1 + (int)n;
-    }
-    default:
-        break;
-    }
-    w->error = "unknown MessagePack type";
-    return -1;
-}
-
-/* Reads the header of an array at `off`: its element count and the offset of its first element. */
+/* Strings start with their particle type; an empty ext 8 carries the order flags in its type
+ * byte; fixext 1 of type -1 is the wildcard (0) or infinity (1). */
 static gboolean
-as_mp_array_header(tvbuff_t *tvb, int off, int end, guint32 *count, int *first)
+as_mp_text_hook(wmem_allocator_t *scope, wmem_strbuf_t *sb, tvbuff_t *tvb, const msgpack_item_t *it,
+                void *data _U_)
 {
-    guint8 t;
-    if (off >= end)
+    guint32 n = it->data_len;
+    if (it->kind == MSGPACK_STR) {
+        guint8 pt = n ? tvb_get_uint8(tvb, it->data_offset) : 0;
+        guint show = n > 64 ? 64 : n;
+        if (n && (pt == AS_PT_STRING || pt == AS_PT_GEOJSON)) {
+            char *s = (char *)tvb_get_string_enc(scope, tvb, it->data_offset + 1, show > 0 ? show - 1 : 0,
+                                                 ENC_UTF_8);
+            wmem_strbuf_append_printf(sb, "%s\"%s%s\"", pt == AS_PT_GEOJSON ? "geo" : "", s,
+                                      n > show ? "\xe2\x80\xa6" : "");
+            return TRUE;
+        }
+        if (n && pt == AS_PT_BLOB) {
+            wmem_strbuf_append_printf(sb, "blob(%u)", n - 1);
+            return TRUE;
+        }
         return FALSE;
-    t = tvb_get_uint8(tvb, off);
-    if ((t & 0xf0) == 0x90) { *count = t & 0x0f; *first = off + 1; return TRUE; }
-    if (t == 0xdc && off + 3 <= end) { *count = tvb_get_ntohs(tvb, off + 1); *first = off + 3; return TRUE; }
-    if (t == 0xdd && off + 5 <= end) { *count = tvb_get_ntohl(tvb, off + 1); *first = off + 5; return TRUE; }
+    }
+    if (it->code == 0xd4 && it->ext_type == -1) {
+        guint8 v = tvb_get_uint8(tvb, it->data_offset);
+        wmem_strbuf_append(sb, v == 0 ? "*" : v == 1 ? "INF" : "ext(-1)");
+        return TRUE;
+    }
+    if (it->code >= 0xc7 && it->code <= 0xc9 && n == 0) {
+        wmem_strbuf_append_printf(sb, "<flags 0x%02x>", (guint8)it->ext_type);
+        return TRUE;
+    }
     return FALSE;
 }
 
-/* Reads a MessagePack integer at `off`. */
-static gboolean
-as_mp_int(tvbuff_t *tvb, int off, int end, gint64 *v)
+/* Skips one value at `off` (nested at `depth`); returns the offset after it or -1. */
+static int
+as_mp_skip(tvbuff_t *tvb, int off, int end, guint depth)
 {
-    guint8 t;
-    if (off >= end)
-        return FALSE;
-    t = tvb_get_uint8(tvb, off);
-    if (t <= 0x7f) { *v = t; return TRUE; }
-    if (t >= 0xe0) { *v = (gint8)t; return TRUE; }
-    switch (t) {
-    case 0xcc: if (off + 2 > end) return FALSE; *v = tvb_get_uint8(tvb, off + 1); return TRUE;
-    case 0xcd: if (off + 3 > end) return FALSE; *v = tvb_get_ntohs(tvb, off + 1); return TRUE;
-    case 0xce: if (off + 5 > end) return FALSE; *v = tvb_get_ntohl(tvb, off + 1); return TRUE;
-    case 0xcf: if (off + 9 > end) return FALSE; *v = (gint64)tvb_get_ntoh64(tvb, off + 1); return TRUE;
-    case 0xd0: if (off + 2 > end) return FALSE; *v = (gint8)tvb_get_uint8(tvb, off + 1); return TRUE;
-    case 0xd1: if (off + 3 > end) return FALSE; *v = (gint16)tvb_get_ntohs(tvb, off + 1); return TRUE;
-    case 0xd2: if (off + 5 > end) return FALSE; *v = (gint32)tvb_get_ntohl(tvb, off + 1); return TRUE;
-    case 0xd3: if (off + 9 > end) return FALSE; *v = (gint64)tvb_get_ntoh64(tvb, off + 1); return TRUE;
-    default: return FALSE;
-    }
+    msgpack_walker_t w;
+    msgpack_walker_init(&w, tvb, end);
+    w.max_depth = AS_MP_MAX_DEPTH;
+    return msgpack_walk(&w, off, depth, NULL);
 }
 
 /* Adds a MessagePack payload: the text rendering (hf_text) with Wireshark's msgpack tree below
@@ -1144,34 +972,26 @@ static proto_item *
 as_add_msgpack(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int len, int hf_text,
                const char *label, gboolean *valid, const char **text)
 {
-    as_mp_t w;
+    static const msgpack_text_opts_t opts = { AS_MP_TEXT_MAX, 64, AS_MP_MAX_DEPTH, as_mp_text_hook, NULL };
+    msgpack_walker_t w;
+    const char *str;
     proto_item *pi;
     int next;
 
-    memset(&w, 0, sizeof(w));
-    w.tvb = tvb;
-    w.scope = pinfo->pool;
-    w.end = off + len;
-    w.sb = wmem_strbuf_new(pinfo->pool, "");
-    w.stock_ok = TRUE;
-    next = len > 0 ? as_mp_walk(&w, off, 0) : -1;
-    if (len <= 0)
-        w.error = "empty MessagePack value";
-    if (wmem_strbuf_get_len(w.sb) >= AS_MP_TEXT_MAX)
-        wmem_strbuf_append(w.sb, "\xe2\x80\xa6");
-    pi = proto_tree_add_string(tree, hf_text, tvb, off, len, wmem_strbuf_get_str(w.sb));
+    next = msgpack_text(pinfo->pool, tvb, off, off + len, &opts, &str, &w);
+    pi = proto_tree_add_string(tree, hf_text, tvb, off, len, str);
     if (text)
-        *text = wmem_strbuf_get_str(w.sb);
+        *text = str;
     if (valid)
         *valid = (next >= 0);
     if (next < 0) {
-        expert_add_info_format(pinfo, pi, &ei_aerospike_msgpack, "%s: %s", label, w.error);
+        expert_add_info_format(pinfo, pi, &ei_aerospike_msgpack, "%s: %s", label, msgpack_strerror(w.error));
         return pi;
     }
     if (next < off + len)
         expert_add_info_format(pinfo, pi, &ei_aerospike_msgpack, "%s: %d bytes after the MessagePack value",
                                label, off + len - next);
-    if (tree && msgpack_handle && aerospike_use_msgpack && w.stock_ok && w.max_depth <= AS_MP_STOCK_DEPTH) {
+    if (tree && msgpack_handle && aerospike_use_msgpack && w.ws_ok && w.deepest <= AS_MP_STOCK_DEPTH) {
         proto_tree *st = proto_item_add_subtree(pi, ett_aerospike_msgpack);
         tvbuff_t *sub = tvb_new_subset_length(tvb, off, next - off);
         TRY {
@@ -1454,7 +1274,7 @@ dissect_as_field(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
             guint32 cnt;
             int first;
             gint64 v;
-            if (as_mp_array_header(tvb, d, d + len, &cnt, &first) && cnt > 0 && as_mp_int(tvb, first, d + len, &v)
+            if (msgpack_read_array_header(tvb, d, d + len, &cnt, &first) && cnt > 0 && msgpack_read_int(tvb, first, d + len, &v)
                 && v >= 0 && v <= 255) {
                 pi = proto_tree_add_uint(ft, hf_aerospike_exp_op, tvb, first, 1, (guint32)v);
                 proto_item_set_generated(pi);
@@ -1572,7 +1392,7 @@ as_add_subop(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *op
     int hf;
     const value_string *vs;
 
-    if (!as_mp_array_header(tvb, off, end, &cnt, &first) || cnt == 0)
+    if (!msgpack_read_array_header(tvb, off, end, &cnt, &first) || cnt == 0)
         return;
     switch (op) {
     case 3: case 4: hf = hf_aerospike_op_cdt_op; vs = aerospike_cdt_op_vals; break;
@@ -1581,18 +1401,12 @@ as_add_subop(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *op
     case 17: case 18: hf = hf_aerospike_op_string_op; vs = aerospike_string_op_vals; break;
     case 7: case 8: {
         /* [expression, flags] */
-        as_mp_t w;
-        int next;
-        memset(&w, 0, sizeof(w));
-        w.tvb = tvb;
-        w.scope = pinfo->pool;
-        w.end = end;
-        next = as_mp_walk(&w, first, 1);
-        if (cnt >= 2 && next > 0 && as_mp_int(tvb, next, end, &v)) {
+        int next = as_mp_skip(tvb, first, end, 1);
+        if (cnt >= 2 && next > 0 && msgpack_read_int(tvb, next, end, &v)) {
             pi = proto_tree_add_uint(tree, hf_aerospike_op_exp_flags, tvb, next, 1, (guint32)v);
             proto_item_set_generated(pi);
         }
-        if (as_mp_array_header(tvb, first, end, &cnt, &first) && cnt > 0 && as_mp_int(tvb, first, end, &v)
+        if (msgpack_read_array_header(tvb, first, end, &cnt, &first) && cnt > 0 && msgpack_read_int(tvb, first, end, &v)
             && v >= 0 && v <= 255) {
             pi = proto_tree_add_uint(tree, hf_aerospike_exp_op, tvb, first, 1, (guint32)v);
             proto_item_set_generated(pi);
@@ -1602,22 +1416,17 @@ as_add_subop(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *op
     default:
         return;
     }
-    if (!as_mp_int(tvb, first, end, &v))
+    if (!msgpack_read_int(tvb, first, end, &v))
         return;
     if ((op == 3 || op == 4) && v == 0xff && cnt >= 3) {
         /* [CONTEXT_EVAL, [ctx...], [op, args...]] */
-        as_mp_t w;
         int p;
-        memset(&w, 0, sizeof(w));
-        w.tvb = tvb;
-        w.scope = pinfo->pool;
-        w.end = end;
         pi = proto_tree_add_boolean(tree, hf_aerospike_op_cdt_context, tvb, first, 1, TRUE);
         proto_item_set_generated(pi);
-        p = as_mp_walk(&w, first, 1);
+        p = as_mp_skip(tvb, first, end, 1);
         if (p > 0)
-            p = as_mp_walk(&w, p, 1);
-        if (p > 0 && as_mp_array_header(tvb, p, end, &cnt, &first) && cnt > 0 && as_mp_int(tvb, first, end, &v)) {
+            p = as_mp_skip(tvb, p, end, 1);
+        if (p > 0 && msgpack_read_array_header(tvb, p, end, &cnt, &first) && cnt > 0 && msgpack_read_int(tvb, first, end, &v)) {
             /* fall through with the inner op */
         } else {
             return;

@@ -13,7 +13,7 @@
 #include "services.h"
 #include "ts-bytes.h"
 #include "transactions.h"
-#include "hotkeys.h"
+#include "stats.h"
 #include "hessian2.h"
 
 #include <epan/conversation.h>

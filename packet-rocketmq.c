@@ -16,10 +16,11 @@
 #include "ts-compat.h"
 #include "troubleshark.h"
 #include "transactions.h"
-#include "hotkeys.h"
+#include "stats.h"
 #include "services.h"
 #include "ts-bytes.h"
 #include "inflate.h"
+#include "fastjson.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -605,307 +606,6 @@ static gboolean rmq_code_has_record_response(gint32 code)
 }
 
 /* ============================================================================================
- * Tolerant fastjson-style JSON tokenizer
- *
- * Accepts what fastjson writes and RFC 8259 rejects: bare numeric (and bare word) map keys,
- * object or array values used as map keys, single-quoted strings, trailing commas. Produces a
- * tree of nodes holding buffer offsets; bounded by RMQ_JSON_MAX_DEPTH and RMQ_JSON_MAX_NODES.
- * On an error the tree built so far is kept and the error position is recorded.
- * ============================================================================================ */
-typedef enum {
-    RJ_OBJECT, RJ_ARRAY, RJ_STRING, RJ_NUMBER, RJ_TRUE, RJ_FALSE, RJ_NULL, RJ_BARE
-} rj_type_t;
-
-typedef struct rj_node {
-    rj_type_t type;
-    int start, end;              /* [start, end) in the buffer, quotes/brackets included */
-    struct rj_node *key;         /* object member: its key (any value) */
-    struct rj_node *first, *last, *next;
-    guint n;
-} rj_node_t;
-
-typedef struct {
-    const guint8 *buf;
-    int len;
-    int pos;
-    guint nodes;
-    wmem_allocator_t *pool;
-    const char *err;
-    int err_pos;
-} rj_parser_t;
-
-static void rj_fail(rj_parser_t *p, const char *msg)
-{
-    if (!p->err) {
-        p->err = msg;
-        p->err_pos = p->pos;
-    }
-}
-
-static void rj_ws(rj_parser_t *p)
-{
-    while (p->pos < p->len) {
-        guint8 c = p->buf[p->pos];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-            break;
-        p->pos++;
-    }
-}
-
-static rj_node_t *rj_new(rj_parser_t *p, rj_type_t type)
-{
-    if (p->nodes >= RMQ_JSON_MAX_NODES) {
-        rj_fail(p, "too many JSON nodes (display limit)");
-        return NULL;
-    }
-    p->nodes++;
-    rj_node_t *n = wmem_new0(p->pool, rj_node_t);
-    n->type = type;
-    n->start = p->pos;
-    n->end = p->pos;
-    return n;
-}
-
-static void rj_append(rj_node_t *parent, rj_node_t *child)
-{
-    if (parent->last)
-        parent->last->next = child;
-    else
-        parent->first = child;
-    parent->last = child;
-    parent->n++;
-}
-
-static gboolean rj_is_word_char(guint8 c)
-{
-    return g_ascii_isalnum(c) || c == '_' || c == '$' || c == '.' || c == '-' || c == '+';
-}
-
-/* Recursion is bounded by RMQ_JSON_MAX_DEPTH. */
-static rj_node_t *rj_value(rj_parser_t *p, int depth);
-
-static rj_node_t *rj_container(rj_parser_t *p, int depth, gboolean is_object)
-{
-    rj_node_t *n = rj_new(p, is_object ? RJ_OBJECT : RJ_ARRAY);
-    guint8 close = is_object ? '}' : ']';
-    if (!n)
-        return NULL;
-    p->pos++;   /* { or [ */
-    for (;;) {
-        rj_ws(p);
-        if (p->pos >= p->len) {
-            rj_fail(p, is_object ? "unterminated object" : "unterminated array");
-            break;
-        }
-        if (p->buf[p->pos] == close) {
-            p->pos++;
-            break;
-        }
-        rj_node_t *key = NULL;
-        if (is_object) {
-            key = rj_value(p, depth + 1);   /* fastjson: any value can be a key */
-            if (!key || p->err)
-                break;
-            rj_ws(p);
-            if (p->pos >= p->len || p->buf[p->pos] != ':') {
-                rj_fail(p, "expected ':' after an object key");
-                break;
-            }
-            p->pos++;
-        }
-        rj_node_t *v = rj_value(p, depth + 1);
-        if (!v)
-            break;
-        v->key = key;
-        rj_append(n, v);
-        if (p->err)
-            break;
-        rj_ws(p);
-        if (p->pos < p->len && p->buf[p->pos] == ',') {
-            p->pos++;
-            continue;
-        }
-        if (p->pos < p->len && p->buf[p->pos] == close) {
-            p->pos++;
-            break;
-        }
-        rj_fail(p, is_object ? "expected ',' or '}'" : "expected ',' or ']'");
-        break;
-    }
-    n->end = p->pos;
-    return n;
-}
-
-static rj_node_t *rj_value(rj_parser_t *p, int depth)
-{
-    rj_ws(p);
-    if (p->pos >= p->len) {
-        rj_fail(p, "unexpected end of JSON text");
-        return NULL;
-    }
-    if (depth > RMQ_JSON_MAX_DEPTH) {
-        rj_fail(p, "JSON nesting too deep");
-        return NULL;
-    }
-    guint8 c = p->buf[p->pos];
-    rj_node_t *n;
-    if (c == '{' || c == '[')
-        return rj_container(p, depth, c == '{');
-    if (c == '"' || c == '\'') {
-        n = rj_new(p, RJ_STRING);
-        if (!n)
-            return NULL;
-        p->pos++;
-        while (p->pos < p->len && p->buf[p->pos] != c) {
-            if (p->buf[p->pos] == '\\')
-                p->pos++;
-            p->pos++;
-        }
-        if (p->pos >= p->len) {
-            p->pos = p->len;
-            n->end = p->len;
-            rj_fail(p, "unterminated string");
-            return n;
-        }
-        p->pos++;
-        n->end = p->pos;
-        return n;
-    }
-    if (c == '-' || c == '+' || g_ascii_isdigit(c)) {
-        n = rj_new(p, RJ_NUMBER);
-        if (!n)
-            return NULL;
-        while (p->pos < p->len && (g_ascii_isdigit(p->buf[p->pos]) || p->buf[p->pos] == '-' ||
-               p->buf[p->pos] == '+' || p->buf[p->pos] == '.' || p->buf[p->pos] == 'e' ||
-               p->buf[p->pos] == 'E' || p->buf[p->pos] == 'L'))
-            p->pos++;
-        n->end = p->pos;
-        return n;
-    }
-    if (g_ascii_isalpha(c) || c == '_' || c == '$') {
-        n = rj_new(p, RJ_BARE);
-        if (!n)
-            return NULL;
-        while (p->pos < p->len && rj_is_word_char(p->buf[p->pos]))
-            p->pos++;
-        n->end = p->pos;
-        int l = n->end - n->start;
-        const char *w = (const char *)p->buf + n->start;
-        if (l == 4 && memcmp(w, "true", 4) == 0)
-            n->type = RJ_TRUE;
-        else if (l == 5 && memcmp(w, "false", 5) == 0)
-            n->type = RJ_FALSE;
-        else if (l == 4 && memcmp(w, "null", 4) == 0)
-            n->type = RJ_NULL;
-        return n;
-    }
-    rj_fail(p, "unexpected character in JSON text");
-    return NULL;
-}
-
-static rj_node_t *rj_parse(rj_parser_t *p, wmem_allocator_t *pool, const guint8 *buf, int len)
-{
-    memset(p, 0, sizeof(*p));
-    p->buf = buf;
-    p->len = len;
-    p->pool = pool;
-    rj_node_t *root = rj_value(p, 0);
-    if (root && !p->err) {
-        rj_ws(p);
-        if (p->pos < p->len && p->buf[p->pos] != '\0')
-            rj_fail(p, "text after the JSON value");
-    }
-    return root;
-}
-
-static void rj_put_utf8(wmem_strbuf_t *sb, gunichar cp)
-{
-    char u[8];
-    int n = g_unichar_to_utf8(cp, u);
-    wmem_strbuf_append_len(sb, u, n);
-}
-
-static int rj_hex4(const guint8 *s, int avail, guint32 *out)
-{
-    guint32 v = 0;
-    if (avail < 4)
-        return 0;
-    for (int i = 0; i < 4; i++) {
-        int d = g_ascii_xdigit_value(s[i]);
-        if (d < 0)
-            return 0;
-        v = (v << 4) | (guint32)d;
-    }
-    *out = v;
-    return 4;
-}
-
-/* The text of a node: unescaped contents for strings, the raw text otherwise. Control
- * characters from \u escapes are kept (RocketMQ property separators \u0001 / \u0002). */
-static char *rj_text(wmem_allocator_t *pool, const rj_parser_t *p, const rj_node_t *n)
-{
-    if (!n)
-        return wmem_strdup(pool, "");
-    if (n->type != RJ_STRING)
-        return wmem_strndup(pool, (const char *)p->buf + n->start, (size_t)(n->end - n->start));
-    int s = n->start + 1;
-    int e = n->end;
-    if (e > s && e <= p->len && (p->buf[e - 1] == p->buf[n->start]))
-        e--;
-    /* the common case, nothing to unescape: one copy */
-    {
-        int i = s;
-        while (i < e && p->buf[i] != '\\' && p->buf[i] != 0)
-            i++;
-        if (i >= e)
-            return wmem_strndup(pool, (const char *)p->buf + s, (size_t)(e > s ? e - s : 0));
-    }
-    wmem_strbuf_t *sb = wmem_strbuf_new(pool, "");
-    for (int i = s; i < e; i++) {
-        guint8 c = p->buf[i];
-        if (c != '\\' || i + 1 >= e) {
-            if (c != 0)
-                wmem_strbuf_append_c(sb, (char)c);
-            continue;
-        }
-        c = p->buf[++i];
-        switch (c) {
-        case 'n': wmem_strbuf_append_c(sb, '\n'); break;
-        case 't': wmem_strbuf_append_c(sb, '\t'); break;
-        case 'r': wmem_strbuf_append_c(sb, '\r'); break;
-        case 'b': wmem_strbuf_append_c(sb, '\b'); break;
-        case 'f': wmem_strbuf_append_c(sb, '\f'); break;
-        case 'u': {
-            guint32 cp;
-            if (rj_hex4(p->buf + i + 1, e - i - 1, &cp)) {
-                i += 4;
-                if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < e && p->buf[i + 1] == '\\' &&
-                    p->buf[i + 2] == 'u') {
-                    guint32 lo;
-                    if (rj_hex4(p->buf + i + 3, e - i - 3, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                        i += 6;
-                    }
-                }
-                if (cp == 0)
-                    break;
-                if (cp >= 0xD800 && cp <= 0xDFFF)
-                    cp = 0xFFFD;
-                rj_put_utf8(sb, cp);
-            } else {
-                wmem_strbuf_append_c(sb, 'u');
-            }
-            break;
-        }
-        default:
-            wmem_strbuf_append_c(sb, (char)c);
-            break;
-        }
-    }
-    return (char *)wmem_strbuf_get_str(sb);
-}
-
-/* ============================================================================================
  * Per-PDU state
  * ============================================================================================ */
 typedef struct {
@@ -1010,57 +710,57 @@ static void rmq_ext_add(wmem_allocator_t *pool, rmq_hdr_t *h, guint *cap, const 
 
 static void rmq_parse_json_header(tvbuff_t *tvb, int off, int len, wmem_allocator_t *pool, rmq_hdr_t *h)
 {
-    rj_parser_t p;
+    fastjson_parser_t p;
     guint cap = 0;
     const guint8 *buf = tvb_get_ptr(tvb, off, len);
-    rj_node_t *root = rj_parse(&p, pool, buf, len);
+    fastjson_node_t *root = fastjson_parse(&p, pool, buf, len, RMQ_JSON_MAX_DEPTH, RMQ_JSON_MAX_NODES);
     if (p.err) {
         h->err = p.err;
         h->err_off = off + p.err_pos;
     }
-    if (!root || root->type != RJ_OBJECT) {
+    if (!root || root->type != FASTJSON_OBJECT) {
         if (!h->err) {
             h->err = "header is not a JSON object";
             h->err_off = off;
         }
         return;
     }
-    for (rj_node_t *m = root->first; m; m = m->next) {
+    for (fastjson_node_t *m = root->first; m; m = m->next) {
         if (!m->key)
             continue;
-        char *k = rj_text(pool, &p, m->key);
+        char *k = fastjson_text(pool, &p, m->key);
         int voff = off + m->start, vlen = m->end - m->start;
         if (strcmp(k, "code") == 0) {
-            h->has_code = rmq_parse_i32(rj_text(pool, &p, m), &h->code);
+            h->has_code = rmq_parse_i32(fastjson_text(pool, &p, m), &h->code);
             h->code_off = voff; h->code_len = vlen;
         } else if (strcmp(k, "flag") == 0) {
             gint32 f = 0;
-            rmq_parse_i32(rj_text(pool, &p, m), &f);
+            rmq_parse_i32(fastjson_text(pool, &p, m), &f);
             h->flag = (guint32)f;
             h->flag_off = voff; h->flag_len = vlen;
         } else if (strcmp(k, "opaque") == 0) {
-            rmq_parse_i32(rj_text(pool, &p, m), &h->opaque);
+            rmq_parse_i32(fastjson_text(pool, &p, m), &h->opaque);
             h->opaque_off = voff; h->opaque_len = vlen;
         } else if (strcmp(k, "version") == 0) {
             gint32 v = 0;
-            h->has_version = rmq_parse_i32(rj_text(pool, &p, m), &v) && v >= 0;
+            h->has_version = rmq_parse_i32(fastjson_text(pool, &p, m), &v) && v >= 0;
             h->version = (guint32)v;
             h->version_off = voff; h->version_len = vlen;
         } else if (strcmp(k, "language") == 0) {
-            h->language = rj_text(pool, &p, m);
+            h->language = fastjson_text(pool, &p, m);
             h->lang_off = voff; h->lang_len = vlen;
-        } else if (strcmp(k, "remark") == 0 && m->type != RJ_NULL) {
-            h->remark = rj_text(pool, &p, m);
+        } else if (strcmp(k, "remark") == 0 && m->type != FASTJSON_NULL) {
+            h->remark = fastjson_text(pool, &p, m);
             h->remark_off = voff; h->remark_len = vlen;
         } else if (strcmp(k, "serializeTypeCurrentRPC") == 0) {
-            h->ser_rpc = rj_text(pool, &p, m);
+            h->ser_rpc = fastjson_text(pool, &p, m);
             h->ser_rpc_off = voff; h->ser_rpc_len = vlen;
-        } else if (strcmp(k, "extFields") == 0 && m->type == RJ_OBJECT) {
+        } else if (strcmp(k, "extFields") == 0 && m->type == FASTJSON_OBJECT) {
             h->ext_obj_off = voff; h->ext_obj_len = vlen;
-            for (rj_node_t *e = m->first; e; e = e->next) {
+            for (fastjson_node_t *e = m->first; e; e = e->next) {
                 rmq_ext_t x;
-                x.key = e->key ? rj_text(pool, &p, e->key) : "";
-                x.value = e->type == RJ_NULL ? "" : rj_text(pool, &p, e);
+                x.key = e->key ? fastjson_text(pool, &p, e->key) : "";
+                x.value = e->type == FASTJSON_NULL ? "" : fastjson_text(pool, &p, e);
                 x.koff = e->key ? off + e->key->start : off + e->start;
                 x.klen = e->key ? e->key->end - e->key->start : 0;
                 x.voff = off + e->start;
@@ -1342,33 +1042,33 @@ typedef struct {
     packet_info *pinfo;
     tvbuff_t *tvb;
     int base;
-    const rj_parser_t *p;
+    const fastjson_parser_t *p;
 } rj_render_t;
 
 /* Recursion is bounded by the parse depth (RMQ_JSON_MAX_DEPTH). */
-static void rj_render(const rj_render_t *r, proto_tree *tree, const rj_node_t *n, const char *label,
+static void rj_render(const rj_render_t *r, proto_tree *tree, const fastjson_node_t *n, const char *label,
                       const char *parent_key, const char *key, int depth)
 {
     wmem_allocator_t *pool = r->pinfo->pool;
     int off = r->base + n->start, len = n->end - n->start;
     if (depth > RMQ_JSON_MAX_DEPTH + 1)
         return;
-    if (n->type == RJ_OBJECT || n->type == RJ_ARRAY) {
+    if (n->type == FASTJSON_OBJECT || n->type == FASTJSON_ARRAY) {
         proto_item *ti;
         proto_tree *st = proto_tree_add_subtree_format(tree, r->tvb, off, len, ett_rocketmq_json, &ti,
             "%s%s%s (%u %s)", label ? label : "", label ? ": " : "",
-            n->type == RJ_OBJECT ? "{…}" : "[…]", n->n, n->type == RJ_OBJECT ? "members" : "items");
+            n->type == FASTJSON_OBJECT ? "{…}" : "[…]", n->n, n->type == FASTJSON_OBJECT ? "members" : "items");
         guint idx = 0;
-        for (const rj_node_t *c = n->first; c; c = c->next, idx++) {
-            if (n->type == RJ_OBJECT && c->key) {
+        for (const fastjson_node_t *c = n->first; c; c = c->next, idx++) {
+            if (n->type == FASTJSON_OBJECT && c->key) {
                 const char *ck;
-                if (c->key->type == RJ_OBJECT || c->key->type == RJ_ARRAY) {
+                if (c->key->type == FASTJSON_OBJECT || c->key->type == FASTJSON_ARRAY) {
                     /* fastjson writes Map<MessageQueue,…> keys as objects */
-                    ck = rmq_short(pool, rj_text(pool, r->p, c->key));
+                    ck = rmq_short(pool, fastjson_text(pool, r->p, c->key));
                     rj_render(r, st, c, ck, key, ck, depth + 1);
                     rj_render(r, st, c->key, "(key)", key, NULL, depth + 1);
                 } else {
-                    ck = rj_text(pool, r->p, c->key);
+                    ck = fastjson_text(pool, r->p, c->key);
                     rj_render(r, st, c, rmq_short(pool, ck), key, ck, depth + 1);
                 }
             } else {
@@ -1379,7 +1079,7 @@ static void rj_render(const rj_render_t *r, proto_tree *tree, const rj_node_t *n
         }
         return;
     }
-    const char *v = rj_text(pool, r->p, n);
+    const char *v = fastjson_text(pool, r->p, n);
     int hf = rj_hf_for_key(key, parent_key);
     if (hf < 0)
         hf = hf_rocketmq_json_member;
@@ -1389,13 +1089,13 @@ static void rj_render(const rj_render_t *r, proto_tree *tree, const rj_node_t *n
 
 static void rmq_json_body(tvbuff_t *tvb, int off, int len, packet_info *pinfo, proto_tree *tree)
 {
-    rj_parser_t p;
+    fastjson_parser_t p;
     if (!tree)
         return;   /* nothing of a JSON body feeds the Info column or the tap */
     proto_item *ti;
     proto_tree *jt = proto_tree_add_subtree_format(tree, tvb, off, len, ett_rocketmq_json, &ti, "JSON body (%d bytes)", len);
     const guint8 *buf = tvb_get_ptr(tvb, off, len);
-    rj_node_t *root = rj_parse(&p, pinfo->pool, buf, len);
+    fastjson_node_t *root = fastjson_parse(&p, pinfo->pool, buf, len, RMQ_JSON_MAX_DEPTH, RMQ_JSON_MAX_NODES);
     if (root) {
         rj_render_t r = { pinfo, tvb, off, &p };
         rj_render(&r, jt, root, NULL, NULL, NULL, 0);

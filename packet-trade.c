@@ -23,7 +23,7 @@
 #include "services.h"
 #include "ts-bytes.h"
 #include "transactions.h"
-#include "hotkeys.h"
+#include "stats.h"
 
 #include <string.h>
 #include <epan/conversation.h>

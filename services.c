@@ -8,7 +8,7 @@
  */
 #include "ts-compat.h"
 #include "services.h"
-#include "hotkeys.h"
+#include "stats.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>

@@ -484,6 +484,18 @@ class FieldTypes(tslib.PluginTestCase):
         self.assertEqual(tslib.values(path, AC + "field.uint32"), ["99"])
         self.assertNotIn("msgpack", tslib.values(path, "frame.protocols", filt="aerospike_cluster")[0].split(":"))
 
+    def test_negative_fixints_are_signed_and_not_handed_to_the_msgpack_dissector(self):
+        # MessagePack negative fixint 0xe0-0xff is the byte as int8 (-32..-1); Wireshark's msgpack
+        # dissector shows 0xe1-0xff as 225..255, so such values are rendered by the plugin.
+        cap = Capture(t0=T0)
+        c = cap.tcp("10.0.0.10:45000", "10.0.0.11:3001")
+        c.c2s(P.msg(P.M_EXCHANGE, [P.u32(0, 1), P.msgpack_field(3, P.mp_fixarray([b"\xff", b"\xe1", b"\xe0", b"\x05"]))]))
+        path = cap.write(self.cap_path("negfixint.pcap"))
+        self.assertEqual(tslib.values(path, AC + "msgpack.int"), ["-1", "-31", "-32"])
+        self.assertEqual(tslib.values(path, AC + "msgpack.uint"), ["5"])
+        self.assertEqual(tslib.values(path, "msgpack.integer.8"), [])
+        self.assertEqual(ac_experts(path), [])
+
 
 class UnknownsAndTruncation(tslib.PluginTestCase):
 

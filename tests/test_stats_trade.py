@@ -1,6 +1,6 @@
 """Statistics › Trade Keepalive (tshark -q -z trade,keepalive): one row per connection and pinging
 module with Pings, Pongs, unanswered Pings, Ping->Pong delays, the longest Ping gap, zero-window
-episodes and time, and how the connection ended. Built on the shared statistics module (hotkeys.c)."""
+episodes and time, and how the connection ended. Built on the shared statistics module (stats.c)."""
 import os
 import unittest
 

@@ -1,28 +1,30 @@
-/* test_hotkeys.c — the statistics module's folding logic, without tshark: records go through the
+/* test_stats.c — the statistics module's (stats.c) folding logic, without tshark: records go through the
  * same callbacks tshark and the Qt dialog call (init, packet, reset, free), and the resulting
  * stat_tap_table cells are checked.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <math.h>
 
-#include "hotkeys.h"
+#include <glib.h>
+
+#include "stats.h"
 #include <epan/wmem_scopes.h>
 #include <epan/stat_tap_ui.h>
 
-/* internal entry points of hotkeys.c */
+/* internal entry points of stats.c */
 stat_tap_table_ui *ts_stats_hot_ui_new(ts_hot_table_def_t *def);
 stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def);
 void ts_stats_set_max_rows(guint n);
 
-static int passed, failed;
-
+/* A compound condition with a message saying what was checked (the values involved). */
 #define CHECK(cond, ...) do { \
-        if (cond) { passed++; } else { failed++; \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } \
+        if (!(cond)) \
+            g_test_message(__VA_ARGS__); \
+        g_assert_true(cond); \
     } while (0)
 
 /* Column indices of the Aerospike layout */
@@ -159,7 +161,7 @@ static void feed_scenario(harness_t *h)
 static void check_scenario(harness_t *h, const char *what)
 {
     stat_tap_table *t = tab(h, 0);
-    CHECK(t->num_elements == 7, "%s: %u rows", what, t->num_elements);
+    g_assert_cmpuint(t->num_elements, ==, 7);
     int a = find_row(t, C_KEY, "aaaa"), b = find_row(t, C_KEY, "bbbb"), c = find_row(t, C_KEY, "cccc");
     int d2 = find_row(t, C_KEY, "d2"), d1 = find_row(t, C_KEY, "d1");
     CHECK(a >= 0 && b >= 0 && c >= 0 && d1 >= 0 && d2 >= 0, "%s: rows missing", what);
@@ -167,9 +169,9 @@ static void check_scenario(harness_t *h, const char *what)
           u_at(t, a, C_ERR) == 0 && u_at(t, a, C_BYTES) == 200 * 130, "%s: A counts", what);
     CHECK(fabs(f_at(t, a, C_AVG) - 2.5) < 1e-9 && fabs(f_at(t, a, C_MAX) - 4.0) < 1e-9,
           "%s: A latency avg %f max %f", what, f_at(t, a, C_AVG), f_at(t, a, C_MAX));
-    CHECK(g_strcmp0(t->elements[a][C_UKEY].value.string_value, "ka") == 0, "%s: A user key", what);
-    CHECK(g_strcmp0(t->elements[a][C_NS].value.string_value, "test") == 0 &&
-          g_strcmp0(t->elements[a][C_SET].value.string_value, "demo") == 0, "%s: A ns/set", what);
+    g_assert_cmpstr(t->elements[a][C_UKEY].value.string_value, ==, "ka");
+    g_assert_cmpstr(t->elements[a][C_NS].value.string_value, ==, "test");
+    g_assert_cmpstr(t->elements[a][C_SET].value.string_value, ==, "demo");
     CHECK(u_at(t, b, C_REQ) == 5 && u_at(t, b, C_RESP) == 0 && u_at(t, b, C_UNANS) == 5 &&
           f_at(t, b, C_AVG) == 0.0 && f_at(t, b, C_MAX) == 0.0 && u_at(t, b, C_BYTES) == 250,
           "%s: B counts", what);
@@ -184,7 +186,7 @@ static void check_scenario(harness_t *h, const char *what)
     check_all_cells_typed(t, what);
 
     stat_tap_table *g = tab(h, 1);
-    CHECK(g->num_elements == 3, "%s: %u group rows", what, g->num_elements);
+    g_assert_cmpuint(g->num_elements, ==, 3);
     int td = -1, to = -1, bb = -1;
     for (guint r = 0; r < g->num_elements; r++) {
         const char *ns = g->elements[r][C_NS].value.string_value;
@@ -206,9 +208,9 @@ static void check_scenario(harness_t *h, const char *what)
 static void test_hot_scenario_and_reset(void)
 {
     stat_tap_table_ui *ui = ts_stats_hot_ui_new(&aero_def);
-    CHECK(ui != NULL, "ui");
-    CHECK(ui->nfields == C_N, "nfields %zu", ui->nfields);
-    CHECK(ui->group == REGISTER_PACKET_STAT_GROUP_UNSORTED, "group");
+    g_assert_nonnull(ui);
+    g_assert_cmpuint(ui->nfields, ==, C_N);
+    g_assert_cmpuint(ui->group, ==, REGISTER_PACKET_STAT_GROUP_UNSORTED);
     CHECK(strcmp(ui->fields[C_UNANS].column_name, "Unanswered") == 0 &&
           strcmp(ui->fields[C_AVG].column_name, "Avg ms") == 0 &&
           strcmp(ui->fields[C_BYTES].column_name, "Bytes") == 0, "titles");
@@ -255,19 +257,19 @@ static void test_gui_rows_stable_and_zero_reset(void)
     stat_tap_table_item_type *row1 = tab(&h, 0)->elements[1];
     for (int i = 0; i < 5; i++)
         req(&h, "k2", "n", "s", NULL, 1);
-    CHECK(tab(&h, 0)->elements[1] == row1, "rows must not move while a dialog shows them");
-    CHECK(g_strcmp0(tab(&h, 0)->elements[1][C_KEY].value.string_value, "k2") == 0, "k2 stays 2nd");
-    CHECK(u_at(tab(&h, 0), 1, C_REQ) == 6, "k2 count");
+    g_assert_true(tab(&h, 0)->elements[1] == row1);   /* rows must not move while a dialog shows them */
+    g_assert_cmpstr(tab(&h, 0)->elements[1][C_KEY].value.string_value, ==, "k2");
+    g_assert_cmpuint(u_at(tab(&h, 0), 1, C_REQ), ==, 6);
 
     /* two dialogs on the same table: a reset zeroes in place and keeps the row arrays */
     ui->refcount = 2;
     reset_stat_table(ui);
     CHECK(tab(&h, 0)->num_elements == 2 && tab(&h, 0)->elements[1] == row1, "zero reset keeps rows");
     CHECK(u_at(tab(&h, 0), 1, C_REQ) == 0 && u_at(tab(&h, 1), 0, C_REQ) == 0, "zeroed");
-    CHECK(g_strcmp0(tab(&h, 1)->elements[0][C_KEY].value.string_value, "0 keys") == 0, "group keys zeroed");
+    g_assert_cmpstr(tab(&h, 1)->elements[0][C_KEY].value.string_value, ==, "0 keys");
     req(&h, "k2", "n", "s", NULL, 1);
     CHECK(u_at(tab(&h, 0), 1, C_REQ) == 1 && u_at(tab(&h, 1), 0, C_REQ) == 1, "recounted");
-    CHECK(g_strcmp0(tab(&h, 1)->elements[0][C_KEY].value.string_value, "1 key") == 0, "group keys recounted");
+    g_assert_cmpstr(tab(&h, 1)->elements[0][C_KEY].value.string_value, ==, "1 key");
     free_stat_tables(ui);
 }
 
@@ -313,7 +315,7 @@ static void test_sorting_invariant(void)
     for (int k = 0; k < NK; k++)
         if (got[k] != expect[k])
             wrong++;
-    CHECK(wrong == 0, "%d rows with wrong counts", wrong);
+    g_assert_cmpuint(wrong, ==, 0);
     check_all_cells_typed(t, "random");
     free_stat_tables(ui);
 }
@@ -334,11 +336,11 @@ static void test_overflow_row(void)
             req(&h, key, "n", "s", NULL, 1);
     }
     stat_tap_table *t = tab(&h, 0);
-    CHECK(t->num_elements == 4, "bounded: %u rows", t->num_elements);
+    g_assert_cmpuint(t->num_elements, ==, 4);
     int o = find_row(t, C_KEY, "(other keys)");
     CHECK(o == 0 && u_at(t, o, C_REQ) == 4 + 5 + 6 + 7 + 8 + 9 + 10, "overflow row %d holds %u", o,
           u_at(t, o, C_REQ));
-    CHECK(u_at(tab(&h, 1), 0, C_REQ) == 55, "group totals exact: %u", u_at(tab(&h, 1), 0, C_REQ));
+    g_assert_cmpuint(u_at(tab(&h, 1), 0, C_REQ), ==, 55);   /* group totals exact */
     ts_stats_set_max_rows(0);
     free_stat_tables(ui);
 }
@@ -424,32 +426,34 @@ static void test_generic_table(void)
     for (int i = 0; i < 3; i++)
         feed(&h, &r);   /* p goes negative: -2 */
     stat_tap_table *t = tab(&h, 0);
-    CHECK(t->num_elements == 3, "generic rows %u", t->num_elements);
+    g_assert_cmpuint(t->num_elements, ==, 3);
     CHECK(!g_strcmp0(t->elements[0][0].value.string_value, "r") && t->elements[0][1].value.int_value == 3 &&
           !g_strcmp0(t->elements[2][0].value.string_value, "p") && t->elements[2][1].value.int_value == -2,
           "sorted by INT desc");
-    CHECK(fabs(t->elements[0][3].value.float_value - 1.5) < 1e-9, "scratch sum");
-    CHECK(!g_strcmp0(t->elements[0][4].value.string_value, "note.with control"), "control chars masked");
+    g_assert_cmpfloat_with_epsilon(t->elements[0][3].value.float_value, 1.5, 1e-9);   /* scratch sum */
+    g_assert_cmpstr(t->elements[0][4].value.string_value, ==, "note.with control");
     CHECK(tab(&h, 1)->num_elements == 1 && tab(&h, 1)->elements[0][2].value.uint_value == 90, "second table");
     ts_row_t *row = ts_table_row(NULL, NULL);
-    CHECK(row == NULL, "NULL table");
+    g_assert_null(row);
     ts_row_add_uint(NULL, 0, 1);   /* must not crash */
     check_all_cells_typed(t, "generic");
     free_stat_tables(ui);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int rc;
+    g_test_init(&argc, &argv, NULL);
     wmem_init();
     wmem_init_scopes();         /* registrations live in wmem_epan_scope() */
-    test_hot_scenario_and_reset();
-    test_gui_rows_stable_and_zero_reset();
-    test_sorting_invariant();
-    test_overflow_row();
-    test_only_table_and_null_key();
-    test_generic_table();
+    g_test_add_func("/stats/hot/scenario_and_reset", test_hot_scenario_and_reset);
+    g_test_add_func("/stats/hot/gui_rows_stable_and_zero_reset", test_gui_rows_stable_and_zero_reset);
+    g_test_add_func("/stats/hot/sorting_invariant", test_sorting_invariant);
+    g_test_add_func("/stats/hot/overflow_row", test_overflow_row);
+    g_test_add_func("/stats/hot/only_table_and_null_key", test_only_table_and_null_key);
+    g_test_add_func("/stats/generic/table", test_generic_table);
+    rc = g_test_run();
     wmem_cleanup_scopes();
     wmem_cleanup();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return rc;
 }

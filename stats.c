@@ -1,4 +1,4 @@
-/* hotkeys.c — statistics tables fed by the dissectors' taps (see hotkeys.h).
+/* stats.c — statistics tables fed by the dissectors' taps (see stats.h).
  *
  * Three kinds of statistics, all reachable from the Qt GUI and from tshark -z:
  *  - generic tables (ts_stats_register_table): a stat_tap_table_ui in the Statistics menu whose
@@ -29,7 +29,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "hotkeys.h"
+#include "stats.h"
 
 #include <epan/stat_tap_ui.h>
 #include <epan/srt_table.h>
@@ -40,7 +40,7 @@
 #define TS_SRT_MAX_KINDS    256
 #define TS_OTHER_KEYS       "(other keys)"
 
-/* Internal entry points shared with the C unit test (tests/unit/test_hotkeys.c). */
+/* Internal entry points shared with the C unit test (tests/unit/test_stats.c). */
 stat_tap_table_ui *ts_stats_hot_ui_new(ts_hot_table_def_t *def);
 stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def);
 void ts_stats_set_max_rows(guint n);
@@ -521,14 +521,6 @@ void ts_row_set_uint(ts_row_t *row, guint col, guint64 v)
     cell_update(row, col);
 }
 
-void ts_row_set_int(ts_row_t *row, guint col, gint64 v)
-{
-    if (!col_ok(row, col, TS_CELL_INT))
-        return;
-    row->vals[col].i = v;
-    cell_update(row, col);
-}
-
 void ts_row_set_float(ts_row_t *row, guint col, double v)
 {
     if (!col_ok(row, col, TS_CELL_FLOAT))
@@ -551,11 +543,6 @@ void ts_row_set_string(ts_row_t *row, guint col, const char *v)
 guint64 ts_row_get_uint(ts_row_t *row, guint col)
 {
     return col_ok(row, col, TS_CELL_UINT) ? row->vals[col].u : 0;
-}
-
-gint64 ts_row_get_int(ts_row_t *row, guint col)
-{
-    return col_ok(row, col, TS_CELL_INT) ? row->vals[col].i : 0;
 }
 
 double ts_row_get_float(ts_row_t *row, guint col)

@@ -1,4 +1,4 @@
-/* hotkeys.h — the tap record every troubleshark dissector queues, and the statistics module that
+/* stats.h — the tap record every troubleshark dissector queues, and the statistics module that
  * turns those records into tables (Statistics menu + tshark -z) and service response times.
  *
  * Contract: a dissector registers a tap (register_tap("<proto>")) and queues one ts_tap_rec_t per
@@ -8,8 +8,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#ifndef TS_HOTKEYS_H
-#define TS_HOTKEYS_H
+#ifndef TS_STATS_H
+#define TS_STATS_H
 
 #include "ts-compat.h"
 
@@ -113,13 +113,11 @@ ts_row_t *ts_table_row(ts_table_t *table, const char *const *keys);
 void     ts_row_add_uint(ts_row_t *row, guint col, guint64 v);
 void     ts_row_add_int(ts_row_t *row, guint col, gint64 v);
 void     ts_row_set_uint(ts_row_t *row, guint col, guint64 v);
-void     ts_row_set_int(ts_row_t *row, guint col, gint64 v);
 void     ts_row_set_float(ts_row_t *row, guint col, double v);
 void     ts_row_set_string(ts_row_t *row, guint col, const char *v);   /* copied */
 guint64  ts_row_get_uint(ts_row_t *row, guint col);
-gint64   ts_row_get_int(ts_row_t *row, guint col);
 double   ts_row_get_float(ts_row_t *row, guint col);
 /* Per-row scratch space for the protocol (e.g. latency sums), zeroed, freed with the row. */
 void    *ts_row_scratch(ts_row_t *row, gsize size);
 
-#endif /* TS_HOTKEYS_H */
+#endif /* TS_STATS_H */
