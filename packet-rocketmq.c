@@ -1963,13 +1963,7 @@ static void rmq_ext_typed(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, rmq_
         break;
     case RMQ_K_BORN_TIMESTAMP:
         if (rmq_parse_i64(x->value, &v)) {
-            nstime_t ts;
-            ts.secs = (time_t)(v / 1000);
-            ts.nsecs = (int)((v % 1000) * 1000000);
-            if (ts.nsecs < 0) {
-                ts.nsecs += 1000000000;
-                ts.secs--;
-            }
+            nstime_t ts = ts_nstime_from_epoch_ms(v);
             proto_tree_add_time(t, hf_rocketmq_born_timestamp, tvb, x->voff, x->vlen, &ts);
         }
         break;
@@ -2435,9 +2429,7 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         const ts_trans_hf_t *lh = &rmq_trans_hf;
         if (!pdu.is_response && !t->rsp_frame && pdu.req && pdu.req->suspend_ms) {
             nstime_t until = t->req_time;
-            nstime_t d;
-            d.secs = (time_t)(pdu.req->suspend_ms / 1000);
-            d.nsecs = (int)((pdu.req->suspend_ms % 1000) * 1000000);
+            nstime_t d = ts_nstime_from_ms(pdu.req->suspend_ms);
             nstime_add(&until, &d);
             if (nstime_cmp(&until, &rmq_last_ts) >= 0) {
                 lh = &rmq_trans_hf_pending;
