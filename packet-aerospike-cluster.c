@@ -2,7 +2,8 @@
  *
  * The node-to-node "msg" protocol of Aerospike servers: mesh heartbeats on TCP 3002, multicast
  * heartbeats on UDP 9918 and the fabric (replica writes, proxies, migration, clustering,
- * exchange, info, SMD) on TCP 3001. Spec: ../shared/specs/aerospike.md §12.
+ * exchange, info, SMD) on TCP 3001. Sources: the Aerospike server, github.com/aerospike/aerospike-server
+ * (cf/include/msg.h, cf/src/msg.c, as/src/fabric/{hb,fabric,clustering,endpoint,hlc}.c).
  *
  *   msg   := size(BE32, excludes the 6-byte header) type(BE16) field*
  *   field := id(BE16) ftype(1) value      (uint32/uint64 fixed, every other type BE32 length + data)

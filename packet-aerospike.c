@@ -6,7 +6,9 @@
  * matched per TCP connection in FIFO order (one command at a time, multi-record answers end with
  * an INFO3_LAST record); one tap record per request PDU (per batch row) and per response record.
  *
- * Reference: ../shared/specs/aerospike.md (sections 1-11 and 17).
+ * Sources: the Aerospike server and clients, github.com/aerospike/aerospike-server
+ * (as/include/base/{proto,security}.h, as/src/base/{proto,batch,thr_info}.c), aerospike-client-c
+ * (as_proto.h, as_command.h, as_admin.c) and aerospike-client-java (Command.java, AdminCommand.java).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -1517,7 +1519,8 @@ raw:
     return off + 4 + (int)fsz;
 }
 
-/* RIPEMD-160 of set || key particle type || key value (spec §7), compared with the DIGEST field. */
+/* RIPEMD-160 of set || key particle type || key value (as_key.c of aerospike-client-c), compared
+ * with the DIGEST field. */
 static void
 as_check_digest(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, as_msg_info_t *mi)
 {

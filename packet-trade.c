@@ -3,7 +3,8 @@
  * plus the analysis the talk did by hand: Ping/Pong matching, the missing Ping, the zero window
  * that kept it in the sender's buffer, and the keepalive-timeout reset 90 s after the last Pong.
  *
- * Spec: ../shared/specs/trade.md. Wire format (big-endian header, little-endian clocks):
+ * Sources: the talk's slides and Lua files (http://www.SYN-bit.nl/files/sf17eu-lua.zip).
+ * Wire format (big-endian header, little-endian clocks):
  *   sender (1) | size (2, total PDU length incl. header) | receiver (2, 0xFFFF = control) | body
  *   control body: keyword NUL-terminated, then keyword-specific data.
  *
