@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "hessian2.h"
+#include "transactions.h"
 
 #include <math.h>
 
@@ -1230,13 +1231,7 @@ static proto_item *add_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb
                                           "%s%s", pre, text);
         break;
     case HESSIAN_DATE: {
-        nstime_t t;
-        t.secs = (time_t)(v->i / 1000);
-        t.nsecs = (int)((v->i % 1000) * 1000000);
-        if (t.nsecs < 0) {
-            t.secs--;
-            t.nsecs += 1000000000;
-        }
+        nstime_t t = ts_nstime_from_epoch_ms(v->i);
         ti = proto_tree_add_time_format(tree, hf_hessian_date, tvb, v->offset, v->length, &t, "%s%s", pre, text);
         break;
     }

@@ -89,6 +89,7 @@ const char *ts_inflate_status_str(ts_inflate_status_t status)
     case TS_INFLATE_CORRUPT:   return "not a valid zlib stream";
     case TS_INFLATE_TOO_BIG:   return "inflates beyond its limit (zlib bomb or a wrong size): not inflated";
     case TS_INFLATE_TRUNCATED: return "zlib stream cut short: partly inflated";
+    case TS_INFLATE_DISABLED:  return "not inflated";
     }
     return "?";
 }

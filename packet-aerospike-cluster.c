@@ -2,7 +2,8 @@
  *
  * The node-to-node "msg" protocol of Aerospike servers: mesh heartbeats on TCP 3002, multicast
  * heartbeats on UDP 9918 and the fabric (replica writes, proxies, migration, clustering,
- * exchange, info, SMD) on TCP 3001. Spec: ../shared/specs/aerospike.md §12.
+ * exchange, info, SMD) on TCP 3001. Sources: the Aerospike server, github.com/aerospike/aerospike-server
+ * (cf/include/msg.h, cf/src/msg.c, as/src/fabric/{hb,fabric,clustering,endpoint,hlc}.c).
  *
  *   msg   := size(BE32, excludes the 6-byte header) type(BE16) field*
  *   field := id(BE16) ftype(1) value      (uint32/uint64 fixed, every other type BE32 length + data)
@@ -17,6 +18,7 @@
 #include "services.h"
 #include "inflate.h"
 #include "msgpack.h"
+#include "transactions.h"
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -438,18 +440,10 @@ typedef struct {
 
 static wmem_map_t *succession_by_node;   /* guint64* -> node_succession_t* (autoreset) */
 
-/* Keys of p_add_proto_data. Per-packet (pinfo->pool) counter of msgs dissected in this frame;
- * per-PDU results (file scope) keyed by KEY_* + msg index. */
-#define KEY_PDU_COUNTER   0
-#define KEY_SUCCESSION    0x10000
-#define KEY_FABRIC_CONV   0x20000
-
-static guint32 next_pdu_index(packet_info *pinfo)
-{
-    guint32 n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_aerospike_cluster, KEY_PDU_COUNTER));
-    p_add_proto_data(pinfo->pool, pinfo, proto_aerospike_cluster, KEY_PDU_COUNTER, GUINT_TO_POINTER(n + 1));
-    return n;
-}
+/* Per-msg results of the first pass (transactions.c storage, keyed by the msg's index in the
+ * frame): the succession check of a heartbeat, the fabric handshake a msg belongs to. */
+#define SLOT_SUCCESSION   TS_PDU_SLOT_0
+#define SLOT_FABRIC_CONV  TS_PDU_SLOT_1
 
 /* Facts of one msg collected for the Info column. */
 typedef struct {
@@ -512,9 +506,7 @@ static guint64 add_node(proto_tree *tree, int hf, tvbuff_t *tvb, int off, gboole
 static void add_hlc(proto_tree *tree, int hf_time, int hf_logical, tvbuff_t *tvb, int off, guint64 v)
 {
     guint64 ms = v >> 16;
-    nstime_t t;
-    t.secs = (time_t)(ms / 1000);
-    t.nsecs = (int)((ms % 1000) * 1000000);
+    nstime_t t = ts_nstime_from_ms(ms);
     proto_item *ti = proto_tree_add_time(tree, hf_time, tvb, off, 6, &t);
     proto_item_append_text(ti, " (logical %u)", (guint)(v & 0xFFFF));
     proto_tree_add_uint(tree, hf_logical, tvb, off + 6, 2, (guint32)(v & 0xFFFF));
@@ -832,9 +824,8 @@ static void succession_walk(gpointer key _U_, gpointer value, gpointer user_data
  * within the window, then remember it. Later passes: the stored result. */
 static succession_result_t *check_succession(packet_info *pinfo, msg_info_t *mi)
 {
-    guint key = KEY_SUCCESSION + mi->pdu_index;
     if (PINFO_FD_VISITED(pinfo))
-        return (succession_result_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_aerospike_cluster, key);
+        return (succession_result_t *)ts_pdu_data_get(pinfo, proto_aerospike_cluster, SLOT_SUCCESSION, mi->pdu_index);
 
     succession_result_t *res = wmem_new0(wmem_file_scope(), succession_result_t);
     guint32 shown = MIN(mi->succ_n, MAX_LIST_ITEMS);
@@ -856,7 +847,7 @@ static succession_result_t *check_succession(packet_info *pinfo, msg_info_t *mi)
         mine->n = shown;
         mine->list = shown ? (guint64 *)wmem_memdup(wmem_file_scope(), mi->succ_list, shown * sizeof(guint64)) : NULL;
     }
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_aerospike_cluster, key, res);
+    ts_pdu_data_set(pinfo, proto_aerospike_cluster, SLOT_SUCCESSION, mi->pdu_index, res);
     return res;
 }
 
@@ -930,9 +921,7 @@ static void dissect_field_semantics(tvbuff_t *tvb, packet_info *pinfo, proto_tre
             /* skew against the capture time */
             gint64 cap_ms = (gint64)pinfo->abs_ts.secs * 1000 + pinfo->abs_ts.nsecs / 1000000;
             gint64 delta = (gint64)mi->hlc_ms - cap_ms;
-            nstime_t d;
-            d.secs = (time_t)(delta / 1000);
-            d.nsecs = (int)((delta % 1000) * 1000000);
+            nstime_t d = ts_nstime_from_signed_ms(delta);
             proto_item *sti = proto_tree_add_time(ft, hf_ac_hb_hlc_skew, tvb, voff, 8, &d);
             proto_item_set_generated(sti);
             gint64 adelta = delta < 0 ? -delta : delta;
@@ -1014,9 +1003,8 @@ static void dissect_field_semantics(tvbuff_t *tvb, packet_info *pinfo, proto_tre
         break;
     case SEM_LUT: {
         guint64 ms = tvb_get_ntoh64(tvb, voff);
-        nstime_t t;
-        t.secs = (time_t)(ms / 1000) + CITRUSLEAF_EPOCH;
-        t.nsecs = (int)((ms % 1000) * 1000000);
+        nstime_t t = ts_nstime_from_ms(ms);
+        t.secs += CITRUSLEAF_EPOCH;
         proto_tree_add_time(ft, hf_ac_fabric_last_update_time, tvb, voff, 8, &t);
         break;
     }
@@ -1044,9 +1032,7 @@ static void dissect_field_semantics(tvbuff_t *tvb, packet_info *pinfo, proto_tre
     case SEM_GEN:       mi->gen = tvb_get_ntohl(tvb, voff); mi->has_gen = TRUE; break;
     case SEM_HB_SKEW: {
         guint64 ms = tvb_get_ntoh64(tvb, voff);
-        nstime_t t;
-        t.secs = (time_t)(ms / 1000);
-        t.nsecs = (int)((ms % 1000) * 1000000);
+        nstime_t t = ts_nstime_from_ms(ms);
         proto_tree_add_time(ft, hf_ac_hb_skew_clock, tvb, voff, 8, &t);
         break;
     }
@@ -1273,7 +1259,6 @@ static void fabric_conversation(packet_info *pinfo, proto_tree *tree, tvbuff_t *
 {
     if (pinfo->ptype != PT_TCP)
         return;
-    guint key = KEY_FABRIC_CONV + mi->pdu_index;
     fabric_conv_t *fc;
     if (!PINFO_FD_VISITED(pinfo)) {
         conversation_t *conv = find_or_create_conversation(pinfo);
@@ -1287,9 +1272,9 @@ static void fabric_conversation(packet_info *pinfo, proto_tree *tree, tvbuff_t *
             conversation_add_proto_data(conv, proto_aerospike_cluster, fc);
         }
         if (fc)
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_aerospike_cluster, key, fc);
+            ts_pdu_data_set(pinfo, proto_aerospike_cluster, SLOT_FABRIC_CONV, mi->pdu_index, fc);
     } else {
-        fc = (fabric_conv_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_aerospike_cluster, key);
+        fc = (fabric_conv_t *)ts_pdu_data_get(pinfo, proto_aerospike_cluster, SLOT_FABRIC_CONV, mi->pdu_index);
     }
     if (!fc || mi->type == M_TYPE_FABRIC)
         return;
@@ -1352,7 +1337,7 @@ static int dissect_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int 
     memset(&mi, 0, sizeof mi);
     mi.type = type;
     mi.depth = depth;
-    mi.pdu_index = next_pdu_index(pinfo);
+    mi.pdu_index = ts_pdu_index(pinfo, proto_aerospike_cluster);
 
     msg_template_t tmpl = get_template(type);
     if (!tmpl.defs)

@@ -6,7 +6,9 @@
  * matched per TCP connection in FIFO order (one command at a time, multi-record answers end with
  * an INFO3_LAST record); one tap record per request PDU (per batch row) and per response record.
  *
- * Reference: ../shared/specs/aerospike.md (sections 1-11 and 17).
+ * Sources: the Aerospike server and clients, github.com/aerospike/aerospike-server
+ * (as/include/base/{proto,security}.h, as/src/base/{proto,batch,thr_info}.c), aerospike-client-c
+ * (as_proto.h, as_command.h, as_admin.c) and aerospike-client-java (Command.java, AdminCommand.java).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -28,6 +30,7 @@
 #include <epan/dissectors/packet-tls.h>
 #include <wsutil/wsgcrypt.h>
 #include <wsutil/strtoi.h>
+#include <wsutil/to_str.h>
 
 #define AEROSPIKE_TCP_PORTS   "3000,3003"
 #define AEROSPIKE_TLS_PORT    4333
@@ -817,17 +820,15 @@ typedef struct {
 } as_ctx_t;
 
 /* ---- small helpers ------------------------------------------------------------------------- */
+#define AS_HEX_MAX 64
+
+/* The first AS_HEX_MAX bytes of a value in hex, lowercase without separators ("" for none):
+ * tvb_bytes_to_str() would stop at 36 bytes, bytes_to_str_maxlen() logs an error on 0 bytes. */
 static const char *
-as_hex(wmem_allocator_t *scope, const guint8 *b, guint len)
+as_value_hex(wmem_allocator_t *scope, tvbuff_t *tvb, int off, int len)
 {
-    static const char hexd[] = "0123456789abcdef";
-    char *s = (char *)wmem_alloc(scope, len * 2 + 1);
-    for (guint i = 0; i < len; i++) {
-        s[2 * i] = hexd[b[i] >> 4];
-        s[2 * i + 1] = hexd[b[i] & 0x0f];
-    }
-    s[len * 2] = '\0';
-    return s;
+    len = MIN(len, AS_HEX_MAX);
+    return len > 0 ? bytes_to_str_maxlen(scope, tvb_get_ptr(tvb, off, len), len, 0) : "";
 }
 
 /* The text of a string item, shortened for the Info column. */
@@ -1029,7 +1030,7 @@ as_key_text(tvbuff_t *tvb, wmem_allocator_t *scope, guint8 pt, int off, int len)
     default:
         break;
     }
-    return as_hex(scope, tvb_get_ptr(tvb, off, len > 64 ? 64 : len), len > 64 ? 64 : len);
+    return as_value_hex(scope, tvb, off, len);
 }
 
 static void
@@ -1076,11 +1077,9 @@ dissect_as_index_range(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree _U_, 
             else if (pt == AS_PT_STRING || pt == AS_PT_GEOJSON)
                 vi = proto_tree_add_string(rt, hf, tvb, off - 4, 4 + blen,
                         (const char *)tvb_get_string_enc(pinfo->pool, tvb, off, blen, ENC_UTF_8));
-            else {
-                guint32 shown = blen > 64 ? 64 : blen;
-                const guint8 *raw = tvb_get_ptr(tvb, off, shown);
-                vi = proto_tree_add_string(rt, hf, tvb, off - 4, 4 + blen, as_hex(pinfo->pool, raw, shown));
-            }
+            else
+                vi = proto_tree_add_string(rt, hf, tvb, off - 4, 4 + blen,
+                        as_value_hex(pinfo->pool, tvb, off, (int)MIN(blen, AS_HEX_MAX)));
             (void)vi;
             off += blen;
         }
@@ -1183,7 +1182,7 @@ dissect_as_field(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
                                  (mi->digest[0] | (mi->digest[1] << 8)) & 0x0fff);
         proto_item_set_generated(pi);
         if (tree)
-            proto_item_append_text(fi, " = %s", as_hex(pinfo->pool, mi->digest, AS_DIGEST_LEN));
+            proto_item_append_text(fi, " = %s", bytes_to_str(pinfo->pool, mi->digest, AS_DIGEST_LEN));
         break;
     case AS_FIELD_MRT_ID:
         if (len != 8) { as_field_len_expert(pinfo, fi, type, len, "8"); goto raw; }
@@ -1341,7 +1340,8 @@ raw:
     return off + 4 + (int)fsz;
 }
 
-/* RIPEMD-160 of set || key particle type || key value (spec §7), compared with the DIGEST field. */
+/* RIPEMD-160 of set || key particle type || key value (as_key.c of aerospike-client-c), compared
+ * with the DIGEST field. */
 static void
 as_check_digest(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, as_msg_info_t *mi)
 {
@@ -1362,7 +1362,7 @@ as_check_digest(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, as_msg_info
     if (mi->has_digest && memcmp(out, mi->digest, AS_DIGEST_LEN) != 0)
         expert_add_info_format(pinfo, pi, &ei_aerospike_digest_mismatch,
                                "DIGEST field %s does not match RIPEMD-160(set, key) %s",
-                               as_hex(pinfo->pool, mi->digest, AS_DIGEST_LEN), as_hex(pinfo->pool, out, AS_DIGEST_LEN));
+                               bytes_to_str(pinfo->pool, mi->digest, AS_DIGEST_LEN), bytes_to_str(pinfo->pool, out, AS_DIGEST_LEN));
     if (!mi->has_digest) {
         memcpy(mi->digest, out, AS_DIGEST_LEN);
         mi->has_digest = TRUE;
@@ -1689,7 +1689,7 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
         if (rflags & 0xe0)
             expert_add_info_format(pinfo, pi, &ei_aerospike_batch_flags, "Unknown batch row flags 0x%02x", rflags & 0xe0);
         if (tree)
-            proto_item_append_text(ri, ", digest %s", as_hex(pinfo->pool, rmi.digest, AS_DIGEST_LEN));
+            proto_item_append_text(ri, ", digest %s", bytes_to_str(pinfo->pool, rmi.digest, AS_DIGEST_LEN));
         off += 25;
         if (rflags & AS_BATCH_REPEAT) {
             if (i == 0) {
@@ -1965,30 +1965,41 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
 }
 
 /* ---- tap ------------------------------------------------------------------------------------ */
+/* What one tap record is about (fields left out of an initializer are NULL / FALSE / 0). */
+typedef struct {
+    const guint8 *digest;          /* the key's digest (AS_DIGEST_LEN bytes), NULL: none */
+    const char   *ns;              /* namespace */
+    const char   *set;
+    const char   *userkey;         /* the user key (or admin user) as text */
+    gboolean      first_response;  /* response: the first one of its transaction */
+    guint32       status;          /* response: result code */
+    guint32       bytes;           /* bytes of the PDU counted for this record */
+    int           kind;            /* aerospike_kind_vals, -1: not counted as a kind */
+} as_tap_args_t;
+
 static void
-as_tap(as_ctx_t *ctx, const guint8 *digest, const char *ns, const char *set, const char *uk, gboolean first_resp,
-       guint32 status, guint32 bytes, int kind)
+as_tap(as_ctx_t *ctx, const as_tap_args_t *a)
 {
     if (ctx->embedded || !have_tap_listener(aerospike_tap))
         return;
     ts_tap_rec_t *r = wmem_new(ctx->pinfo->pool, ts_tap_rec_t);
     ts_tap_rec_init(r, "aerospike");
-    r->key = digest ? as_hex(ctx->pinfo->pool, digest, AS_DIGEST_LEN) : NULL;
-    r->cols[0] = ns;
-    r->cols[1] = set;
-    r->cols[2] = uk;
+    r->key = a->digest ? bytes_to_str(ctx->pinfo->pool, a->digest, AS_DIGEST_LEN) : NULL;
+    r->cols[0] = a->ns;
+    r->cols[1] = a->set;
+    r->cols[2] = a->userkey;
     r->is_request = ctx->is_request;
     if (!ctx->is_request) {
-        r->first_response = first_resp;
+        r->first_response = a->first_response;
         r->answered = ctx->trans && ctx->trans->req_frame != 0;
         r->has_latency = ctx->has_delta;
         r->latency_ms = ctx->has_delta ? nstime_to_msec(&ctx->delta) : 0.0;
-        r->status = status;
-        r->is_error = status != 0;
+        r->status = a->status;
+        r->is_error = a->status != 0;
     }
-    r->bytes = bytes;
-    r->kind = kind;
-    r->kind_name = kind >= 0 ? val_to_str_const((guint32)kind, aerospike_kind_vals, "?") : NULL;
+    r->bytes = a->bytes;
+    r->kind = a->kind;
+    r->kind_name = a->kind >= 0 ? val_to_str_const((guint32)a->kind, aerospike_kind_vals, "?") : NULL;
     tap_queue_packet(aerospike_tap, ctx->pinfo, r);
 }
 
@@ -2015,7 +2026,8 @@ as_tap_keyed_record(as_ctx_t *ctx, const as_msg_info_t *mi, guint rec, guint32 b
             row = as_row_lookup(req, mi->transaction_ttl);
         if (!row) {
             /* the LAST marker (or an unknown index) is not a keyed response */
-            as_tap(ctx, NULL, req->ns, req->set, NULL, FALSE, mi->result, bytes, kind);
+            as_tap(ctx, &(as_tap_args_t){ .ns = req->ns, .set = req->set, .status = mi->result, .bytes = bytes,
+                                          .kind = kind });
             return;
         }
         if (ctx->first_pass && row->first_frame == 0) {
@@ -2024,11 +2036,14 @@ as_tap_keyed_record(as_ctx_t *ctx, const as_msg_info_t *mi, guint rec, guint32 b
             row->first_rec = rec;
         }
         first = row->first_frame == ctx->pinfo->num && row->first_pdu == ctx->pdu_index && row->first_rec == rec;
-        as_tap(ctx, row->digest, row->ns, row->set, row->userkey, first, mi->result, bytes, kind);
+        as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = row->ns, .set = row->set,
+                                      .userkey = row->userkey, .first_response = first, .status = mi->result,
+                                      .bytes = bytes, .kind = kind });
         return;
     }
-    as_tap(ctx, req->has_digest ? req->digest : NULL, req->ns, req->set, req->userkey, first_of_trans, mi->result,
-           bytes, kind);
+    as_tap(ctx, &(as_tap_args_t){ .digest = req->has_digest ? req->digest : NULL, .ns = req->ns,
+                                  .set = req->set, .userkey = req->userkey, .first_response = first_of_trans,
+                                  .status = mi->result, .bytes = bytes, .kind = kind });
 }
 
 /* ---- message bodies (type 3, and the inflated type 4) ------------------------------------------ */
@@ -2088,7 +2103,7 @@ as_request_info(as_ctx_t *ctx, const as_msg_info_t *mi, int kind)
     if (mi->userkey)
         wmem_strbuf_append_printf(sb, " key=%s", as_short(pool, mi->userkey, 32));
     if (mi->has_digest && kind != AS_KIND_SCAN && kind != AS_KIND_QUERY)
-        wmem_strbuf_append_printf(sb, " digest=%s\xe2\x80\xa6", as_hex(pool, mi->digest, 4));
+        wmem_strbuf_append_printf(sb, " digest=%s", bytes_to_str_maxlen(pool, mi->digest, AS_DIGEST_LEN, 4));
     if (mi->bins && (kind == AS_KIND_WRITE || kind == AS_KIND_OPERATE || kind == AS_KIND_READ))
         wmem_strbuf_append_printf(sb, " bins=%s", mi->bins);
 }
@@ -2160,8 +2175,10 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
     /* response */
     if (!keyed_rsp) {
         int kind = (ctx->req && as_first_rsp_pdu(ctx)) ? ctx->req->kind : -1;
-        as_tap(ctx, NULL, ctx->req ? ctx->req->ns : NULL, ctx->req ? ctx->req->set : NULL, NULL,
-               as_first_rsp_pdu(ctx), status, ctx->pdu_bytes, kind);
+        as_tap(ctx, &(as_tap_args_t){ .ns = ctx->req ? ctx->req->ns : NULL,
+                                      .set = ctx->req ? ctx->req->set : NULL,
+                                      .first_response = as_first_rsp_pdu(ctx), .status = status,
+                                      .bytes = ctx->pdu_bytes, .kind = kind });
     }
     if (n == 1 && nrec == 1 && !(ctx->req && ctx->req->multi)) {
         wmem_strbuf_append_printf(ctx->info, "Response %s", val_to_str_ext_const(first.result, &aerospike_result_vals_ext, "?"));
@@ -2308,10 +2325,11 @@ dissect_as_info(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
     (void)sep;
     if (ctx->is_request) {
         ctx->req->kind = AS_KIND_INFO;
-        as_tap(ctx, NULL, NULL, NULL, NULL, FALSE, 0, ctx->pdu_bytes, AS_KIND_INFO);
+        as_tap(ctx, &(as_tap_args_t){ .bytes = ctx->pdu_bytes, .kind = AS_KIND_INFO });
     } else {
-        as_tap(ctx, NULL, NULL, NULL, NULL, as_first_rsp_pdu(ctx), status, ctx->pdu_bytes,
-               as_first_rsp_pdu(ctx) ? ctx->req->kind : -1);
+        as_tap(ctx, &(as_tap_args_t){ .first_response = as_first_rsp_pdu(ctx), .status = status,
+                                      .bytes = ctx->pdu_bytes,
+                                      .kind = as_first_rsp_pdu(ctx) ? ctx->req->kind : -1 });
     }
 }
 
@@ -2530,15 +2548,16 @@ dissect_as_admin(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
         wmem_strbuf_append_printf(ctx->info, "Admin %s", ts_val_to_str(pinfo->pool, first_cmd, aerospike_admin_command_vals, "command %u"));
         if (user)
             wmem_strbuf_append_printf(ctx->info, " user=%s", as_short(pinfo->pool, user, 32));
-        as_tap(ctx, NULL, NULL, NULL, user, FALSE, 0, ctx->pdu_bytes, AS_KIND_ADMIN);
+        as_tap(ctx, &(as_tap_args_t){ .userkey = user, .bytes = ctx->pdu_bytes, .kind = AS_KIND_ADMIN });
     } else {
         if (ctx->req && ctx->req->admin_cmd == 20 && first_result == 52)
             status = 0;   /* LOGIN answered "security not enabled": no login needed */
         wmem_strbuf_append_printf(ctx->info, "Admin response %s", ts_val_to_str_ext(pinfo->pool, first_result, &aerospike_result_vals_ext, "result %u"));
         if (n > 1)
             wmem_strbuf_append_printf(ctx->info, " (%u records)", n);
-        as_tap(ctx, NULL, NULL, NULL, NULL, as_first_rsp_pdu(ctx), status, ctx->pdu_bytes,
-               as_first_rsp_pdu(ctx) ? ctx->req->kind : -1);
+        as_tap(ctx, &(as_tap_args_t){ .first_response = as_first_rsp_pdu(ctx), .status = status,
+                                      .bytes = ctx->pdu_bytes,
+                                      .kind = as_first_rsp_pdu(ctx) ? ctx->req->kind : -1 });
     }
 }
 
@@ -2575,34 +2594,33 @@ get_aerospike_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *d
     return (guint)(size + AS_PROTO_HDR_LEN);
 }
 
-/* Inflates a type 4 body; NULL when it cannot. */
-static tvbuff_t *
-as_inflate(tvbuff_t *tvb, packet_info *pinfo, int end, guint64 *declared, const char **why)
+/* Inflates a type 4 body into *inner (NULL when it cannot; partial data with
+ * TS_INFLATE_TRUNCATED). Returns how it went; *why says it in words for the Info column and the
+ * expert. A body too short for its size word counts as truncated, a declared size above the
+ * largest proto as too big. */
+static ts_inflate_status_t
+as_inflate(tvbuff_t *tvb, packet_info *pinfo, int end, guint64 *declared, tvbuff_t **inner, const char **why)
 {
-    tvbuff_t *inner;
+    ts_inflate_status_t st;
     *declared = 0;
+    *inner = NULL;
     if (end < 16) {
         *why = "compressed body shorter than its 8-byte size";
-        return NULL;
+        return TS_INFLATE_TRUNCATED;
     }
     *declared = tvb_get_ntoh64(tvb, 8);
     if (!aerospike_inflate) {
-        *why = NULL;
-        return NULL;
+        *why = ts_inflate_status_str(TS_INFLATE_DISABLED);
+        return TS_INFLATE_DISABLED;
     }
     if (*declared > (guint64)AS_PROTO_SIZE_MAX + AS_PROTO_HDR_LEN) {
         *why = "declared uncompressed size above 128 MiB: not inflated";
-        return NULL;
+        return TS_INFLATE_TOO_BIG;
     }
     /* never more than the size the body declares: a stream that inflates further is a bomb */
-    ts_inflate_status_t st;
-    inner = ts_inflate(tvb, pinfo, 16, end - 16, (guint)*declared, &st);
-    if (st != TS_INFLATE_OK) {
-        *why = ts_inflate_status_str(st);
-        if (st != TS_INFLATE_TRUNCATED)
-            return NULL;
-    }
-    return inner;
+    *inner = ts_inflate(tvb, pinfo, 16, end - 16, (guint)*declared, &st);
+    *why = ts_inflate_status_str(st);
+    return st;
 }
 
 static void
@@ -2620,12 +2638,15 @@ as_tap_request_msg(as_ctx_t *ctx)
                 bytes += ctx->pdu_bytes > sum ? ctx->pdu_bytes - sum : 0;
             if (ctx->compressed)
                 bytes = i == 0 ? ctx->pdu_bytes : 0;
-            as_tap(ctx, row->digest, row->ns, row->set, row->userkey, FALSE, 0, bytes, i == 0 ? req->kind : -1);
+            as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = row->ns, .set = row->set,
+                                          .userkey = row->userkey, .bytes = bytes,
+                                          .kind = i == 0 ? req->kind : -1 });
         }
         return;
     }
-    as_tap(ctx, req->has_digest ? req->digest : NULL, req->ns, req->set, req->userkey, FALSE, 0, ctx->pdu_bytes,
-           req->kind);
+    as_tap(ctx, &(as_tap_args_t){ .digest = req->has_digest ? req->digest : NULL, .ns = req->ns,
+                                  .set = req->set, .userkey = req->userkey, .bytes = ctx->pdu_bytes,
+                                  .kind = req->kind });
 }
 
 static void
@@ -2668,6 +2689,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     tvbuff_t *inner = NULL;
     guint64 declared = 0;
     const char *inflate_why = NULL;
+    ts_inflate_status_t inflate_status = TS_INFLATE_OK;
     int inner_end = 0;
     const char *text;
 
@@ -2721,7 +2743,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
 
     /* what the body says about the end of a multi-record answer */
     if (type == AS_TYPE_COMPRESSED) {
-        inner = as_inflate(tvb, pinfo, end, &declared, &inflate_why);
+        inflate_status = as_inflate(tvb, pinfo, end, &declared, &inner, &inflate_why);
         if (inner) {
             inner_end = (int)tvb_captured_length(inner);
             if (inner_end >= AS_PROTO_HDR_LEN && tvb_get_uint8(inner, 1) == AS_TYPE_MSG) {
@@ -2801,19 +2823,18 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         pi = proto_tree_add_item(at, hf_aerospike_compressed_data, tvb, end >= 16 ? 16 : AS_PROTO_HDR_LEN,
                                  end >= 16 ? end - 16 : end - AS_PROTO_HDR_LEN, ENC_NA);
         if (!inner) {
-            if (inflate_why)
-                expert_add_info_format(pinfo, pi, inflate_why[0] == 'n' ? &ei_aerospike_compressed_corrupt
-                                                                          : &ei_aerospike_compressed_size,
-                                       "Compressed message: %s", inflate_why);
-            else
+            if (inflate_status == TS_INFLATE_DISABLED)
                 expert_add_info(pinfo, pi, &ei_aerospike_compressed_skipped);
-            wmem_strbuf_append_printf(ctx.info, "Compressed message (%u bytes, %s)", ctx.pdu_bytes,
-                                      inflate_why ? inflate_why : "not inflated");
-            if (ctx.is_request)
-                as_tap(&ctx, NULL, NULL, NULL, NULL, FALSE, 0, ctx.pdu_bytes, -1);
             else
-                as_tap(&ctx, NULL, NULL, NULL, NULL, as_first_rsp_pdu(&ctx), 0, ctx.pdu_bytes,
-                       as_first_rsp_pdu(&ctx) ? ctx.req->kind : -1);
+                expert_add_info_format(pinfo, pi, inflate_status == TS_INFLATE_CORRUPT ? &ei_aerospike_compressed_corrupt
+                                                                                       : &ei_aerospike_compressed_size,
+                                       "Compressed message: %s", inflate_why);
+            wmem_strbuf_append_printf(ctx.info, "Compressed message (%u bytes, %s)", ctx.pdu_bytes, inflate_why);
+            if (ctx.is_request)
+                as_tap(&ctx, &(as_tap_args_t){ .bytes = ctx.pdu_bytes, .kind = -1 });
+            else
+                as_tap(&ctx, &(as_tap_args_t){ .first_response = as_first_rsp_pdu(&ctx), .bytes = ctx.pdu_bytes,
+                                               .kind = as_first_rsp_pdu(&ctx) ? ctx.req->kind : -1 });
             break;
         }
         add_new_data_source(pinfo, inner, "Decompressed Aerospike");
@@ -2848,7 +2869,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         pi = proto_tree_add_item(at, hf_aerospike_body, tvb, AS_PROTO_HDR_LEN, end - AS_PROTO_HDR_LEN, ENC_NA);
         expert_add_info_format(pinfo, pi, &ei_aerospike_type, "Proto type %u (internal XDR) is not expected on the wire", type);
         wmem_strbuf_append_printf(ctx.info, "%s", ts_val_to_str(pinfo->pool, type, aerospike_type_vals, "Type %u"));
-        as_tap(&ctx, NULL, NULL, NULL, NULL, FALSE, 0, ctx.pdu_bytes, -1);
+        as_tap(&ctx, &(as_tap_args_t){ .bytes = ctx.pdu_bytes, .kind = -1 });
         break;
     }
     if (ctx.is_request && ctx.req->kind >= 0) {

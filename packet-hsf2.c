@@ -18,6 +18,7 @@
 
 #include <epan/conversation.h>
 #include <epan/tap.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <wsutil/str_util.h>
 
 #define HSF2_TCP_PORTS "12200"
@@ -1137,48 +1138,71 @@ static void dissect_hsf2_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     col_set_fence(pinfo->cinfo, COL_INFO);
 }
 
+/* What get_hsf2_pdu_len() found out about the frame at hand, for dissect_hsf2_frame():
+ * tcp_dissect_pdus() calls the length function, then the PDU dissector, frame after frame, both
+ * with this as their data. */
+typedef struct {
+    gboolean    bad;       /* no frame boundary found: the rest is handed over as one frame */
+    const char *why;
+    int         bad_off;   /* relative to the start of the frame */
+    int         bad_len;
+} hsf2_framing_t;
+
+/* Length of the frame at `offset` for tcp_dissect_pdus(). The frame type decides how many header
+ * bytes the length needs (up to the argument lengths of a request): while they are not all there,
+ * 0 asks TCP for one more segment. A frame whose length cannot be known (unknown type, a length
+ * out of range) has no boundary after it and HSF2 has no marker to resynchronise on: the rest of
+ * the segment is taken as that one (malformed) frame.
+ * Without reassembly a frame cut short is decoded as far as it goes, and handed over with the
+ * segment's remaining length as its own: tcp_dissect_pdus() would mark a frame longer than the
+ * segment as a fragment, and reading past the segment would be an "unreassembled packet" instead
+ * of the malformed frame it is. */
+static guint get_hsf2_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
+{
+    hsf2_framing_t *fr = (hsf2_framing_t *)data;
+    gboolean reassembling = hsf2_desegment && pinfo->can_desegment;
+    guint rest = (guint)tvb_reported_length_remaining(tvb, offset);
+    guint plen = 0;
+    hsf2_len_t r = hsf2_pdu_len(tvb, pinfo, offset, &plen, &fr->why, &fr->bad_off, &fr->bad_len);
+
+    fr->bad = r == HSF2_LEN_BAD;
+    fr->bad_off -= offset;
+    if (r == HSF2_LEN_OK)
+        return (plen > rest && !reassembling) ? rest : plen;
+    if (r == HSF2_LEN_MORE && reassembling)
+        return 0;
+    return (guint)tvb_captured_length_remaining(tvb, offset);
+}
+
+static int dissect_hsf2_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    const hsf2_framing_t *fr = (const hsf2_framing_t *)data;
+
+    if (fr->bad) {
+        proto_item *ti = proto_tree_add_item(tree, proto_hsf2, tvb, 0, -1, ENC_NA);
+        proto_tree *pt = proto_item_add_subtree(ti, ett_hsf2);
+        proto_tree_add_item(pt, hf_hsf2_type, tvb, 0, 1, ENC_NA);
+        proto_tree_add_expert_format(pt, pinfo, (fr->bad_len == 4 || fr->bad_len == 12) ? &ei_hsf2_bad_length
+                                                                                        : &ei_hsf2_bad_frame,
+                                     tvb, fr->bad_off, fr->bad_len, "%s", fr->why);
+        proto_tree_add_item(pt, hf_hsf2_body, tvb, 0, -1, ENC_NA);
+        if (ts_pdu_index(pinfo, proto_hsf2) == 0)
+            col_clear(pinfo->cinfo, COL_INFO);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "[Malformed: %s]", fr->why);
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        return (int)tvb_captured_length(tvb);
+    }
+    dissect_hsf2_pdu(tvb, pinfo, tree);
+    return (int)tvb_captured_length(tvb);
+}
+
 static int dissect_hsf2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    guint len = tvb_captured_length(tvb);
-    int offset = 0;
+    hsf2_framing_t framing = { FALSE, NULL, 0, 1 };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "HSF2");
-    while ((guint)offset < len) {
-        guint plen = 0;
-        const char *why = NULL;
-        int bad_off, bad_len;
-        guint avail = len - (guint)offset;
-        hsf2_len_t r = hsf2_pdu_len(tvb, pinfo, offset, &plen, &why, &bad_off, &bad_len);
-
-        if (r == HSF2_LEN_BAD) {
-            proto_item *ti = proto_tree_add_item(tree, proto_hsf2, tvb, offset, -1, ENC_NA);
-            proto_tree *pt = proto_item_add_subtree(ti, ett_hsf2);
-            proto_tree_add_item(pt, hf_hsf2_type, tvb, offset, 1, ENC_NA);
-            proto_tree_add_expert_format(pt, pinfo, (bad_len == 4 || bad_len == 12) ? &ei_hsf2_bad_length
-                                                                                    : &ei_hsf2_bad_frame,
-                                         tvb, bad_off, bad_len, "%s", why);
-            proto_tree_add_item(pt, hf_hsf2_body, tvb, offset, -1, ENC_NA);
-            if (ts_pdu_index(pinfo, proto_hsf2) == 0)
-                col_clear(pinfo->cinfo, COL_INFO);
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "[Malformed: %s]", why);
-            col_set_fence(pinfo->cinfo, COL_INFO);
-            return (int)len;   /* cannot find the next frame boundary */
-        }
-        if (r == HSF2_LEN_MORE || plen > avail) {
-            if (hsf2_desegment && pinfo->can_desegment) {
-                pinfo->desegment_offset = offset;
-                pinfo->desegment_len = (r == HSF2_LEN_OK) ? plen - avail : DESEGMENT_ONE_MORE_SEGMENT;
-                return (int)len;
-            }
-            /* no reassembly: decode what is there (reads past the end raise the usual exception) */
-            dissect_hsf2_pdu(tvb_new_subset_length_caplen(tvb, offset, -1, r == HSF2_LEN_OK ? (gint)plen : -1),
-                             pinfo, tree);
-            return (int)len;
-        }
-        dissect_hsf2_pdu(tvb_new_subset_length(tvb, offset, (gint)plen), pinfo, tree);
-        offset += (int)plen;
-    }
-    return (int)len;
+    tcp_dissect_pdus(tvb, pinfo, tree, hsf2_desegment, 1, get_hsf2_pdu_len, dissect_hsf2_frame, &framing);
+    return (int)tvb_captured_length(tvb);
 }
 
 /* ---- heuristic (any port; doc/heuristics.md) --------------------------------------------------- */

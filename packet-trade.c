@@ -3,7 +3,8 @@
  * plus the analysis the talk did by hand: Ping/Pong matching, the missing Ping, the zero window
  * that kept it in the sender's buffer, and the keepalive-timeout reset 90 s after the last Pong.
  *
- * Spec: ../shared/specs/trade.md. Wire format (big-endian header, little-endian clocks):
+ * Sources: the talk's slides and Lua files (http://www.SYN-bit.nl/files/sf17eu-lua.zip).
+ * Wire format (big-endian header, little-endian clocks):
  *   sender (1) | size (2, total PDU length incl. header) | receiver (2, 0xFFFF = control) | body
  *   control body: keyword NUL-terminated, then keyword-specific data.
  *
@@ -49,11 +50,6 @@
 
 #define TRADE_C2S 0   /* client (module) -> server (Multiplexer) */
 #define TRADE_S2C 1
-
-/* p_add_proto_data keys under proto_trade (transactions.c uses 0x10000+idx and 0x7fff0000) */
-#define TRADE_KEY_PDU_BASE 0x20000u    /* + PDU index: trade_pdu_info_t (file scope) */
-#define TRADE_KEY_FRAME    0x40000u    /* trade_frame_info_t (file scope) */
-#define TRADE_KEY_PKT      0x40001u    /* trade_pkt_t (pinfo->pool) */
 
 void proto_register_trade(void);
 void proto_reg_handoff_trade(void);
@@ -184,9 +180,6 @@ static trade_module_uat_t *trade_modules_uat = NULL;
 static guint trade_modules_uat_num = 0;
 static const char *trade_uat_names[256];   /* rebuilt from the UAT after every change */
 
-/* uat_update_cb_t returns gboolean on 4.0 and bool from 4.3 on */
-typedef __typeof__(((uat_update_cb_t)0)(NULL, NULL)) trade_uat_ret;
-
 UAT_DEC_CB_DEF(trade_modules, id, trade_module_uat_t)
 UAT_CSTRING_CB_DEF(trade_modules, name, trade_module_uat_t)
 
@@ -199,7 +192,7 @@ static void *trade_module_copy_cb(void *dst, const void *src, size_t len _U_)
     return d;
 }
 
-static trade_uat_ret trade_module_update_cb(void *r, char **err)
+static ts_uat_update_ret trade_module_update_cb(void *r, char **err)
 {
     trade_module_uat_t *rec = (trade_module_uat_t *)r;
     if (rec->id > 255) {
@@ -431,16 +424,11 @@ static trade_tap_rec_t *trade_tap_rec(packet_info *pinfo, trade_ev_t ev, const c
 
 /* ---- small helpers ----------------------------------------------------------------------------- */
 
-static double trade_nstime_secs(const nstime_t *t)
-{
-    return (double)t->secs + (double)t->nsecs / 1e9;
-}
-
 static double trade_secs_between(const nstime_t *later, const nstime_t *earlier)
 {
     nstime_t d;
     nstime_delta(&d, later, earlier);
-    return trade_nstime_secs(&d);
+    return nstime_to_sec(&d);
 }
 
 /* The answer part of a Pong / Roundtrip-echo tap record: matched or not, and the delay. */
@@ -451,7 +439,7 @@ static void trade_tap_answer(trade_tap_rec_t *r, gboolean answered, const nstime
     r->base.bytes = bytes;
     if (answered) {
         r->base.has_latency = TRUE;
-        r->base.latency_ms = trade_nstime_secs(delta) * 1000.0;
+        r->base.latency_ms = nstime_to_sec(delta) * 1000.0;
         r->delay_ms = r->base.latency_ms;
     }
 }
@@ -471,11 +459,11 @@ static void trade_clock_to_nstime(guint64 us, nstime_t *t)
 
 static trade_pkt_t *trade_pkt_get(packet_info *pinfo)
 {
-    trade_pkt_t *pk = (trade_pkt_t *)p_get_proto_data(pinfo->pool, pinfo, proto_trade, TRADE_KEY_PKT);
+    trade_pkt_t *pk = (trade_pkt_t *)ts_packet_data_get(pinfo, proto_trade);
     if (!pk) {
         pk = wmem_new0(pinfo->pool, trade_pkt_t);
         pk->info = wmem_strbuf_new(pinfo->pool, "");
-        p_add_proto_data(pinfo->pool, pinfo, proto_trade, TRADE_KEY_PKT, pk);
+        ts_packet_data_set(pinfo, proto_trade, pk);
     }
     return pk;
 }
@@ -508,22 +496,20 @@ static void trade_pkt_set_info(packet_info *pinfo)
 
 static trade_pdu_info_t *trade_pdu_info(packet_info *pinfo, guint idx, gboolean create)
 {
-    trade_pdu_info_t *pi = (trade_pdu_info_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_trade,
-                                                                 TRADE_KEY_PDU_BASE + idx);
+    trade_pdu_info_t *pi = (trade_pdu_info_t *)ts_pdu_data_get(pinfo, proto_trade, TS_PDU_SLOT_0, idx);
     if (!pi && create) {
         pi = wmem_new0(wmem_file_scope(), trade_pdu_info_t);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_trade, TRADE_KEY_PDU_BASE + idx, pi);
+        ts_pdu_data_set(pinfo, proto_trade, TS_PDU_SLOT_0, idx, pi);
     }
     return pi;
 }
 
 static trade_frame_info_t *trade_frame_info(packet_info *pinfo, gboolean create)
 {
-    trade_frame_info_t *fi = (trade_frame_info_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_trade,
-                                                                     TRADE_KEY_FRAME);
+    trade_frame_info_t *fi = (trade_frame_info_t *)ts_frame_data_get(pinfo, proto_trade);
     if (!fi && create) {
         fi = wmem_new0(wmem_file_scope(), trade_frame_info_t);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_trade, TRADE_KEY_FRAME, fi);
+        ts_frame_data_set(pinfo, proto_trade, fi);
     }
     return fi;
 }
@@ -919,7 +905,7 @@ static void trade_analyse_ping(trade_ctx_t *c, trade_conv_t *st, int d, guint id
             nstime_delta(&pi->interval, &pinfo->abs_ts, &dd->last_ping_time);
             pi->has_interval = TRUE;
             if (dd->n_intervals < TRADE_LEARN_MAX)
-                dd->intervals[dd->n_intervals++] = trade_nstime_secs(&pi->interval);
+                dd->intervals[dd->n_intervals++] = nstime_to_sec(&pi->interval);
         }
         pi->expected = trade_expected_interval(dd);
         dd->n_pings++;
@@ -966,7 +952,7 @@ static void trade_analyse_ping(trade_ctx_t *c, trade_conv_t *st, int d, guint id
     r->base.is_request = TRUE;
     r->base.bytes = (guint32)c->end;
     if (pi && pi->has_interval)
-        r->gap_s = trade_nstime_secs(&pi->interval);
+        r->gap_s = nstime_to_sec(&pi->interval);
     tap_queue_packet(trade_tap, pinfo, r);
 }
 

@@ -7,10 +7,17 @@
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
 
-/* p_add_proto_data keys: per-packet counter (pinfo->pool) and per-PDU results (file scope).
- * The per-PDU key is TS_KEY_PDU_BASE + index, so both never collide. */
-#define TS_KEY_PDU_COUNTER 0x7fff0000u
-#define TS_KEY_PDU_BASE    0x10000u
+/* The p_add_proto_data keys of a protocol, all allocated here.
+ * pinfo->pool (this pass): the PDU counter and the dissector's per-packet record.
+ * File scope: per PDU, TS_KEY_PDU(area, idx) with the area in the top byte: the ts_trans_t of
+ * the PDU, then the dissector's slots; and the dissector's per-frame record. PDU indexes are
+ * below 2^24 (a frame holds far fewer PDUs), so no two keys collide. */
+#define TS_KEY_PDU_COUNTER   0x7fff0000u
+#define TS_KEY_PACKET        0x7fff0001u
+#define TS_KEY_FRAME         0x7fff0002u
+#define TS_KEY_AREA_TRANS    1u
+#define TS_KEY_AREA_SLOT0    2u            /* + ts_pdu_slot_t */
+#define TS_KEY_PDU(area, idx) (((guint)(area) << 24) | ((guint)(idx) & 0xffffffu))
 
 struct ts_trans_table {
     int             proto;                    /* owner: per-PDU results are stored under it */
@@ -27,6 +34,65 @@ guint ts_pdu_index(packet_info *pinfo, int proto)
         p_add_proto_data(pinfo->pool, pinfo, proto, TS_KEY_PDU_COUNTER, counter);
     }
     return (*counter)++;
+}
+
+void *ts_pdu_data_get(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pdu_index)
+{
+    return p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_SLOT0 + slot, pdu_index));
+}
+
+void ts_pdu_data_set(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pdu_index, void *data)
+{
+    p_add_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_SLOT0 + slot, pdu_index), data);
+}
+
+void *ts_frame_data_get(packet_info *pinfo, int proto)
+{
+    return p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_FRAME);
+}
+
+void ts_frame_data_set(packet_info *pinfo, int proto, void *data)
+{
+    p_add_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_FRAME, data);
+}
+
+void *ts_packet_data_get(packet_info *pinfo, int proto)
+{
+    return p_get_proto_data(pinfo->pool, pinfo, proto, TS_KEY_PACKET);
+}
+
+void ts_packet_data_set(packet_info *pinfo, int proto, void *data)
+{
+    p_add_proto_data(pinfo->pool, pinfo, proto, TS_KEY_PACKET, data);
+}
+
+nstime_t ts_nstime_from_ms(guint64 ms)
+{
+    nstime_t t;
+    t.secs = (time_t)(ms / 1000);
+    t.nsecs = (int)((ms % 1000) * 1000000);
+    return t;
+}
+
+nstime_t ts_nstime_from_signed_ms(gint64 ms)
+{
+    nstime_t t;
+    if (ms >= 0)
+        return ts_nstime_from_ms((guint64)ms);
+    t = ts_nstime_from_ms(-(guint64)ms);
+    t.secs = -t.secs;
+    t.nsecs = -t.nsecs;
+    return t;
+}
+
+nstime_t ts_nstime_from_epoch_ms(gint64 ms)
+{
+    nstime_t t = ts_nstime_from_signed_ms(ms);
+    if (t.nsecs < 0) {
+        t.secs--;
+        t.nsecs += 1000000000;
+    }
+    return t;
 }
 
 ts_trans_table_t *ts_trans_table_new(int proto, ts_trans_mode_t mode)
@@ -54,7 +120,7 @@ ts_trans_table_t *ts_trans_table(packet_info *pinfo, int proto, ts_trans_mode_t 
 
 static void remember(packet_info *pinfo, int proto, guint pdu_index, ts_trans_t *t)
 {
-    p_add_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU_BASE + pdu_index, t);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_TRANS, pdu_index), t);
 }
 
 ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
@@ -139,7 +205,7 @@ void ts_trans_forget(ts_trans_table_t *tbl, ts_trans_t *t)
 
 ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index)
 {
-    return (ts_trans_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU_BASE + pdu_index);
+    return (ts_trans_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_TRANS, pdu_index));
 }
 
 gboolean ts_trans_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t,

@@ -16,6 +16,7 @@ typedef enum {
     TS_INFLATE_CORRUPT,      /* not zlib, or a corrupt stream: nothing usable */
     TS_INFLATE_TOO_BIG,      /* the output would exceed max_out: stopped, nothing returned */
     TS_INFLATE_TRUNCATED,    /* the input ended inside the stream: what was inflated is returned */
+    TS_INFLATE_DISABLED,     /* never returned by ts_inflate(): the caller's preference said not to */
 } ts_inflate_status_t;
 
 /* Inflate the zlib stream in tvb[offset, offset+len) into at most max_out bytes. On success (and

@@ -53,6 +53,37 @@ typedef struct ts_trans_table ts_trans_table_t;
  * 1 for the next... Call exactly once per PDU; stable across passes. */
 guint ts_pdu_index(packet_info *pinfo, int proto);
 
+/* Per-PDU, per-frame and per-packet records of a protocol. transactions.c owns every
+ * p_add_proto_data() key of a protocol that uses it (no dissector picks raw keys), so the
+ * records of the dissector and the ts_trans_t of each PDU never collide.
+ *   - per PDU   (file scope): keyed by the PDU's index in the frame (ts_pdu_index()) and a slot,
+ *                            for results of the first pass that later passes show;
+ *   - per frame (file scope): one record per frame;
+ *   - per packet (pinfo->pool): one record for the current pass over the frame only.
+ * The *_set calls store a pointer whose memory the caller allocated in the matching scope. */
+typedef enum {
+    TS_PDU_SLOT_0 = 0,   /* a dissector's (first) per-PDU record */
+    TS_PDU_SLOT_1,       /* a second per-PDU record of the same PDU */
+    TS_PDU_SLOTS
+} ts_pdu_slot_t;
+
+void *ts_pdu_data_get(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pdu_index);
+void  ts_pdu_data_set(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pdu_index, void *data);
+void *ts_frame_data_get(packet_info *pinfo, int proto);
+void  ts_frame_data_set(packet_info *pinfo, int proto, void *data);
+void *ts_packet_data_get(packet_info *pinfo, int proto);
+void  ts_packet_data_set(packet_info *pinfo, int proto, void *data);
+
+/* nstime_t from milliseconds:
+ *   ts_nstime_from_ms        an unsigned time since the Unix epoch or duration;
+ *   ts_nstime_from_signed_ms a signed duration: a negative one has secs and nsecs both <= 0
+ *                            (what nstime_delta() gives, what FT_RELATIVE_TIME expects);
+ *   ts_nstime_from_epoch_ms  a signed time since the Unix epoch: before 1970 secs < 0 and
+ *                            0 <= nsecs < 1 s (what FT_ABSOLUTE_TIME expects). */
+nstime_t ts_nstime_from_ms(guint64 ms);
+nstime_t ts_nstime_from_signed_ms(gint64 ms);
+nstime_t ts_nstime_from_epoch_ms(gint64 ms);
+
 /* A new table (file scope) owned by `proto`: keep it in your own conversation state. */
 ts_trans_table_t *ts_trans_table_new(int proto, ts_trans_mode_t mode);
 /* Convenience for dissectors that keep no other conversation data: the table is the

@@ -14,6 +14,7 @@
 #include <epan/unit_strings.h>   /* 4.4's packet.h no longer includes it */
 #include <epan/expert.h>
 #include <epan/prefs.h>
+#include <epan/uat.h>
 
 #define TS_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || \
@@ -28,6 +29,10 @@ typedef gboolean ts_bool;
 #endif
 /* The heuristic dissector's return type, taken from the running headers' own typedef. */
 typedef __typeof__(((heur_dissector_t)0)(NULL, NULL, NULL, NULL)) ts_heur_ret;
+
+/* A UAT's update callback (uat_update_cb_t) returns gboolean on 4.0 and bool from 4.3 on: the
+ * return type is taken from the running headers' own typedef. */
+typedef __typeof__(((uat_update_cb_t)0)(NULL, NULL)) ts_uat_update_ret;
 
 /* wmem_foreach_func / wmem_user_cb_t return gboolean on 4.0, bool from 4.1 on. */
 #if TS_WS_AT_LEAST(4, 1)

@@ -126,3 +126,19 @@ probe_tables(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, dissector_tabl
     return n + (child != NULL);
 }
 #endif
+
+/* ts_uat_update_ret: the return type of a UAT's update callback. */
+uat_update_cb_t probe_uat_update_cb(void);
+
+static ts_uat_update_ret
+probe_uat_update(void *rec, char **err)
+{
+    (void)rec;
+    *err = NULL;
+    return TRUE;
+}
+
+uat_update_cb_t probe_uat_update_cb(void)
+{
+    return probe_uat_update;
+}
