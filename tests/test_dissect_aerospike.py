@@ -32,59 +32,55 @@ class ExternalCaptures(tslib.PluginTestCase):
 
     def test_write_request_namespace_set_digest_and_bins(self):
         cap = self.need(ext("msg-write-request.pcapng"))
-        row = tslib.fields(cap, ["aerospike.version", "aerospike.type", "aerospike.size", "aerospike.namespace",
-                                 "aerospike.set", "aerospike.digest", "aerospike.op.bin_name",
-                                 "aerospike.op.value_string", "aerospike.op.value_int",
-                                 "aerospike.msg.transaction_ttl", "aerospike.msg.info2", "aerospike.kind",
-                                 "aerospike.digest.partition"], "aerospike")[0]
-        self.assertEqual(row[0], ["2"])
-        self.assertEqual(row[1], ["3"])
-        self.assertEqual(row[2], ["106"])
-        self.assertEqual(row[3], ["test"])
-        self.assertEqual(row[4], ["testset"])
-        self.assertEqual(row[5], ["f59124986e96ad175b374c9487945bbcad537b74"])
-        self.assertEqual(row[6], ["name", "age"])
-        self.assertEqual(row[7], ["Shakthi"])
-        self.assertEqual(row[8], ["37"])
-        self.assertEqual(row[9], ["1000"])
-        self.assertEqual(row[10], ["0x01"])
-        self.assertEqual(row[11], ["1"])   # Write
-        self.assertEqual(row[12], ["501"])
+        expect = {"aerospike.version": ["2"],
+                  "aerospike.type": ["3"],
+                  "aerospike.size": ["106"],
+                  "aerospike.namespace": ["test"],
+                  "aerospike.set": ["testset"],
+                  "aerospike.digest": ["f59124986e96ad175b374c9487945bbcad537b74"],
+                  "aerospike.op.bin_name": ["name", "age"],
+                  "aerospike.op.value_string": ["Shakthi"],
+                  "aerospike.op.value_int": ["37"],
+                  "aerospike.msg.transaction_ttl": ["1000"],
+                  "aerospike.msg.info2": ["0x01"],
+                  "aerospike.kind": ["1"],   # Write
+                  "aerospike.digest.partition": ["501"]}
+        row = tslib.fields(cap, expect, "aerospike")[0]
+        self.assertEqual(row, expect)
         self.assertEqual(tslib.info_column(cap), ["Write test/testset digest=f5912498\u2026 bins=name,age"])
 
     def test_write_response_generation_and_void_time(self):
         cap = self.need(ext("msg-write-response.pcapng"))
-        row = tslib.fields(cap, ["aerospike.msg.result_code", "aerospike.msg.generation",
-                                 "aerospike.msg.record_ttl", "aerospike.msg.void_time"], "aerospike")[0]
-        self.assertEqual(row[0], ["0"])
-        self.assertEqual(row[1], ["1"])
-        self.assertEqual(row[2], ["252324642"])
-        self.assertEqual(row[3], ["Dec 30, 2017 10:10:42.000000000 UTC"])
+        expect = {"aerospike.msg.result_code": ["0"],
+                  "aerospike.msg.generation": ["1"],
+                  "aerospike.msg.record_ttl": ["252324642"],
+                  "aerospike.msg.void_time": ["Dec 30, 2017 10:10:42.000000000 UTC"]}
+        row = tslib.fields(cap, expect, "aerospike")[0]
+        self.assertEqual(row, expect)
 
     def test_34621_byte_write_reassembled_from_two_segments(self):
         cap = self.need(ext("payload-request-greater-than-1500.pcapng"))
         rows = tslib.fields(cap, ["frame.number", "aerospike.size", "aerospike.set", "aerospike.digest",
                                   "aerospike.op.bin_name", "aerospike.op.size", "aerospike.msg.record_ttl"])
-        self.assertEqual([r[1] for r in rows], [[], ["34613"]])
-        self.assertEqual(rows[1][2], ["characters"])
-        self.assertEqual(rows[1][3], ["faf89eda19115ae83874429fb974962933b17aee"])
-        self.assertEqual(rows[1][4], ["license"])
-        self.assertEqual(rows[1][5], ["34538"])
-        self.assertEqual(rows[1][6], ["3600"])
+        self.assertEqual([r["aerospike.size"] for r in rows], [[], ["34613"]])
+        self.assertEqual(rows[1]["aerospike.set"], ["characters"])
+        self.assertEqual(rows[1]["aerospike.digest"], ["faf89eda19115ae83874429fb974962933b17aee"])
+        self.assertEqual(rows[1]["aerospike.op.bin_name"], ["license"])
+        self.assertEqual(rows[1]["aerospike.op.size"], ["34538"])
+        self.assertEqual(rows[1]["aerospike.msg.record_ttl"], ["3600"])
         self.assertEqual(tslib.malformed_frames(cap), [])
 
     def test_legacy_scan_request_fields(self):
         cap = self.need(ext("msg-read-request.pcapng"))
-        row = tslib.fields(cap, ["aerospike.field.type", "aerospike.scan.priority", "aerospike.scan.percent",
-                                 "aerospike.scan.fail_on_cluster_change", "aerospike.socket_timeout",
-                                 "aerospike.task_id", "aerospike.kind"], "aerospike")[0]
-        self.assertEqual(row[0], ["0", "1", "8", "9", "7"])
-        self.assertEqual(row[1], ["2"])
-        self.assertEqual(row[2], ["100"])
-        self.assertEqual(row[3], ["1"])
-        self.assertEqual(row[4], ["10000"])
-        self.assertEqual(row[5], [str(0x4238c131a256785c)])
-        self.assertEqual(row[6], ["5"])   # Scan
+        expect = {"aerospike.field.type": ["0", "1", "8", "9", "7"],
+                  "aerospike.scan.priority": ["2"],
+                  "aerospike.scan.percent": ["100"],
+                  "aerospike.scan.fail_on_cluster_change": ["1"],
+                  "aerospike.socket_timeout": ["10000"],
+                  "aerospike.task_id": [str(0x4238c131a256785c)],
+                  "aerospike.kind": ["5"]}   # Scan
+        row = tslib.fields(cap, expect, "aerospike")[0]
+        self.assertEqual(row, expect)
         self.assertEqual(tslib.info_column(cap), ["Scan test/testset"])
 
     def test_scan_record_response_bins(self):
@@ -92,11 +88,11 @@ class ExternalCaptures(tslib.PluginTestCase):
         row = tslib.fields(cap, ["aerospike.digest", "aerospike.namespace", "aerospike.set",
                                  "aerospike.op.value_string", "aerospike.op.value_int", "aerospike.op.type"],
                            "aerospike")[0]
-        self.assertEqual(row[0], ["f59124986e96ad175b374c9487945bbcad537b74"])
-        self.assertEqual(row[1:3], [["test"], ["testset"]])
-        self.assertEqual(row[3], ["Shakthi"])
-        self.assertEqual(row[4], ["37"])
-        self.assertEqual(row[5], ["1", "1"])
+        self.assertEqual(row["aerospike.digest"], ["f59124986e96ad175b374c9487945bbcad537b74"])
+        self.assertEqual([row["aerospike.namespace"], row["aerospike.set"]], [["test"], ["testset"]])
+        self.assertEqual(row["aerospike.op.value_string"], ["Shakthi"])
+        self.assertEqual(row["aerospike.op.value_int"], ["37"])
+        self.assertEqual(row["aerospike.op.type"], ["1", "1"])
 
     def test_info_request_commands(self):
         cap = self.need(ext("info-request.pcapng"))
@@ -116,7 +112,7 @@ class RealClientCapture(tslib.PluginTestCase):
         cls.rows = tslib.fields(REALCLIENT, ["frame.number", "aerospike.size", "aerospike.response_in",
                                              "aerospike.response_to", "aerospike.no_response",
                                              "aerospike.compressed.inflated_size"], "aerospike")
-        cls.by_frame = {int(r[0][0]): r for r in cls.rows}
+        cls.by_frame = {int(r["frame.number"][0]): r for r in cls.rows}
 
     def expected_pdus(self):
         if not os.path.exists(PDUS_TXT):
@@ -134,17 +130,18 @@ class RealClientCapture(tslib.PluginTestCase):
         self.assertEqual(len(exp), 568)
         got = []
         for r in self.rows:
-            sizes = [int(s) + 8 for s in r[1]]
-            if r[5]:                       # compressed: the inner header's size is listed too
+            sizes = [int(s) + 8 for s in r["aerospike.size"]]
+            if r["aerospike.compressed.inflated_size"]:   # compressed: the inner header's size is listed too
                 sizes = sizes[:1]
-            got.extend((int(r[0][0]), s) for s in sizes)
+            got.extend((int(r["frame.number"][0]), s) for s in sizes)
         self.assertEqual(got, [(f, s) for f, s, _ in exp])
 
     def test_no_malformed_items_and_no_unexpected_errors(self):
         self.assertEqual(tslib.malformed_frames(REALCLIENT), [])
         errs = tslib.fields(REALCLIENT, ["frame.number", "_ws.expert.message"],
                             "_ws.expert.severity == error && aerospike")
-        self.assertEqual([(r[0][0], r[1]) for r in errs], [("191", ["Server result: UDF_EXECUTION (100)"])])
+        self.assertEqual([(r["frame.number"][0], r["_ws.expert.message"]) for r in errs],
+                         [("191", ["Server result: UDF_EXECUTION (100)"])])
 
     def test_put_with_every_bin_type(self):
         row = tslib.fields(REALCLIENT, ["aerospike.op.particle_type", "aerospike.op.bin_name",
@@ -153,36 +150,37 @@ class RealClientCapture(tslib.PluginTestCase):
                                         "aerospike.op.value_msgpack", "aerospike.op.value_bool", "aerospike.key",
                                         "aerospike.digest", "aerospike.digest.computed"],
                            "frame.number == 48")[0]
-        self.assertEqual(row[0], ["3", "1", "2", "4", "20", "19", "17"])
-        self.assertEqual(row[1], ["name", "i", "f", "b", "l", "m", "ok"])
-        self.assertEqual(row[2], ["user-1"])
-        self.assertEqual(row[3], ["1"])
-        self.assertEqual(row[4], ["1.5"])
-        self.assertEqual(row[5], ["deadbeef01"])
-        self.assertEqual(row[6][0], '[1, "two", 3.5, blob(1)]')
-        self.assertIn('"city": "Z\u00fcrich"', row[6][1])
-        self.assertEqual(row[7], ["0"])
-        self.assertEqual(row[8], ["user1"])
-        self.assertEqual(row[9], [ap.digest("demo", "user1").hex()])
-        self.assertEqual(row[10], row[9])    # RIPEMD-160 recomputed from set + key
+        self.assertEqual(row["aerospike.op.particle_type"], ["3", "1", "2", "4", "20", "19", "17"])
+        self.assertEqual(row["aerospike.op.bin_name"], ["name", "i", "f", "b", "l", "m", "ok"])
+        self.assertEqual(row["aerospike.op.value_string"], ["user-1"])
+        self.assertEqual(row["aerospike.op.value_int"], ["1"])
+        self.assertEqual(row["aerospike.op.value_double"], ["1.5"])
+        self.assertEqual(row["aerospike.op.value_bytes"], ["deadbeef01"])
+        self.assertEqual(row["aerospike.op.value_msgpack"][0], '[1, "two", 3.5, blob(1)]')
+        self.assertIn('"city": "Z\u00fcrich"', row["aerospike.op.value_msgpack"][1])
+        self.assertEqual(row["aerospike.op.value_bool"], ["0"])
+        self.assertEqual(row["aerospike.key"], ["user1"])
+        self.assertEqual(row["aerospike.digest"], [ap.digest("demo", "user1").hex()])
+        # RIPEMD-160 recomputed from set + key
+        self.assertEqual(row["aerospike.digest.computed"], row["aerospike.digest"])
 
     def test_batch_rows_repeat_rows_and_indexed_answers(self):
         req = tslib.fields(REALCLIENT, ["aerospike.batch.count", "aerospike.batch.index",
                                         "aerospike.batch.repeat_of", "aerospike.batch.row_flags"],
                            "frame.number == 113")[0]
-        self.assertEqual(req[0], ["6"])
-        self.assertEqual(req[1], ["0", "1", "2", "3", "4", "5"])
-        self.assertEqual(req[2], ["3", "3"])
-        self.assertEqual(req[3], ["0x0a", "0x0a", "0x0a", "0x0a", "0x01", "0x01"])
+        self.assertEqual(req["aerospike.batch.count"], ["6"])
+        self.assertEqual(req["aerospike.batch.index"], ["0", "1", "2", "3", "4", "5"])
+        self.assertEqual(req["aerospike.batch.repeat_of"], ["3", "3"])
+        self.assertEqual(req["aerospike.batch.row_flags"], ["0x0a", "0x0a", "0x0a", "0x0a", "0x01", "0x01"])
         rsp = tslib.fields(REALCLIENT, ["aerospike.batch.index", "aerospike.msg.result_code",
                                         "aerospike.msg.info3", "aerospike.response_to", "aerospike.batch.digest"],
                            "frame.number == 114")[0]
-        self.assertEqual(rsp[0], ["0", "1", "2", "3", "4", "5"])
-        self.assertEqual(rsp[1], ["0", "0", "0", "0", "2", "0", "0"])
-        self.assertEqual(rsp[2][-1], "0x01")   # LAST
-        self.assertEqual(rsp[3], ["113"])
+        self.assertEqual(rsp["aerospike.batch.index"], ["0", "1", "2", "3", "4", "5"])
+        self.assertEqual(rsp["aerospike.msg.result_code"], ["0", "0", "0", "0", "2", "0", "0"])
+        self.assertEqual(rsp["aerospike.msg.info3"][-1], "0x01")   # LAST
+        self.assertEqual(rsp["aerospike.response_to"], ["113"])
         d = tslib.values(REALCLIENT, "aerospike.batch.digest", "frame.number == 113")
-        self.assertEqual(rsp[4], d)
+        self.assertEqual(rsp["aerospike.batch.digest"], d)
         self.assertEqual(tslib.info_column(REALCLIENT, "frame.number == 114"),
                          ["Batch response: 6 records, LAST OK"])
 
@@ -190,26 +188,27 @@ class RealClientCapture(tslib.PluginTestCase):
         rows = tslib.fields(REALCLIENT, ["frame.number", "aerospike.type", "aerospike.compressed.inflated_size",
                                          "aerospike.op.bin_name", "aerospike.response_to", "_ws.col.Info"],
                             "aerospike.type == 4")
-        self.assertEqual([r[0][0] for r in rows], ["863", "867"])
-        self.assertEqual(rows[0][1], ["4", "3"])
-        self.assertEqual(rows[0][2], ["20102"])
-        self.assertEqual(rows[1][2], ["20059"])
-        self.assertEqual(rows[0][3], ["text", "n"])
-        self.assertEqual(rows[1][3], ["text", "n"])
-        self.assertEqual(rows[1][4], ["866"])
-        self.assertTrue(rows[0][5][0].startswith("Compressed (280\u219220102 B): Write test/demo"))
+        self.assertEqual([r["frame.number"][0] for r in rows], ["863", "867"])
+        self.assertEqual(rows[0]["aerospike.type"], ["4", "3"])
+        self.assertEqual(rows[0]["aerospike.compressed.inflated_size"], ["20102"])
+        self.assertEqual(rows[1]["aerospike.compressed.inflated_size"], ["20059"])
+        self.assertEqual(rows[0]["aerospike.op.bin_name"], ["text", "n"])
+        self.assertEqual(rows[1]["aerospike.op.bin_name"], ["text", "n"])
+        self.assertEqual(rows[1]["aerospike.response_to"], ["866"])
+        self.assertTrue(rows[0]["_ws.col.Info"][0].startswith("Compressed (280\u219220102 B): Write test/demo"))
 
     def test_udf_error_response(self):
         row = tslib.fields(REALCLIENT, ["aerospike.msg.result_code", "aerospike.op.bin_name",
                                         "aerospike.op.value_string", "aerospike.response_to"],
                            "frame.number == 191")[0]
-        self.assertEqual(row[0], ["100"])
-        self.assertEqual(row[1], ["FAILURE"])
-        self.assertIn("nosuch", row[2][0])
-        self.assertEqual(row[3], ["190"])
+        self.assertEqual(row["aerospike.msg.result_code"], ["100"])
+        self.assertEqual(row["aerospike.op.bin_name"], ["FAILURE"])
+        self.assertIn("nosuch", row["aerospike.op.value_string"][0])
+        self.assertEqual(row["aerospike.response_to"], ["190"])
         req = tslib.fields(REALCLIENT, ["aerospike.udf.package", "aerospike.udf.function", "aerospike.kind"],
                            "frame.number == 190")[0]
-        self.assertEqual(req, [["example"], ["nosuch"], ["7"]])
+        self.assertEqual(req, {"aerospike.udf.package": ["example"], "aerospike.udf.function": ["nosuch"],
+                               "aerospike.kind": ["7"]})
 
     def test_no_reply_key_requests_flagged_unanswered(self):
         self.assertEqual(tslib.frames(REALCLIENT, "aerospike.no_response"), [655, 657, 662])
@@ -219,11 +218,11 @@ class RealClientCapture(tslib.PluginTestCase):
         self.assertIn("No response to this request in the capture", msgs)
 
     def test_170k_put_and_its_answer_reassembled(self):
-        self.assertEqual(self.by_frame[676][1], ["174169"])
-        self.assertEqual(self.by_frame[676][2], ["678"])
-        self.assertEqual(self.by_frame[678][3], ["676"])
-        self.assertEqual(self.by_frame[861][1], ["174126"])
-        self.assertEqual(self.by_frame[861][3], ["680"])
+        self.assertEqual(self.by_frame[676]["aerospike.size"], ["174169"])
+        self.assertEqual(self.by_frame[676]["aerospike.response_in"], ["678"])
+        self.assertEqual(self.by_frame[678]["aerospike.response_to"], ["676"])
+        self.assertEqual(self.by_frame[861]["aerospike.size"], ["174126"])
+        self.assertEqual(self.by_frame[861]["aerospike.response_to"], ["680"])
         self.assertNotIn(670, self.by_frame)
         sizes = tslib.values(REALCLIENT, "aerospike.op.size", "frame.number == 676")
         self.assertEqual(sizes, [str(4 + 4 + 102400), str(4 + 4 + 71680)])
@@ -231,10 +230,10 @@ class RealClientCapture(tslib.PluginTestCase):
     def test_every_answered_request_linked_both_ways(self):
         requests, responses = {}, {}
         for r in self.rows:
-            f = int(r[0][0])
-            for x in r[2]:
+            f = int(r["frame.number"][0])
+            for x in r["aerospike.response_in"]:
                 requests.setdefault(f, []).append(int(x))
-            for x in r[3]:
+            for x in r["aerospike.response_to"]:
                 responses.setdefault(f, []).append(int(x))
         self.assertGreater(len(requests), 270)
         for req, rsps in requests.items():
@@ -244,7 +243,7 @@ class RealClientCapture(tslib.PluginTestCase):
         for rsp, reqs in responses.items():
             for req in reqs:
                 self.assertIn(req, requests)
-        unanswered = sum(len(r[4]) for r in self.rows)
+        unanswered = sum(len(r["aerospike.no_response"]) for r in self.rows)
         self.assertEqual(unanswered, 3)
         self.assertEqual(tslib.frames(REALCLIENT, "_ws.expert.message == \"Response without a request in the capture\""), [])
 
@@ -276,12 +275,12 @@ class BuiltCaptures(tslib.PluginTestCase):
         path = self._cap("split.pcap", build)
         rows = tslib.fields(path, ["frame.number", "aerospike.key", "aerospike.msg.generation",
                                    "aerospike.response_to", "tcp.srcport"], "aerospike")
-        reqs = [r for r in rows if r[1]]
-        rsps = [r for r in rows if not r[1]]
-        self.assertEqual([r[1] for r in reqs], [["split%d" % k] for k in range(1, 8)])
-        self.assertEqual([r[2] for r in rsps], [[str(k)] for k in range(1, 8)])
+        reqs = [r for r in rows if r["aerospike.key"]]
+        rsps = [r for r in rows if not r["aerospike.key"]]
+        self.assertEqual([r["aerospike.key"] for r in reqs], [["split%d" % k] for k in range(1, 8)])
+        self.assertEqual([r["aerospike.msg.generation"] for r in rsps], [[str(k)] for k in range(1, 8)])
         for q, s in zip(reqs, rsps):
-            self.assertEqual(s[3], q[0])
+            self.assertEqual(s["aerospike.response_to"], q["frame.number"])
         self.assertEqual(tslib.malformed_frames(path), [])
 
     def test_forty_pdus_in_one_segment(self):
@@ -296,14 +295,14 @@ class BuiltCaptures(tslib.PluginTestCase):
                                    "aerospike.response_to", "aerospike.response_in", "_ws.col.Info"], "aerospike")
         self.assertEqual(len(rows), 2)
         req, rsp = rows
-        self.assertEqual(req[1], [ap.digest("demo", k).hex() for k in keys])
-        self.assertEqual(req[4], [rsp[0][0]] * 40)
-        self.assertEqual(rsp[2], [str(i + 1) for i in range(40)])
-        self.assertEqual(rsp[3], [req[0][0]] * 40)
-        parts = req[5][0].split(" | ")
+        self.assertEqual(req["aerospike.digest"], [ap.digest("demo", k).hex() for k in keys])
+        self.assertEqual(req["aerospike.response_in"], [rsp["frame.number"][0]] * 40)
+        self.assertEqual(rsp["aerospike.msg.generation"], [str(i + 1) for i in range(40)])
+        self.assertEqual(rsp["aerospike.response_to"], [req["frame.number"][0]] * 40)
+        parts = req["_ws.col.Info"][0].split(" | ")
         self.assertEqual(len(parts), 40)
         self.assertTrue(all(p.startswith("Read test/demo digest=") for p in parts), parts[:2])
-        self.assertEqual(rsp[5][0].split(" | ")[1], "Response OK gen=2 ttl=never")
+        self.assertEqual(rsp["_ws.col.Info"][0].split(" | ")[1], "Response OK gen=2 ttl=never")
 
     def test_version_1_is_unsupported(self):
         def build(cap):
@@ -312,10 +311,11 @@ class BuiltCaptures(tslib.PluginTestCase):
             c.c2s(ap.info_request("node"))
         path = self._cap("v1.pcap", build)
         rows = tslib.fields(path, ["aerospike.version", "_ws.expert.message", "_ws.col.Info"], "aerospike")
-        self.assertEqual(rows[0][0], ["1"])
-        self.assertIn("unsupported proto version 1 (only 2 is valid; 0 only for admin messages)", rows[0][1])
-        self.assertEqual(rows[0][2], ["Invalid PDU: unsupported proto version 1"])
-        self.assertEqual(rows[1][2], ["Info request: node"])
+        self.assertEqual(rows[0]["aerospike.version"], ["1"])
+        self.assertIn("unsupported proto version 1 (only 2 is valid; 0 only for admin messages)",
+                      rows[0]["_ws.expert.message"])
+        self.assertEqual(rows[0]["_ws.col.Info"], ["Invalid PDU: unsupported proto version 1"])
+        self.assertEqual(rows[1]["_ws.col.Info"], ["Info request: node"])
 
     def test_size_2_pow_47_not_allocated_and_stream_continues(self):
         def build(cap):
@@ -324,11 +324,11 @@ class BuiltCaptures(tslib.PluginTestCase):
             c.c2s(ap.info_request("build"))
         path = self._cap("huge.pcap", build)
         rows = tslib.fields(path, ["aerospike.size", "_ws.expert.message", "_ws.col.Info"], "aerospike")
-        self.assertEqual(rows[0][0], [str(2 ** 47)])
+        self.assertEqual(rows[0]["aerospike.size"], [str(2 ** 47)])
         self.assertIn("Proto size 140737488355328 is above the 128 MiB limit (PROTO_SIZE_MAX): not decoded",
-                      rows[0][1])
-        self.assertEqual(rows[0][2], ["Invalid PDU: size 140737488355328 above 128 MiB"])
-        self.assertEqual(rows[1][2], ["Info request: build"])
+                      rows[0]["_ws.expert.message"])
+        self.assertEqual(rows[0]["_ws.col.Info"], ["Invalid PDU: size 140737488355328 above 128 MiB"])
+        self.assertEqual(rows[1]["_ws.col.Info"], ["Info request: build"])
 
     def test_unknown_field_op_and_particle_types(self):
         def build(cap):
@@ -342,15 +342,15 @@ class BuiltCaptures(tslib.PluginTestCase):
         row = tslib.fields(path, ["aerospike.set", "aerospike.field.data", "aerospike.op.type",
                                   "aerospike.op.value_bytes", "aerospike.op.value_string", "_ws.expert.message",
                                   "_ws.expert.severity"], "aerospike")[0]
-        self.assertEqual(row[0], ["demo"])
-        self.assertEqual(row[1], ["010203"])
-        self.assertEqual(row[2], ["99", "2", "2"])
-        self.assertEqual(row[3], ["aabb"])
-        self.assertEqual(row[4], ["ok"])
-        self.assertIn("Unknown field type 99 (3 bytes), shown as bytes", row[5])
-        self.assertIn("Unknown operation type 99", row[5])
-        self.assertIn("Unknown particle type 99, value shown as bytes", row[5])
-        self.assertNotIn(str(0x800000), row[6])   # no error-level expert
+        self.assertEqual(row["aerospike.set"], ["demo"])
+        self.assertEqual(row["aerospike.field.data"], ["010203"])
+        self.assertEqual(row["aerospike.op.type"], ["99", "2", "2"])
+        self.assertEqual(row["aerospike.op.value_bytes"], ["aabb"])
+        self.assertEqual(row["aerospike.op.value_string"], ["ok"])
+        self.assertIn("Unknown field type 99 (3 bytes), shown as bytes", row["_ws.expert.message"])
+        self.assertIn("Unknown operation type 99", row["_ws.expert.message"])
+        self.assertIn("Unknown particle type 99, value shown as bytes", row["_ws.expert.message"])
+        self.assertNotIn(str(0x800000), row["_ws.expert.severity"])   # no error-level expert
         self.assertEqual(tslib.malformed_frames(path), [])
 
     def test_batch_count_larger_than_rows(self):
@@ -364,16 +364,16 @@ class BuiltCaptures(tslib.PluginTestCase):
         path = self._cap("batchcount.pcap", build)
         req = tslib.fields(path, ["aerospike.batch.count", "aerospike.batch.rows_present", "aerospike.batch.digest",
                                   "_ws.expert.message", "_ws.col.Info"], "aerospike.batch.count")[0]
-        self.assertEqual(req[0], ["5"])
-        self.assertEqual(req[1], ["2"])
-        self.assertEqual(req[2], [d0.hex(), d1.hex()])
-        self.assertIn("Batch count is 5 but only 2 row(s) are present", req[3])
-        self.assertEqual(req[4], ["Batch 2 rows test/demo"])
+        self.assertEqual(req["aerospike.batch.count"], ["5"])
+        self.assertEqual(req["aerospike.batch.rows_present"], ["2"])
+        self.assertEqual(req["aerospike.batch.digest"], [d0.hex(), d1.hex()])
+        self.assertIn("Batch count is 5 but only 2 row(s) are present", req["_ws.expert.message"])
+        self.assertEqual(req["_ws.col.Info"], ["Batch 2 rows test/demo"])
         rsp = tslib.fields(path, ["aerospike.batch.index", "aerospike.batch.digest", "_ws.col.Info"],
                            "aerospike.response_to")[0]
-        self.assertEqual(rsp[0], ["1", "0"])
-        self.assertEqual(rsp[1], [d1.hex(), d0.hex()])
-        self.assertEqual(rsp[2], ["Batch response: 2 records, LAST OK"])
+        self.assertEqual(rsp["aerospike.batch.index"], ["1", "0"])
+        self.assertEqual(rsp["aerospike.batch.digest"], [d1.hex(), d0.hex()])
+        self.assertEqual(rsp["_ws.col.Info"], ["Batch response: 2 records, LAST OK"])
 
     def test_empty_info_request(self):
         def build(cap):
@@ -383,12 +383,12 @@ class BuiltCaptures(tslib.PluginTestCase):
         path = self._cap("emptyinfo.pcap", build)
         rows = tslib.fields(path, ["aerospike.size", "aerospike.info.name", "_ws.expert.message", "_ws.col.Info",
                                    "aerospike.response_to"], "aerospike")
-        self.assertEqual(rows[0][0], ["0"])
-        self.assertEqual(rows[0][3], ["Info request: (empty: summary)"])
-        self.assertIn("Empty info request: the server answers with its summary", rows[0][2])
-        self.assertEqual(rows[1][1], ["node", "build"])
-        self.assertEqual(rows[1][3], ["Info response: node=BB9, build=8.1.2.0"])
-        self.assertEqual(len(rows[1][4]), 1)
+        self.assertEqual(rows[0]["aerospike.size"], ["0"])
+        self.assertEqual(rows[0]["_ws.col.Info"], ["Info request: (empty: summary)"])
+        self.assertIn("Empty info request: the server answers with its summary", rows[0]["_ws.expert.message"])
+        self.assertEqual(rows[1]["aerospike.info.name"], ["node", "build"])
+        self.assertEqual(rows[1]["_ws.col.Info"], ["Info response: node=BB9, build=8.1.2.0"])
+        self.assertEqual(len(rows[1]["aerospike.response_to"]), 1)
 
     def test_compressed_body_that_is_not_zlib(self):
         def build(cap):
@@ -399,11 +399,11 @@ class BuiltCaptures(tslib.PluginTestCase):
         path = self._cap("notzlib.pcap", build)
         rows = tslib.fields(path, ["aerospike.type", "_ws.expert.message", "_ws.col.Info", "aerospike.key",
                                    "aerospike.compressed.inflated_size"], "aerospike")
-        self.assertEqual(rows[0][0], ["4"])
-        self.assertIn("Compressed message: not a valid zlib stream", rows[0][1])
-        self.assertEqual(rows[0][2], ["Compressed message (39 bytes, not a valid zlib stream)"])
-        self.assertEqual(rows[1][3], ["1"])
-        self.assertEqual(rows[1][4], ["296"])
+        self.assertEqual(rows[0]["aerospike.type"], ["4"])
+        self.assertIn("Compressed message: not a valid zlib stream", rows[0]["_ws.expert.message"])
+        self.assertEqual(rows[0]["_ws.col.Info"], ["Compressed message (39 bytes, not a valid zlib stream)"])
+        self.assertEqual(rows[1]["aerospike.key"], ["1"])
+        self.assertEqual(rows[1]["aerospike.compressed.inflated_size"], ["296"])
         # the corrupt stream is flagged (expert group Malformed) in its own frame only; no exception
         self.assertEqual(tslib.malformed_frames(path), [4])
         self.assertEqual(tslib.frames(path, "_ws.malformed && !_ws.expert"), [])
@@ -418,11 +418,11 @@ class BuiltCaptures(tslib.PluginTestCase):
         row = tslib.fields(path, ["aerospike.info.error_code", "aerospike.info.error_message",
                                   "aerospike.info.param.key", "aerospike.info.param.value", "_ws.expert.message"],
                            "aerospike.response_to")[0]
-        self.assertEqual(row[0], ["4"])
-        self.assertEqual(row[1], ["unrecognized command"])
-        self.assertEqual(row[2], ["cluster_size", "uptime"])
-        self.assertEqual(row[3], ["1", "42"])
-        self.assertIn("Info error: ERROR:4:unrecognized command", row[4])
+        self.assertEqual(row["aerospike.info.error_code"], ["4"])
+        self.assertEqual(row["aerospike.info.error_message"], ["unrecognized command"])
+        self.assertEqual(row["aerospike.info.param.key"], ["cluster_size", "uptime"])
+        self.assertEqual(row["aerospike.info.param.value"], ["1", "42"])
+        self.assertIn("Info error: ERROR:4:unrecognized command", row["_ws.expert.message"])
 
     def test_digest_mismatch_flagged(self):
         def build(cap):
@@ -433,10 +433,10 @@ class BuiltCaptures(tslib.PluginTestCase):
         path = self._cap("mismatch.pcap", build)
         row = tslib.fields(path, ["aerospike.digest.computed", "aerospike.key.int", "_ws.expert.message"],
                            "aerospike")[0]
-        self.assertEqual(row[0], [ap.digest("demo", 7).hex()])
-        self.assertEqual(row[1], ["7"])
+        self.assertEqual(row["aerospike.digest.computed"], [ap.digest("demo", 7).hex()])
+        self.assertEqual(row["aerospike.key.int"], ["7"])
         self.assertIn("DIGEST field %s does not match RIPEMD-160(set, key) %s"
-                      % (ap.digest("demo", "other").hex(), ap.digest("demo", 7).hex()), row[2])
+                      % (ap.digest("demo", "other").hex(), ap.digest("demo", 7).hex()), row["_ws.expert.message"])
 
     def test_admin_login_credentials_and_result(self):
         def build(cap):
@@ -451,17 +451,17 @@ class BuiltCaptures(tslib.PluginTestCase):
         rows = tslib.fields(path, ["aerospike.admin.command", "aerospike.admin.user", "aerospike.admin.credential",
                                    "aerospike.admin.session_ttl", "aerospike.admin.result", "_ws.expert.message",
                                    "_ws.col.Info", "aerospike.kind"], "aerospike")
-        self.assertEqual(rows[0][0], ["20"])
-        self.assertEqual(rows[0][1], ["alice"])
-        self.assertTrue(rows[0][2][0].startswith("$2a$10$"))
+        self.assertEqual(rows[0]["aerospike.admin.command"], ["20"])
+        self.assertEqual(rows[0]["aerospike.admin.user"], ["alice"])
+        self.assertTrue(rows[0]["aerospike.admin.credential"][0].startswith("$2a$10$"))
         self.assertIn("CREDENTIAL (bcrypt hash) travels in clear: it authenticates like the password itself",
-                      rows[0][5])
-        self.assertEqual(rows[0][6], ["Admin LOGIN user=alice"])
-        self.assertEqual(rows[0][7], ["9"])
-        self.assertEqual(rows[1][3], ["86400"])
-        self.assertEqual(rows[1][6], ["Admin response OK"])
-        self.assertEqual(rows[3][4], ["65"])
-        self.assertIn("Admin result: INVALID_CREDENTIAL (65)", rows[3][5])
+                      rows[0]["_ws.expert.message"])
+        self.assertEqual(rows[0]["_ws.col.Info"], ["Admin LOGIN user=alice"])
+        self.assertEqual(rows[0]["aerospike.kind"], ["9"])
+        self.assertEqual(rows[1]["aerospike.admin.session_ttl"], ["86400"])
+        self.assertEqual(rows[1]["_ws.col.Info"], ["Admin response OK"])
+        self.assertEqual(rows[3]["aerospike.admin.result"], ["65"])
+        self.assertIn("Admin result: INVALID_CREDENTIAL (65)", rows[3]["_ws.expert.message"])
 
     def test_cdt_operation_names_and_msgpack(self):
         def build(cap):
@@ -476,13 +476,14 @@ class BuiltCaptures(tslib.PluginTestCase):
         row = tslib.fields(path, ["aerospike.op.cdt_op", "aerospike.op.bit_op", "aerospike.op.hll_op",
                                   "aerospike.op.cdt_context", "aerospike.op.value_msgpack", "_ws.col.Info"],
                            "aerospike")[0]
-        self.assertEqual(row[0], ["1", "97", "1"])
-        self.assertEqual(row[1], ["51"])
-        self.assertEqual(row[2], ["1"])
-        self.assertEqual(row[3], ["1"])
-        self.assertEqual(row[4][0], '[1, "x"]')
-        self.assertEqual(row[4][1], '[97, 7, "city"]')
-        self.assertEqual(row[5], ["Operate test/demo key=k digest=%s\u2026 bins=l,m,b,h,l" % ap.digest("demo", "k").hex()[:8]])
+        self.assertEqual(row["aerospike.op.cdt_op"], ["1", "97", "1"])
+        self.assertEqual(row["aerospike.op.bit_op"], ["51"])
+        self.assertEqual(row["aerospike.op.hll_op"], ["1"])
+        self.assertEqual(row["aerospike.op.cdt_context"], ["1"])
+        self.assertEqual(row["aerospike.op.value_msgpack"][0], '[1, "x"]')
+        self.assertEqual(row["aerospike.op.value_msgpack"][1], '[97, 7, "city"]')
+        self.assertEqual(row["_ws.col.Info"],
+                         ["Operate test/demo key=k digest=%s\u2026 bins=l,m,b,h,l" % ap.digest("demo", "k").hex()[:8]])
 
     def test_tls_port_4333_hands_to_aerospike(self):
         out = tslib.run_tshark(["-G", "decodes"]).stdout

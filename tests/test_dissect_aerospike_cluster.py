@@ -115,22 +115,20 @@ class Heartbeats(tslib.PluginTestCase):
             fabric=[("10.0.0.10", 3001, False), ("192.168.1.10", 3101, True)],
             adjacency=[NODE_B, NODE_C], paxos=P.paxos_data(0xABCDEF12, 5, NODE_C, [NODE_C, NODE_B, NODE_A])))
         path = cap.write(self.cap_path("mcast.pcap"))
-        row = tslib.fields(path, [AC + n for n in (
-            "hb.node", "hb.cluster_name", "hb.hlc.logical", "hb.endpoint.addr", "hb.endpoint.port",
-            "hb.endpoint.tls", "hb.adjacent_node", "hb.adjacent_count", "hb.cluster_key",
-            "hb.preferred_principal", "hb.succession_node")] + ["frame.protocols"])[0]
-        self.assertEqual(row[0], [hexid(NODE_A)])
-        self.assertEqual(row[1], ["prod"])
-        self.assertEqual(row[2], ["7"])
-        self.assertEqual(row[3], ["10.0.0.10", "192.168.1.10"])
-        self.assertEqual(row[4], ["3001", "3101"])
-        self.assertEqual(row[5], ["0", "1"])
-        self.assertEqual(row[6], [hexid(NODE_B), hexid(NODE_C)])
-        self.assertEqual(row[7], ["2"])
-        self.assertEqual(row[8], ["0x00000000abcdef12"])
-        self.assertEqual(row[9], [hexid(NODE_C)])
-        self.assertEqual(row[10], [hexid(NODE_C), hexid(NODE_B), hexid(NODE_A)])
-        self.assertEqual(row[11], ["eth:ethertype:ip:udp:aerospike_cluster"])
+        expect = {AC + "hb.node": [hexid(NODE_A)],
+                  AC + "hb.cluster_name": ["prod"],
+                  AC + "hb.hlc.logical": ["7"],
+                  AC + "hb.endpoint.addr": ["10.0.0.10", "192.168.1.10"],
+                  AC + "hb.endpoint.port": ["3001", "3101"],
+                  AC + "hb.endpoint.tls": ["0", "1"],
+                  AC + "hb.adjacent_node": [hexid(NODE_B), hexid(NODE_C)],
+                  AC + "hb.adjacent_count": ["2"],
+                  AC + "hb.cluster_key": ["0x00000000abcdef12"],
+                  AC + "hb.preferred_principal": [hexid(NODE_C)],
+                  AC + "hb.succession_node": [hexid(NODE_C), hexid(NODE_B), hexid(NODE_A)],
+                  "frame.protocols": ["eth:ethertype:ip:udp:aerospike_cluster"]}
+        row = tslib.fields(path, expect)[0]
+        self.assertEqual(row, expect)
         self.assertEqual(tslib.info_column(path), [
             "Heartbeat pulse from BB90A0000000002, cluster prod, cluster key ABCDEF12, "
             "3 nodes in succession, 2 adjacent"])
@@ -143,11 +141,11 @@ class Heartbeats(tslib.PluginTestCase):
         path = cap.write(self.cap_path("compressed.pcap"))
         row = tslib.fields(path, [AC + "hb.inflated_length", AC + "hb.node", AC + "hb.endpoint.port",
                                   AC + "type", AC + "field.name"])[0]
-        self.assertEqual(row[0], [str(len(inner))])
-        self.assertEqual(row[1], [hexid(NODE_B)])
-        self.assertEqual(row[2], ["3002"])
-        self.assertEqual(row[3], ["5", "5"])      # outer and inflated msg
-        self.assertEqual(row[4][0], "COMPRESSED_PAYLOAD")
+        self.assertEqual(row[AC + "hb.inflated_length"], [str(len(inner))])
+        self.assertEqual(row[AC + "hb.node"], [hexid(NODE_B)])
+        self.assertEqual(row[AC + "hb.endpoint.port"], ["3002"])
+        self.assertEqual(row[AC + "type"], ["5", "5"])      # outer and inflated msg
+        self.assertEqual(row[AC + "field.name"][0], "COMPRESSED_PAYLOAD")
         self.assertEqual(tslib.info_column(path), [
             "Compressed heartbeat (%d bytes inflated): Heartbeat pulse from BB90B0000000002, "
             "cluster key 42, 1 node in succession" % len(inner)])
@@ -197,9 +195,11 @@ class Heartbeats(tslib.PluginTestCase):
         c.s2c(P.heartbeat(NODE_B, hlc_ms=T0_MS, endpoints=[("2001:db8::b", 3002, True),
                                                               ("10.1.1.1", 3002, False)]))
         path = cap.write(self.cap_path("ipv6.pcap"))
-        row = tslib.fields(path, [AC + "hb.endpoint.addr6", AC + "hb.endpoint.addr", AC + "hb.endpoint.tls",
-                                  AC + "hb.endpoint.addr_type", AC + "hb.endpoint.port"], filt="aerospike_cluster")[0]
-        self.assertEqual(row, [["2001:db8::b"], ["10.1.1.1"], ["1", "0"], ["2", "1"], ["3002", "3002"]])
+        expect = {AC + "hb.endpoint.addr6": ["2001:db8::b"], AC + "hb.endpoint.addr": ["10.1.1.1"],
+                  AC + "hb.endpoint.tls": ["1", "0"], AC + "hb.endpoint.addr_type": ["2", "1"],
+                  AC + "hb.endpoint.port": ["3002", "3002"]}
+        row = tslib.fields(path, expect, filt="aerospike_cluster")[0]
+        self.assertEqual(row, expect)
         self.assertIn("Endpoint [2001:db8::b]:3002 (TLS)", tslib.detail(path, "aerospike_cluster"))
 
     def test_info_request_and_reply(self):
@@ -340,8 +340,9 @@ class Fabric(tslib.PluginTestCase):
 
     def test_handshake_node_and_channel(self):
         path = self._capture()
-        row = tslib.fields(path, [AC + "fabric.node", AC + "fabric.channel", AC + "type"], filt="frame.number == 4")[0]
-        self.assertEqual(row, [[hexid(NODE_A)], ["0"], ["0"]])
+        expect = {AC + "fabric.node": [hexid(NODE_A)], AC + "fabric.channel": ["0"], AC + "type": ["0"]}
+        row = tslib.fields(path, expect, filt="frame.number == 4")[0]
+        self.assertEqual(row, expect)
         self.assertEqual(tslib.info_column(path, filt="frame.number == 4"),
                          ["Fabric handshake from node BB90A0000000002, channel RW"])
 
@@ -356,22 +357,25 @@ class Fabric(tslib.PluginTestCase):
         row = tslib.fields(path, [AC + "fabric.rw_op", AC + "fabric.namespace", AC + "fabric.digest",
                                   AC + "fabric.last_update_time", AC + "field.name", AC + "field.uint32"],
                            filt="frame.number == 5")[0]
-        self.assertEqual(row[0], ["8"])
-        self.assertEqual(row[1], ["test"])
-        self.assertEqual(row[2], ["000102030405060708090a0b0c0d0e0f10111213"])
-        self.assertEqual(row[3], ["Sep  4, 2022 15:06:40.000000000 UTC"])   # 2010-01-01 + 400000000 s
-        self.assertEqual(row[4], ["OP", "NAMESPACE", "DIGEST", "TID", "GENERATION", "LAST_UPDATE_TIME"])
-        self.assertEqual(row[5], ["8", "77", "3"])
+        self.assertEqual(row[AC + "fabric.rw_op"], ["8"])
+        self.assertEqual(row[AC + "fabric.namespace"], ["test"])
+        self.assertEqual(row[AC + "fabric.digest"], ["000102030405060708090a0b0c0d0e0f10111213"])
+        # 2010-01-01 + 400000000 s
+        self.assertEqual(row[AC + "fabric.last_update_time"], ["Sep  4, 2022 15:06:40.000000000 UTC"])
+        self.assertEqual(row[AC + "field.name"],
+                         ["OP", "NAMESPACE", "DIGEST", "TID", "GENERATION", "LAST_UPDATE_TIME"])
+        self.assertEqual(row[AC + "field.uint32"], ["8", "77", "3"])
         self.assertEqual(tslib.info_column(path, filt="frame.number == 5"), ["RW repl write tid 77, ns test"])
 
     def test_proxy_request_hands_client_proto_to_service_dissector(self):
         path = self._capture()
         row = tslib.fields(path, [AC + "fabric.proxy_op", AC + "fabric.username", "frame.protocols"],
                            filt="frame.number == 6")[0]
-        self.assertEqual(row[0], ["1"])
-        self.assertEqual(row[1], ["admin"])
+        self.assertEqual(row[AC + "fabric.proxy_op"], ["1"])
+        self.assertEqual(row[AC + "fabric.username"], ["admin"])
         if "aerospike" in tslib.protocol_names():
-            self.assertTrue(row[2][0].endswith(":aerospike_cluster:aerospike"), row[2])
+            protocols = row["frame.protocols"]
+            self.assertTrue(protocols[0].endswith(":aerospike_cluster:aerospike"), protocols)
             self.assertTrue(tslib.info_column(path, filt="frame.number == 6")[0].startswith("PROXY request tid 5: "))
             self.assertEqual(tslib.values(path, "aerospike.info.command", filt="frame.number == 6"), ["build"])
             # the proxied request is the client's, already counted on its own connection: it is
@@ -411,11 +415,11 @@ class Fabric(tslib.PluginTestCase):
                                       P.u64(4, CK), P.buf(5, P.node_le(NODE_A) + P.node_le(NODE_B)),
                                       P.u64(6, NODE_A)]))
         path = cap.write(self.cap_path("clustering.pcap"))
-        row = tslib.fields(path, [AC + n for n in ("fabric.hlc", "fabric.hlc.logical", "fabric.cluster_key",
-                                                   "fabric.succession_node", "fabric.principal")],
-                           filt="aerospike_cluster")[0]
-        self.assertEqual(row, [["Nov 14, 2023 22:13:20.000000000 UTC"], ["3"], [hexid(CK)],
-                               [hexid(NODE_A), hexid(NODE_B)], [hexid(NODE_A)]])
+        expect = {AC + "fabric.hlc": ["Nov 14, 2023 22:13:20.000000000 UTC"], AC + "fabric.hlc.logical": ["3"],
+                  AC + "fabric.cluster_key": [hexid(CK)], AC + "fabric.succession_node": [hexid(NODE_A), hexid(NODE_B)],
+                  AC + "fabric.principal": [hexid(NODE_A)]}
+        row = tslib.fields(path, expect, filt="aerospike_cluster")[0]
+        self.assertEqual(row, expect)
         self.assertEqual(tslib.info_column(path, filt="aerospike_cluster"),
                          ["CLUSTERING type 2, cluster key C3AC8147E8F2, 2 nodes in succession"])
 

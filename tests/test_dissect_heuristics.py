@@ -70,14 +70,14 @@ def free_ports(n, seed):
 
 
 def protos_of(row):
-    return row[0][0].split(":") if row[0] else []
+    return row["frame.protocols"][0].split(":") if row["frame.protocols"] else []
 
 
 def normalise(row, back):
     """Port numbers of the rewritten capture back to the originals (they show in Info/experts)."""
     def n(v):
         return re.sub(r"\b(\d+)\b", lambda m: back.get(m.group(1), m.group(1)), v)
-    return [[n(v) for v in col] for col in row]
+    return {name: [n(v) for v in col] for name, col in row.items()}
 
 
 class HeuristicsRegistered(tslib.PluginTestCase):
@@ -106,10 +106,10 @@ class HeuristicsRegistered(tslib.PluginTestCase):
         def found(args):
             got = collections.defaultdict(list)
             for r in tslib.fields(path, ["frame.number", "frame.protocols"], args=args):
-                stack = r[1][0].split(":")
+                stack = r["frame.protocols"][0].split(":")
                 for h, (lst, proto) in HEURISTICS.items():
                     if proto in stack and lst in stack:
-                        got[h].append(int(r[0][0]))
+                        got[h].append(int(r["frame.number"][0]))
             return got
 
         expect = {}
@@ -218,11 +218,11 @@ class GeneratedOnOtherPorts(tslib.PluginTestCase):
         count_field = {"aerospike": "aerospike.type", "aerospike_cluster": "aerospike_cluster.type",
                        "trade": "trade.length", "hsf2": "hsf2.type", "rocketmq": "rocketmq.length"}
         names = [count_field[p] for p in self.protos]
-        rows = {int(r[0][0]): r[1:] for r in tslib.fields(self.moved, ["frame.number"] + names)}
+        rows = {int(r["frame.number"][0]): r for r in tslib.fields(self.moved, ["frame.number"] + names)}
         for key, n, cv in self._each():
-            col = self.protos.index(hh.PORT_PROTO[key])
+            field = count_field[hh.PORT_PROTO[key]]
             with self.subTest(conversation="%s #%d" % (key, n)):
-                per_frame = {f: len(rows[f][col]) for f in cv.frames if rows[f][col]}
+                per_frame = {f: len(rows[f][field]) for f in cv.frames if rows[f][field]}
                 self.assertEqual(sorted(per_frame), cv.pdu_frames)
                 self.assertEqual(sum(per_frame.values()), cv.pdus + cv.inner_headers)
 

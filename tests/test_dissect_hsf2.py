@@ -43,8 +43,7 @@ class SpecExamples(tslib.PluginTestCase):
                  "hsf2.timeout", "hsf2.service_len", "hsf2.method_len", "hsf2.arg.count", "hsf2.arg.type_len",
                  "hsf2.arg.obj_len", "hsf2.props_len", "hsf2.service", "hsf2.method", "hsf2.arg", "hsf2.arg.type",
                  "hsf2.arg.obj", "hsf2.arg.value", "hessian.string", "hsf2.response_in", "frame.len"]
-        row = tslib.fields(self.path, names, "frame.number == 4")[0]
-        got = dict(zip(names, row))
+        got = tslib.fields(self.path, names, "frame.number == 4")[0]
         self.assertEqual(got["hsf2.type"], ["0x0e"])
         self.assertEqual(got["hsf2.version"], ["1"])
         self.assertEqual(got["hsf2.op"], ["0"])
@@ -73,7 +72,7 @@ class SpecExamples(tslib.PluginTestCase):
         names = ["hsf2.type", "hsf2.version", "hsf2.op", "hsf2.status", "hsf2.codec", "hsf2.reserved",
                  "hsf2.req_id", "hsf2.body_len", "hsf2.body", "hsf2.result", "hessian.string",
                  "hsf2.response_to", "hsf2.time"]
-        got = dict(zip(names, tslib.fields(self.path, names, "frame.number == 5")[0]))
+        got = tslib.fields(self.path, names, "frame.number == 5")[0]
         self.assertEqual(got["hsf2.type"], ["0x0e"])
         self.assertEqual(got["hsf2.version"], ["1"])
         self.assertEqual(got["hsf2.op"], ["1"])
@@ -90,7 +89,7 @@ class SpecExamples(tslib.PluginTestCase):
 
     def test_5_3_error_response_fields_and_expert(self):
         names = ["hsf2.status", "hsf2.req_id", "hsf2.body_len", "hsf2.error_msg", "hsf2.response_to"]
-        got = dict(zip(names, tslib.fields(self.path, names, "frame.number == 7")[0]))
+        got = tslib.fields(self.path, names, "frame.number == 7")[0]
         self.assertEqual(got, {"hsf2.status": ["60"], "hsf2.req_id": ["2"], "hsf2.body_len": ["17"],
                                "hsf2.error_msg": ["service not found"], "hsf2.response_to": ["6"]})
         self.assertEqual(tslib.experts(self.path, "frame.number == 7"),
@@ -99,7 +98,7 @@ class SpecExamples(tslib.PluginTestCase):
     def test_5_4_object_argument_rendered(self):
         names = ["hsf2.arg.type", "hsf2.arg.obj_len", "hsf2.arg.value", "hessian.classdef",
                  "hessian.classdef.field", "hessian.class", "hessian.field", "hessian.string", "hessian.int"]
-        got = dict(zip(names, tslib.fields(self.path, names, "frame.number == 6")[0]))
+        got = tslib.fields(self.path, names, "frame.number == 6")[0]
         self.assertEqual(got["hsf2.arg.type"], ["com.example.User"])
         self.assertEqual(got["hsf2.arg.obj_len"], ["34", "34"])
         self.assertEqual(got["hsf2.arg.value"], ['com.example.User { name: "Tom", age: 18 }'])
@@ -114,11 +113,11 @@ class SpecExamples(tslib.PluginTestCase):
     def test_3_heartbeat_request_and_response_fields(self):
         names = ["hsf2.type", "hsf2.op", "hsf2.version", "hsf2.reserved", "hsf2.req_id", "hsf2.timeout",
                  "hsf2.hb.pad", "hsf2.response_in", "hsf2.response_to"]
-        req = dict(zip(names, tslib.fields(self.path, names, "frame.number == 8")[0]))
+        req = tslib.fields(self.path, names, "frame.number == 8")[0]
         self.assertEqual(req, {"hsf2.type": ["0x0c"], "hsf2.op": ["0"], "hsf2.version": ["1"],
                                "hsf2.reserved": ["000000"], "hsf2.req_id": ["7"], "hsf2.timeout": ["3000"],
                                "hsf2.hb.pad": [], "hsf2.response_in": ["9"], "hsf2.response_to": []})
-        rsp = dict(zip(names, tslib.fields(self.path, names, "frame.number == 9")[0]))
+        rsp = tslib.fields(self.path, names, "frame.number == 9")[0]
         self.assertEqual(rsp, {"hsf2.type": ["0x0c"], "hsf2.op": ["1"], "hsf2.version": ["1"],
                                "hsf2.reserved": ["000000"], "hsf2.req_id": ["7"], "hsf2.timeout": [],
                                "hsf2.hb.pad": ["0x00000000"], "hsf2.response_in": [], "hsf2.response_to": ["8"]})
@@ -162,7 +161,7 @@ class TbRemotingExamples(tslib.PluginTestCase):
              "hessian.long", "hessian.int", "hessian.ref", "hessian.null"]
 
     def test_request_every_field(self):
-        got = dict(zip(self.NAMES, tslib.fields(self.path, self.NAMES, "frame.number == 4")[0]))
+        got = tslib.fields(self.path, self.NAMES, "frame.number == 4")[0]
         self.assertEqual(got["hsf2.type"], ["0x0d"])
         self.assertEqual(got["hsf2.tr.request_flag"], ["0"])
         self.assertEqual(got["hsf2.codec"], ["1"])
@@ -184,7 +183,7 @@ class TbRemotingExamples(tslib.PluginTestCase):
         self.assertEqual(got["hessian.ref"], ["0"])
 
     def test_response_every_field(self):
-        got = dict(zip(self.NAMES, tslib.fields(self.path, self.NAMES, "frame.number == 5")[0]))
+        got = tslib.fields(self.path, self.NAMES, "frame.number == 5")[0]
         self.assertEqual(got["hsf2.tr.request_flag"], ["1"])
         self.assertEqual(got["hsf2.codec"], ["1"])
         self.assertEqual(got["hsf2.tr.direction"], ["0"])
@@ -230,7 +229,7 @@ class DubboFrames(tslib.PluginTestCase):
                  "hsf2.dubbo.event", "hsf2.dubbo.serialization", "hsf2.req_id", "hsf2.body_len",
                  "hsf2.dubbo.version", "hsf2.service", "hsf2.method", "hsf2.dubbo.param_types", "hsf2.arg.count",
                  "hsf2.arg.value", "hsf2.dubbo.attachments", "hsf2.response_in"]
-        got = dict(zip(names, tslib.fields(self.path, names, "frame.number == 4")[0]))
+        got = tslib.fields(self.path, names, "frame.number == 4")[0]
         self.assertEqual(got["hsf2.type"], ["0xda"])
         self.assertEqual(got["hsf2.dubbo.magic"], ["0xdabb"])
         self.assertEqual(got["hsf2.dubbo.flags"], ["0xc2"])
@@ -251,7 +250,7 @@ class DubboFrames(tslib.PluginTestCase):
     def test_response_late_against_attachment_timeout(self):
         names = ["hsf2.dubbo.status", "hsf2.dubbo.result_flag", "hsf2.result", "hsf2.response_to",
                  "hsf2.over_timeout"]
-        got = dict(zip(names, tslib.fields(self.path, names, "frame.number == 5")[0]))
+        got = tslib.fields(self.path, names, "frame.number == 5")[0]
         self.assertEqual(got, {"hsf2.dubbo.status": ["20"], "hsf2.dubbo.result_flag": ["1"],
                                "hsf2.result": ['"hi"'], "hsf2.response_to": ["4"], "hsf2.over_timeout": ["1"]})
         self.assertEqual(tslib.experts(self.path, "frame.number == 5"),
@@ -284,10 +283,10 @@ class Conversation(tslib.PluginTestCase):
                                        "hsf2.response_in", "hsf2.response_to", "hsf2.over_timeout"], "hsf2")
         cls.pdus = []   # (frame, type, op, id, response_in, response_to, over_timeout) per PDU
         for r in rows:
-            frame = int(r[0][0])
-            n = len(r[3])
+            frame = int(r["frame.number"][0])
+            n = len(r["hsf2.req_id"])
             for k in range(n):
-                cls.pdus.append((frame, r[1][k], r[2][k], int(r[3][k])))
+                cls.pdus.append((frame, r["hsf2.type"][k], r["hsf2.op"][k], int(r["hsf2.req_id"][k])))
         cls.rows = rows
 
     def test_every_pdu_decoded_once_in_its_frame(self):
@@ -312,7 +311,8 @@ class Conversation(tslib.PluginTestCase):
         rows = tslib.fields(self.path, ["hsf2.req_id", "hsf2.response_to", "hsf2.time"],
                             "hsf2.op == 1 && hsf2.type == 0x0e")
         seen = 0
-        for ids, to, times in rows:
+        for r in rows:
+            ids, to, times = r["hsf2.req_id"], r["hsf2.response_to"], r["hsf2.time"]
             if [int(x) for x in ids] == [P.ORPHAN_ID]:
                 self.assertEqual(to, [])
                 continue
@@ -327,8 +327,8 @@ class Conversation(tslib.PluginTestCase):
     def test_twenty_responses_in_one_segment_in_order(self):
         f = self.f
         row = tslib.fields(self.path, ["hsf2.req_id", "hsf2.response_to"], "frame.number == %d" % f["batch_frame"])[0]
-        self.assertEqual([int(x) for x in row[0]], f["batch_order"])
-        self.assertEqual([int(x) for x in row[1]], [f["req_frame"][i] for i in f["batch_order"]])
+        self.assertEqual([int(x) for x in row["hsf2.req_id"]], f["batch_order"])
+        self.assertEqual([int(x) for x in row["hsf2.response_to"]], [f["req_frame"][i] for i in f["batch_order"]])
         info = tslib.info_column(self.path, "frame.number == %d" % f["batch_frame"])[0]
         self.assertEqual(info.count("Response "), 20)
         self.assertTrue(info.startswith("Response OK id=%d [" % f["batch_order"][0]), info)
@@ -337,7 +337,7 @@ class Conversation(tslib.PluginTestCase):
         first, last = self.f["split_frames"]
         self.assertEqual(tslib.values(self.path, "hsf2.req_id", "frame.number == %d" % first), [])
         names = ["hsf2.req_id", "hsf2.method", "hsf2.arg.count", "hsf2.arg.type", "hsf2.arg.value", "tcp.segment"]
-        got = dict(zip(names, tslib.fields(self.path, names, "frame.number == %d" % last)[0]))
+        got = tslib.fields(self.path, names, "frame.number == %d" % last)[0]
         self.assertEqual(got["hsf2.req_id"], [str(P.SPLIT_ID)])
         self.assertEqual(got["hsf2.method"], ["update"])
         self.assertEqual(got["hsf2.arg.count"], ["2"])
@@ -398,9 +398,9 @@ class Conversation(tslib.PluginTestCase):
         props = P.hessian({"eagleeye.traceid": "0b0000000a", "eagleeye.rpcid": "0.10"})
         got = tslib.fields(self.path, ["hsf2.props_len", "hsf2.props", "hessian.string"],
                            "hsf2.req_id == 10 && hsf2.op == 0")[0]
-        self.assertEqual(got[0], [str(len(props))])
-        self.assertEqual(got[1], [props.hex()])
-        self.assertEqual(got[2][-4:], ["eagleeye.traceid", "0b0000000a", "eagleeye.rpcid", "0.10"])
+        self.assertEqual(got["hsf2.props_len"], [str(len(props))])
+        self.assertEqual(got["hsf2.props"], [props.hex()])
+        self.assertEqual(got["hessian.string"][-4:], ["eagleeye.traceid", "0b0000000a", "eagleeye.rpcid", "0.10"])
 
 
 class Reassembly(tslib.PluginTestCase):
@@ -538,8 +538,9 @@ class OtherCodecs(tslib.PluginTestCase):
         self.assertEqual(tslib.values(self.path, "hsf2.codec", "hsf2.req_id == 1"), ["6"])
 
     def test_java_argument_stays_bytes(self):
-        got = tslib.fields(self.path, ["hsf2.arg.obj", "hsf2.arg.value", "hessian.string"], "hsf2.req_id == 2")[0]
-        self.assertEqual(got, [["aced0005740002686"  "9"], [], []])
+        expect = {"hsf2.arg.obj": ["aced0005740002686"  "9"], "hsf2.arg.value": [], "hessian.string": []}
+        got = tslib.fields(self.path, expect, "hsf2.req_id == 2")[0]
+        self.assertEqual(got, expect)
 
     def test_hessian1_codec(self):
         self.assertEqual(tslib.values(self.path, "hsf2.arg.value", "hsf2.req_id == 3"), ["42"])

@@ -16,7 +16,7 @@ EXT = lambda name: tslib.external("rocketmq", name)  # noqa: E731
 
 
 def rows(cap, names, filt=None, args=()):
-    """fields() with one value (first occurrence) or list per column, for readability."""
+    """tslib.fields(): one Row ({field name: [values]}) per displayed frame."""
     return tslib.fields(cap, names, filt, args=args)
 
 
@@ -29,7 +29,7 @@ class RealClientCapture(tslib.PluginTestCase):
     def test_request_codes_by_flag_not_port(self):
         codes = {}
         for r in rows(self.cap, ["rocketmq.flag.response", "rocketmq.code"]):
-            for resp, code in zip(r[0], r[1]):
+            for resp, code in zip(r["rocketmq.flag.response"], r["rocketmq.code"]):
                 codes.setdefault((resp, code), 0)
                 codes[(resp, code)] += 1
         # requests (flag bit 0 clear) by code, from the PDU list of the capture's README
@@ -48,11 +48,11 @@ class RealClientCapture(tslib.PluginTestCase):
         r = rows(self.cap, ["tcp.srcport", "rocketmq.code", "rocketmq.opaque", "rocketmq.flag.oneway",
                             "rocketmq.response_in", "rocketmq.no_response"], "rocketmq.code == 40")
         self.assertEqual(len(r), 1)
-        self.assertEqual(r[0][0], ["10911"])          # sent by the broker
-        self.assertEqual(r[0][2], ["1000"])
-        self.assertEqual(r[0][3], ["1"])
-        self.assertEqual(r[0][4], [])                 # one-way: no response expected, none linked
-        self.assertEqual(r[0][5], [])
+        self.assertEqual(r[0]["tcp.srcport"], ["10911"])          # sent by the broker
+        self.assertEqual(r[0]["rocketmq.opaque"], ["1000"])
+        self.assertEqual(r[0]["rocketmq.flag.oneway"], ["1"])
+        self.assertEqual(r[0]["rocketmq.response_in"], [])   # one-way: no response expected, none linked
+        self.assertEqual(r[0]["rocketmq.no_response"], [])
 
     def test_every_request_linked_except_oneway_and_pending_long_polls(self):
         unanswered = tslib.frames(self.cap, "rocketmq.flag.response == 0 && rocketmq.flag.oneway == 0 "
@@ -69,14 +69,14 @@ class RealClientCapture(tslib.PluginTestCase):
     def test_response_labelled_with_request_code(self):
         r = rows(self.cap, ["rocketmq.opaque", "rocketmq.code", "rocketmq.request_code", "rocketmq.response_to"],
                  "frame.number == 91")
-        self.assertEqual(r[0][0], ["34"])
-        self.assertEqual(r[0][1], ["0"])
-        self.assertEqual(r[0][2], ["310"])
-        self.assertEqual(r[0][3], ["89"])
+        self.assertEqual(r[0]["rocketmq.opaque"], ["34"])
+        self.assertEqual(r[0]["rocketmq.code"], ["0"])
+        self.assertEqual(r[0]["rocketmq.request_code"], ["310"])
+        self.assertEqual(r[0]["rocketmq.response_to"], ["89"])
 
     def test_pull_responses_message_counts(self):
         r = rows(self.cap, ["frame.number", "rocketmq.opaque", "rocketmq.msg_count"], "rocketmq.msg_count")
-        got = [(int(x[0][0]), int(x[1][0]), int(x[2][0])) for x in r]
+        got = [(int(x["frame.number"][0]), int(x["rocketmq.opaque"][0]), int(x["rocketmq.msg_count"][0])) for x in r]
         self.assertEqual(got, [(198, 7, 5), (200, 20, 7), (202, 9, 4), (204, 21, 6), (319, 11, 4),
                                (321, 16, 6), (323, 12, 4), (324, 18, 6), (332, 32, 1)])
         # 43 deliveries of 42 keys (order-retry twice)
@@ -84,8 +84,8 @@ class RealClientCapture(tslib.PluginTestCase):
 
     def test_pulled_keys_and_tags(self):
         r = rows(self.cap, ["rocketmq.msg.keys", "rocketmq.msg.tags"], "frame.number == 198")
-        self.assertEqual(r[0][0], ["order-0", "order-8", "order-retry", "order-32", "order-48"])
-        self.assertEqual(r[0][1], ["TagA", "TagB", "TagA", "TagB", "TagA"])
+        self.assertEqual(r[0]["rocketmq.msg.keys"], ["order-0", "order-8", "order-retry", "order-32", "order-48"])
+        self.assertEqual(r[0]["rocketmq.msg.tags"], ["TagA", "TagB", "TagA", "TagB", "TagA"])
         keys = tslib.values(self.cap, "rocketmq.msg.keys", "rocketmq.flag.response == 1")
         self.assertEqual(len(keys), 43)
         self.assertEqual(len(set(keys)), 42)
@@ -93,9 +93,10 @@ class RealClientCapture(tslib.PluginTestCase):
         self.assertNotIn("TagC", tslib.values(self.cap, "rocketmq.msg.tags", "rocketmq.flag.response == 1"))
 
     def test_send_keys_tags_queue_from_v2_short_keys(self):
-        r = rows(self.cap, ["rocketmq.topic", "rocketmq.queue_id", "rocketmq.group", "rocketmq.msg.keys",
-                            "rocketmq.msg.tags"], "frame.number == 89")
-        self.assertEqual(r[0], [["TopicA"], ["0"], ["PID_capture"], ["order-0"], ["TagA"]])
+        expect = {"rocketmq.topic": ["TopicA"], "rocketmq.queue_id": ["0"], "rocketmq.group": ["PID_capture"],
+                  "rocketmq.msg.keys": ["order-0"], "rocketmq.msg.tags": ["TagA"]}
+        r = rows(self.cap, expect, "frame.number == 89")
+        self.assertEqual(r[0], expect)
         self.assertIn("b (topic): TopicA", tslib.detail(self.cap, "rocketmq", "frame.number == 89"))
 
     def test_pulled_msg_ids_match_send_responses(self):
@@ -113,25 +114,27 @@ class RealClientCapture(tslib.PluginTestCase):
         self.assertIn(send0[0], tslib.values(self.cap, "rocketmq.msg_id", "frame.number == 198"))
 
     def test_retry_topic_redelivery(self):
-        r = rows(self.cap, ["rocketmq.msg.topic", "rocketmq.msg.keys", "rocketmq.msg.retry_topic",
-                            "rocketmq.msg.reconsume_times"], "rocketmq.msg.topic == \"%RETRY%GID_capture\"")
+        expect = {"rocketmq.msg.topic": ["%RETRY%GID_capture"], "rocketmq.msg.keys": ["order-retry"],
+                  "rocketmq.msg.retry_topic": ["TopicA"], "rocketmq.msg.reconsume_times": ["1"]}
+        r = rows(self.cap, expect, "rocketmq.msg.topic == \"%RETRY%GID_capture\"")
         self.assertEqual(len(r), 1)
-        self.assertEqual(r[0], [["%RETRY%GID_capture"], ["order-retry"], ["TopicA"], ["1"]])
-        back = rows(self.cap, ["rocketmq.group", "rocketmq.response_in"], "rocketmq.code == 36 && rocketmq.flag.response == 0")
-        self.assertEqual(back[0], [["GID_capture"], ["322"]])
+        self.assertEqual(r[0], expect)
+        expect = {"rocketmq.group": ["GID_capture"], "rocketmq.response_in": ["322"]}
+        back = rows(self.cap, expect, "rocketmq.code == 36 && rocketmq.flag.response == 0")
+        self.assertEqual(back[0], expect)
 
     def test_compressed_sends_inflated(self):
         # message #10: 8 KiB text, zlib (sysFlag 1); message #20: 100 KiB random, one frame over many segments
         r = rows(self.cap, ["frame.number", "rocketmq.msg.sys_flag.compressed",
                             "rocketmq.uncompressed_length"], "rocketmq.uncompressed_length")
-        sizes = sorted(int(x[2][0]) for x in r)
+        sizes = sorted(int(x["rocketmq.uncompressed_length"][0]) for x in r)
         self.assertIn(8192, sizes)
         self.assertIn(102400, sizes)
 
     def test_route_body_with_fastjson_numeric_key(self):
         r = rows(self.cap, ["rocketmq.broker_addr", "rocketmq.broker_name"], "frame.number == 8")
-        self.assertEqual(r[0][0], ["127.0.0.1:10911"])
-        self.assertEqual(r[0][1][0], "broker-a")
+        self.assertEqual(r[0]["rocketmq.broker_addr"], ["127.0.0.1:10911"])
+        self.assertEqual(r[0]["rocketmq.broker_name"][0], "broker-a")
         self.assertNotIn("rocketmq.json_error", tslib.values(self.cap, "_ws.expert"))
 
     def test_no_malformed_items(self):
@@ -169,16 +172,16 @@ class ExternalCaptures(tslib.PluginTestCase):
         # first send: queue offset and the broker's offset msgId
         r = rows(cap, ["rocketmq.msg_id", "rocketmq.queue_offset"], "rocketmq.request_code == 310")
         self.assertEqual(len(r), 1000)
-        self.assertTrue(all(len(x[0][0]) == 32 for x in r))
+        self.assertTrue(all(len(x["rocketmq.msg_id"][0]) == 32 for x in r))
 
     def test_producer_register_broker_body(self):
         cap = self.need(EXT("producer.pcap"))
         r = rows(cap, ["rocketmq.broker_name", "rocketmq.cluster", "rocketmq.topic"],
                  "rocketmq.code == 103 && rocketmq.flag.response == 0")
         self.assertEqual(len(r), 2)
-        self.assertIn("N-20N3PF1Y8N5G", r[0][0])
-        self.assertIn("DefaultCluster", r[0][1])
-        self.assertIn("SCHEDULE_TOPIC_XXXX", r[0][2])
+        self.assertIn("N-20N3PF1Y8N5G", r[0]["rocketmq.broker_name"])
+        self.assertIn("DefaultCluster", r[0]["rocketmq.cluster"])
+        self.assertIn("SCHEDULE_TOPIC_XXXX", r[0]["rocketmq.topic"])
         self.assertNotIn("rocketmq.json_error", tslib.values(cap, "_ws.expert"))
 
     def test_pull_message_found_record(self):
@@ -186,21 +189,31 @@ class ExternalCaptures(tslib.PluginTestCase):
         r = rows(cap, ["rocketmq.msg.topic", "rocketmq.msg.queue_id", "rocketmq.msg.queue_offset",
                        "rocketmq.msg.body_text", "rocketmq.msg.tags", "rocketmq.msg.store_host",
                        "rocketmq.msg.body_crc.status", "rocketmq.msg_id"], "frame.number == 8")
-        self.assertEqual(r[0][:7], [["TopicTest"], ["1"], ["1154"], ["Hello RocketMQ 0"], ["TagA"],
-                                    ["192.169.0.4:10911"], ["1"]])
-        self.assertEqual(r[0][7], ["C0A9000400002A9F00000000000CAC2E"])
-        nf = rows(cap, ["rocketmq.code", "rocketmq.remark", "rocketmq.request_code"], "frame.number == 4")
-        self.assertEqual(nf[0], [["19"], ["OFFSET_OVERFLOW_ONE"], ["11"]])
+        self.assertEqual(r[0]["rocketmq.msg.topic"], ["TopicTest"])
+        self.assertEqual(r[0]["rocketmq.msg.queue_id"], ["1"])
+        self.assertEqual(r[0]["rocketmq.msg.queue_offset"], ["1154"])
+        self.assertEqual(r[0]["rocketmq.msg.body_text"], ["Hello RocketMQ 0"])
+        self.assertEqual(r[0]["rocketmq.msg.tags"], ["TagA"])
+        self.assertEqual(r[0]["rocketmq.msg.store_host"], ["192.169.0.4:10911"])
+        self.assertEqual(r[0]["rocketmq.msg.body_crc.status"], ["1"])
+        self.assertEqual(r[0]["rocketmq.msg_id"], ["C0A9000400002A9F00000000000CAC2E"])
+        expect = {"rocketmq.code": ["19"], "rocketmq.remark": ["OFFSET_OVERFLOW_ONE"], "rocketmq.request_code": ["11"]}
+        nf = rows(cap, expect, "frame.number == 4")
+        self.assertEqual(nf[0], expect)
 
     def test_send_message_v2(self):
         cap = self.need(EXT("send-message-v2.pcap"))
         r = rows(cap, ["rocketmq.topic", "rocketmq.queue_id", "rocketmq.msg.body_text", "rocketmq.version",
                        "rocketmq.msg.uniq_key"], "frame.number == 1")
-        self.assertEqual(r[0][:3], [["TopicTest"], ["0"], ["Hello RocketMQ 0"]])
-        self.assertEqual(r[0][3], ["293"])
+        self.assertEqual(r[0]["rocketmq.topic"], ["TopicTest"])
+        self.assertEqual(r[0]["rocketmq.queue_id"], ["0"])
+        self.assertEqual(r[0]["rocketmq.msg.body_text"], ["Hello RocketMQ 0"])
+        self.assertEqual(r[0]["rocketmq.version"], ["293"])
         self.assertIn("Version: V4_4_0 (293)", tslib.detail(cap, "rocketmq", "frame.number == 1"))
-        rsp = rows(cap, ["rocketmq.msg_id", "rocketmq.queue_offset", "rocketmq.response_to"], "frame.number == 2")
-        self.assertEqual(rsp[0], [["0A0000B400002A9F00000000002EAF62"], ["4249"], ["1"]])
+        expect = {"rocketmq.msg_id": ["0A0000B400002A9F00000000002EAF62"], "rocketmq.queue_offset": ["4249"],
+                  "rocketmq.response_to": ["1"]}
+        rsp = rows(cap, expect, "frame.number == 2")
+        self.assertEqual(rsp[0], expect)
 
     def test_route_info_numeric_keys(self):
         cap = self.need(EXT("get-routeinfo-by-topic.pcap"))
@@ -213,9 +226,9 @@ class ExternalCaptures(tslib.PluginTestCase):
     def test_heartbeat_and_consumer_list(self):
         cap = self.need(EXT("heartbeat.pcap"))
         r = rows(cap, ["rocketmq.client_id", "rocketmq.group", "rocketmq.response_in"], "frame.number == 1")
-        self.assertTrue(r[0][0])
-        self.assertTrue(r[0][1])
-        self.assertEqual(r[0][2], ["2"])
+        self.assertTrue(r[0]["rocketmq.client_id"])
+        self.assertTrue(r[0]["rocketmq.group"])
+        self.assertEqual(r[0]["rocketmq.response_in"], ["2"])
         cap = self.need(EXT("get-consumer-list-by-group.pcap"))
         self.assertEqual(tslib.values(cap, "rocketmq.request_code"), ["38"])
 
@@ -223,8 +236,8 @@ class ExternalCaptures(tslib.PluginTestCase):
         cap = self.need(EXT("update-consumer-offset.pcap"))
         r = rows(cap, ["rocketmq.code", "rocketmq.flag.oneway", "rocketmq.commit_offset", "rocketmq.topic"],
                  "rocketmq")
-        self.assertEqual([x[0] for x in r], [["15"], ["15"], ["15"]])
-        self.assertEqual([x[1] for x in r], [["1"], ["1"], ["1"]])
+        self.assertEqual([x["rocketmq.code"] for x in r], [["15"], ["15"], ["15"]])
+        self.assertEqual([x["rocketmq.flag.oneway"] for x in r], [["1"], ["1"], ["1"]])
         self.assertEqual(tslib.frames(cap, "rocketmq.no_response"), [])
 
     def test_otel_and_skywalking_properties(self):
@@ -267,13 +280,16 @@ class BuiltCaptures(tslib.PluginTestCase):
                b'"queueDatas":[{"brokerName":"b1","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}'
         c.s2c(R.frame(R.binary_header(0, 1, flag=1, remark="OK", version=479), body, stype=1), dt=0.002)
         p = cap.write(self.cap_path("binary.pcap"))
-        r = rows(p, ["rocketmq.serialize_type", "rocketmq.code", "rocketmq.language", "rocketmq.version",
-                     "rocketmq.opaque", "rocketmq.topic", "rocketmq.header_length", "rocketmq.response_in"],
-                 "rocketmq.flag.response == 0")
-        self.assertEqual(r[0], [["1"], ["105"], ["GO"], ["479"], ["1"], ["TopicTest"], ["41"], ["5"]])
-        r = rows(p, ["rocketmq.serialize_type", "rocketmq.code", "rocketmq.remark", "rocketmq.request_code",
-                     "rocketmq.response_to", "rocketmq.broker_addr"], "rocketmq.flag.response == 1")
-        self.assertEqual(r[0], [["1"], ["0"], ["OK"], ["105"], ["4"], ["10.0.0.2:10911"]])
+        expect = {"rocketmq.serialize_type": ["1"], "rocketmq.code": ["105"], "rocketmq.language": ["GO"],
+                  "rocketmq.version": ["479"], "rocketmq.opaque": ["1"], "rocketmq.topic": ["TopicTest"],
+                  "rocketmq.header_length": ["41"], "rocketmq.response_in": ["5"]}
+        r = rows(p, expect, "rocketmq.flag.response == 0")
+        self.assertEqual(r[0], expect)
+        expect = {"rocketmq.serialize_type": ["1"], "rocketmq.code": ["0"], "rocketmq.remark": ["OK"],
+                  "rocketmq.request_code": ["105"], "rocketmq.response_to": ["4"],
+                  "rocketmq.broker_addr": ["10.0.0.2:10911"]}
+        r = rows(p, expect, "rocketmq.flag.response == 1")
+        self.assertEqual(r[0], expect)
         self.assertIn("Version: V5_3_3 (479)", tslib.detail(p, "rocketmq"))
         self.assertEqual(tslib.malformed_frames(p), [])
         self.assertEqual(tslib.experts(p, "rocketmq"), [])
@@ -314,13 +330,14 @@ class BuiltCaptures(tslib.PluginTestCase):
         r = rows(p, ["rocketmq.msg.born_host", "rocketmq.msg.store_host", "rocketmq.msg.born_ipv6",
                      "rocketmq.msg.store_port", "rocketmq.msg_id", "rocketmq.msg.body_text", "rocketmq.msg.keys"],
                  "rocketmq.flag.response == 1")
-        self.assertEqual(r[0][0], ["[2001:db8::1]:50001"])
-        self.assertEqual(r[0][1], ["[2001:db8::2]:10911"])
-        self.assertEqual(r[0][2], ["2001:db8::1"])
-        self.assertEqual(r[0][3], ["10911"])
-        self.assertEqual(r[0][4], [R.offset_msg_id("[2001:db8::2]:10911", 4096)])
-        self.assertEqual(len(r[0][4][0]), 56)
-        self.assertEqual(r[0][5:], [["hello v6"], ["k6"]])
+        self.assertEqual(r[0]["rocketmq.msg.born_host"], ["[2001:db8::1]:50001"])
+        self.assertEqual(r[0]["rocketmq.msg.store_host"], ["[2001:db8::2]:10911"])
+        self.assertEqual(r[0]["rocketmq.msg.born_ipv6"], ["2001:db8::1"])
+        self.assertEqual(r[0]["rocketmq.msg.store_port"], ["10911"])
+        self.assertEqual(r[0]["rocketmq.msg_id"], [R.offset_msg_id("[2001:db8::2]:10911", 4096)])
+        self.assertEqual(len(r[0]["rocketmq.msg_id"][0]), 56)
+        self.assertEqual(r[0]["rocketmq.msg.body_text"], ["hello v6"])
+        self.assertEqual(r[0]["rocketmq.msg.keys"], ["k6"])
         self.assertEqual(tslib.experts(p, "rocketmq"), [])
 
     def test_v2_magic_record_with_300_byte_topic(self):
@@ -331,11 +348,11 @@ class BuiltCaptures(tslib.PluginTestCase):
         p = self._pull_capture("v2.pcap", recs)
         r = rows(p, ["rocketmq.msg.magic", "rocketmq.msg.topic_length", "rocketmq.msg.topic",
                      "rocketmq.msg.body_text", "rocketmq.msg_count"], "rocketmq.flag.response == 1")
-        self.assertEqual(r[0][0], ["0xdaa320ab", "0xdaa320a7"])
-        self.assertEqual(r[0][1], ["300", "5"])
-        self.assertEqual(r[0][2], [topic, "short"])
-        self.assertEqual(r[0][3], ["v2 body", "v1 body"])
-        self.assertEqual(r[0][4], ["2"])
+        self.assertEqual(r[0]["rocketmq.msg.magic"], ["0xdaa320ab", "0xdaa320a7"])
+        self.assertEqual(r[0]["rocketmq.msg.topic_length"], ["300", "5"])
+        self.assertEqual(r[0]["rocketmq.msg.topic"], [topic, "short"])
+        self.assertEqual(r[0]["rocketmq.msg.body_text"], ["v2 body", "v1 body"])
+        self.assertEqual(r[0]["rocketmq.msg_count"], ["2"])
         self.assertEqual(tslib.experts(p, "rocketmq"), [])
 
     def test_zlib_compressed_send_and_stored_bodies(self):
@@ -377,10 +394,10 @@ class BuiltCaptures(tslib.PluginTestCase):
         p = cap.write(self.cap_path("batch.pcap"))
         r = rows(p, ["rocketmq.msg_count", "rocketmq.msg.keys", "rocketmq.msg.body_text", "rocketmq.msg.uniq_key"],
                  "rocketmq.flag.response == 0")
-        self.assertEqual(r[0][0], ["10"])
-        self.assertEqual(r[0][1], ["bk-%d" % i for i in range(10)])
-        self.assertEqual(r[0][2][9], "batch body 9")
-        self.assertEqual(len(r[0][3]), 10)
+        self.assertEqual(r[0]["rocketmq.msg_count"], ["10"])
+        self.assertEqual(r[0]["rocketmq.msg.keys"], ["bk-%d" % i for i in range(10)])
+        self.assertEqual(r[0]["rocketmq.msg.body_text"][9], "batch body 9")
+        self.assertEqual(len(r[0]["rocketmq.msg.uniq_key"]), 10)
         self.assertEqual(len(tslib.values(p, "rocketmq.msg_id", "rocketmq.flag.response == 1")), 10)
         self.assertIn("SEND_BATCH_MESSAGE topic=TB queue=2 opaque=11 (10 msgs)", tslib.info_column(p, "rocketmq.flag.response == 0")[0])
 
@@ -393,12 +410,12 @@ class BuiltCaptures(tslib.PluginTestCase):
         p = cap.write(self.cap_path("thirty.pcap"))
         r = rows(p, ["frame.number", "rocketmq.opaque", "rocketmq.response_in"], "rocketmq.flag.response == 0")
         self.assertEqual(len(r), 1)
-        self.assertEqual(r[0][1], [str(100 + i) for i in range(30)])
-        self.assertEqual(r[0][2], ["5"] * 30)
+        self.assertEqual(r[0]["rocketmq.opaque"], [str(100 + i) for i in range(30)])
+        self.assertEqual(r[0]["rocketmq.response_in"], ["5"] * 30)
         rsp = rows(p, ["rocketmq.opaque", "rocketmq.offset", "rocketmq.response_to"], "rocketmq.flag.response == 1")
-        self.assertEqual(rsp[0][0], [str(100 + i) for i in reversed(range(30))])
-        self.assertEqual(rsp[0][1], [str(i) for i in reversed(range(30))])
-        self.assertEqual(rsp[0][2], ["4"] * 30)
+        self.assertEqual(rsp[0]["rocketmq.opaque"], [str(100 + i) for i in reversed(range(30))])
+        self.assertEqual(rsp[0]["rocketmq.offset"], [str(i) for i in reversed(range(30))])
+        self.assertEqual(rsp[0]["rocketmq.response_to"], ["4"] * 30)
         info = tslib.info_column(p, "frame.number == 4")[0]
         self.assertEqual(info.count("QUERY_CONSUMER_OFFSET"), 30)
 
@@ -412,11 +429,12 @@ class BuiltCaptures(tslib.PluginTestCase):
         r = rows(p, ["frame.number", "rocketmq.length", "rocketmq.topic", "rocketmq.response_in"],
                  "rocketmq.flag.response == 0")
         self.assertEqual(len(r), 1)
-        last_seg = int(r[0][0][0])
+        last_seg = int(r[0]["frame.number"][0])
         self.assertGreater(last_seg, 3500)   # 5 MiB in 1460-byte segments
-        self.assertEqual(int(r[0][1][0]), 4 + len(R.json_header(310, 21, ext=R.send_v2_ext("BIG", 3))) + len(body))
-        self.assertEqual(r[0][2], ["BIG"])
-        self.assertEqual(r[0][3], [str(last_seg + 1)])
+        self.assertEqual(int(r[0]["rocketmq.length"][0]),
+                         4 + len(R.json_header(310, 21, ext=R.send_v2_ext("BIG", 3))) + len(body))
+        self.assertEqual(r[0]["rocketmq.topic"], ["BIG"])
+        self.assertEqual(r[0]["rocketmq.response_in"], [str(last_seg + 1)])
         self.assertEqual(tslib.values(p, "rocketmq.response_to"), [str(last_seg)])
 
     def test_fastjson_route_numeric_keys_and_stats_object_keys(self):
@@ -463,8 +481,8 @@ class BuiltCaptures(tslib.PluginTestCase):
         p = cap.write(self.cap_path("oneway.pcap"))
         r = rows(p, ["rocketmq.flag.oneway", "rocketmq.commit_offset", "rocketmq.no_response"],
                  "rocketmq.flag.oneway == 1")
-        self.assertEqual([x[1] for x in r], [["0"], ["10"], ["20"]])
-        self.assertEqual([x[2] for x in r], [[], [], []])
+        self.assertEqual([x["rocketmq.commit_offset"] for x in r], [["0"], ["10"], ["20"]])
+        self.assertEqual([x["rocketmq.no_response"] for x in r], [[], [], []])
         # the normal request at the end really is unanswered and says so
         self.assertEqual(tslib.frames(p, "rocketmq.no_response"), [7])
         self.assertEqual(tslib.experts(p, "rocketmq"), ["Request not answered in the capture"])
@@ -479,11 +497,16 @@ class BuiltCaptures(tslib.PluginTestCase):
         p = cap.write(self.cap_path("reuse.pcap"))
         r = rows(p, ["frame.number", "rocketmq.code", "rocketmq.response_in", "rocketmq.response_to",
                      "rocketmq.request_code"])
-        got = {int(x[0][0]): x[1:] for x in r}
-        self.assertEqual(got[4], [["38"], ["7"], [], []])
-        self.assertEqual(got[5], [["307"], ["6"], [], []])
-        self.assertEqual(got[6], [["0"], [], ["5"], ["307"]])
-        self.assertEqual(got[7], [["0"], [], ["4"], ["38"]])
+        got = {int(x["frame.number"][0]): x for x in r}
+        for frame, code, response_in, response_to, request_code in [(4, ["38"], ["7"], [], []),
+                                                                    (5, ["307"], ["6"], [], []),
+                                                                    (6, ["0"], [], ["5"], ["307"]),
+                                                                    (7, ["0"], [], ["4"], ["38"])]:
+            with self.subTest(frame=frame):
+                self.assertEqual(got[frame]["rocketmq.code"], code)
+                self.assertEqual(got[frame]["rocketmq.response_in"], response_in)
+                self.assertEqual(got[frame]["rocketmq.response_to"], response_to)
+                self.assertEqual(got[frame]["rocketmq.request_code"], request_code)
 
     def test_long_poll_within_suspend_timeout_not_flagged_but_expired_is(self):
         cap = Capture()
@@ -503,7 +526,7 @@ class BuiltCaptures(tslib.PluginTestCase):
             c.s2c(R.response(code, i, remark="r%d" % code))
         p = cap.write(self.cap_path("errors.pcap"))
         r = rows(p, ["_ws.expert.severity", "_ws.expert.message"], "rocketmq.flag.response == 1")
-        got = [(x[0][0], x[1][0]) for x in r]
+        got = [(x["_ws.expert.severity"][0], x["_ws.expert.message"][0]) for x in r]
         # severities: 4194304 warn, 8388608 error, 2097152 note
         self.assertEqual(got, [("6291456", "Response SYSTEM_BUSY (2): r2"),
                                ("6291456", "Response FLUSH_DISK_TIMEOUT (10): r10"),
@@ -538,7 +561,7 @@ class BuiltCaptures(tslib.PluginTestCase):
         c.c2s(R.request(105, 9, ext=[("topic", "after-garbage")]))
         p = cap.write(self.cap_path("malformed.pcap"))
         ex = tslib.fields(p, ["frame.number", "_ws.expert.message"], "rocketmq")
-        msgs = {int(x[0][0]): x[1] for x in ex}
+        msgs = {int(x["frame.number"][0]): x["_ws.expert.message"] for x in ex}
         # the bad record is 95 bytes, the good one after it 94: 189 bytes from the bad record on
         self.assertIn("Record totalSize 5000 is invalid (189 bytes left in the body)", msgs[5])
         self.assertEqual(tslib.values(p, "rocketmq.msg_count", "frame.number == 5"), ["1"])

@@ -16,10 +16,10 @@ OURS = ("trade.",)
 
 
 def by_frame(cap, names, filt=None, two_pass=True, args=()):
-    """{frame number: [values of names[0]], [values of names[1]], ...}"""
+    """{frame number: {name: [values]} for the given names (tslib.Row)}"""
     out = {}
     for row in tslib.fields(cap, ["frame.number"] + list(names), filt, two_pass, args):
-        out[int(row[0][0])] = row[1:]
+        out[int(row.pop("frame.number")[0])] = row
     return out
 
 
@@ -68,38 +68,43 @@ class TradeExampleBytes(tslib.PluginTestCase):
         cls.cap = cap.write(os.path.join(cls.tmp, "examples.pcap"))
 
     def test_keepalive_from_documentsystem(self):
-        f = by_frame(self.cap, ["trade.sender", "trade.sender_name", "trade.length", "trade.receiver",
-                                "trade.keyword", "trade.clock_len"])[4]
-        self.assertEqual(f, [["37"], ["DocumentSystem"], ["10"], ["65535"], ["Ping"], []])
+        expect = {"trade.sender": ["37"], "trade.sender_name": ["DocumentSystem"], "trade.length": ["10"],
+                  "trade.receiver": ["65535"], "trade.keyword": ["Ping"], "trade.clock_len": []}
+        self.assertEqual(by_frame(self.cap, expect)[4], expect)
 
     def test_pong_from_multiplexer_keeps_control_receiver(self):
-        f = by_frame(self.cap, ["trade.sender", "trade.sender_name", "trade.length", "trade.receiver",
-                                "trade.keyword"])[5]
-        self.assertEqual(f, [["1"], ["Multiplexer"], ["10"], ["65535"], ["Pong"]])
+        expect = {"trade.sender": ["1"], "trade.sender_name": ["Multiplexer"], "trade.length": ["10"],
+                  "trade.receiver": ["65535"], "trade.keyword": ["Pong"]}
+        self.assertEqual(by_frame(self.cap, expect)[5], expect)
 
     def test_roundtrip_clock_is_microseconds_since_1901(self):
         f = by_frame(self.cap, ["trade.length", "trade.keyword", "trade.clock_len", "trade.clock",
                                 "trade.clock_time"])[6]
-        self.assertEqual(f[:4], [["23"], ["Roundtrip"], ["7"], [str(T.EXAMPLE_CLOCK)]])
-        self.assertEqual(f[4], ["May 21, 2014 08:52:49.880091000 UTC"])
+        self.assertEqual(f["trade.length"], ["23"])
+        self.assertEqual(f["trade.keyword"], ["Roundtrip"])
+        self.assertEqual(f["trade.clock_len"], ["7"])
+        self.assertEqual(f["trade.clock"], [str(T.EXAMPLE_CLOCK)])
+        self.assertEqual(f["trade.clock_time"], ["May 21, 2014 08:52:49.880091000 UTC"])
 
     def test_clock_offset_is_clock_minus_capture_time(self):
         # frame 6 is captured at T0 + 0.0002 (handshake) + 0.5 + 0.0042 + 0.3
-        off = float(by_frame(self.cap, ["trade.clock_offset"])[6][0][0])
+        off = float(by_frame(self.cap, ["trade.clock_offset"])[6]["trade.clock_offset"][0])
         self.assertAlmostEqual(off, 0.880091 - (0.0002 + 0.5 + 0.0042 + 0.3), places=5)
 
     def test_echo_identical_except_sender_and_linked_to_roundtrip(self):
         f = by_frame(self.cap, ["trade.sender", "trade.clock", "trade.roundtrip.request_in",
                                 "trade.roundtrip.wire_rtt", "trade.roundtrip.echo_in"])
-        self.assertEqual(f[7][:3], [["37"], [str(T.EXAMPLE_CLOCK)], ["6"]])
-        self.assertAlmostEqual(float(f[7][3][0]), 0.0021, places=6)
-        self.assertEqual(f[6][4], ["7"])
+        self.assertEqual(f[7]["trade.sender"], ["37"])
+        self.assertEqual(f[7]["trade.clock"], [str(T.EXAMPLE_CLOCK)])
+        self.assertEqual(f[7]["trade.roundtrip.request_in"], ["6"])
+        self.assertAlmostEqual(float(f[7]["trade.roundtrip.wire_rtt"][0]), 0.0021, places=6)
+        self.assertEqual(f[6]["trade.roundtrip.echo_in"], ["7"])
 
     def test_ping_and_pong_link_each_other(self):
         f = by_frame(self.cap, ["trade.ping.pong_in", "trade.pong.ping_in", "trade.pong.delay"])
-        self.assertEqual(f[4][0], ["5"])
-        self.assertEqual(f[5][1], ["4"])
-        self.assertAlmostEqual(float(f[5][2][0]), 0.0042, places=6)
+        self.assertEqual(f[4]["trade.ping.pong_in"], ["5"])
+        self.assertEqual(f[5]["trade.pong.ping_in"], ["4"])
+        self.assertAlmostEqual(float(f[5]["trade.pong.delay"][0]), 0.0042, places=6)
 
     def test_info_column_sender_to_receiver_summary(self):
         info = tslib.info_column(self.cap, filt="trade")
@@ -151,30 +156,32 @@ class TradeKeywords(tslib.PluginTestCase):
         return by_frame(self.cap, fields, filt="frame.number == %d" % self.fr[name])[self.fr[name]]
 
     def test_new_connection_id_and_client_ip(self):
-        self.assertEqual(self.row("new", ["trade.keyword", "trade.conn_id", "trade.client_ip"]),
-                         [["New Connection"], ["2678"], ["172.16.5.9"]])
+        expect = {"trade.keyword": ["New Connection"], "trade.conn_id": ["2678"], "trade.client_ip": ["172.16.5.9"]}
+        self.assertEqual(self.row("new", expect), expect)
 
     def test_login_from_module_7_carries_module_name(self):
-        self.assertEqual(self.row("login7", ["trade.module", "trade.conn_id", "trade.username", "trade.client_ip",
-                                             "trade.login.trailer", "trade.conn.new_in"]),
-                         [["MarketConfiguration"], ["2678"], ["XXXXXX0009"], ["172.16.5.9"], ["7265616400"],
-                          [str(self.fr["new"])]])
+        expect = {"trade.module": ["MarketConfiguration"], "trade.conn_id": ["2678"], "trade.username": ["XXXXXX0009"],
+                  "trade.client_ip": ["172.16.5.9"], "trade.login.trailer": ["7265616400"],
+                  "trade.conn.new_in": [str(self.fr["new"])]}
+        self.assertEqual(self.row("login7", expect), expect)
 
     def test_login_from_other_sender_has_no_module_name(self):
-        self.assertEqual(self.row("login1", ["trade.module", "trade.conn_id", "trade.username", "trade.client_ip",
-                                             "trade.login.trailer"]),
-                         [[], ["2679"], ["trader2"], ["172.16.5.10"], []])
+        expect = {"trade.module": [], "trade.conn_id": ["2679"], "trade.username": ["trader2"],
+                  "trade.client_ip": ["172.16.5.10"], "trade.login.trailer": []}
+        self.assertEqual(self.row("login1", expect), expect)
 
     def test_module_and_client_count(self):
-        self.assertEqual(self.row("count", ["trade.module_count", "trade.client_count"]), [["12"], ["345"]])
+        expect = {"trade.module_count": ["12"], "trade.client_count": ["345"]}
+        self.assertEqual(self.row("count", expect), expect)
 
     def test_status_text(self):
-        self.assertEqual(self.row("status", ["trade.status"]), [["Disabling client logins on port: '443'"]])
+        expect = {"trade.status": ["Disabling client logins on port: '443'"]}
+        self.assertEqual(self.row("status", expect), expect)
 
     def test_close_connection_recalls_new_connection_and_login(self):
-        self.assertEqual(self.row("close", ["trade.conn_id", "trade.conn.new_in", "trade.conn.client_ip",
-                                            "trade.conn.user"]),
-                         [["2678"], [str(self.fr["new"])], ["172.16.5.9"], ["XXXXXX0009"]])
+        expect = {"trade.conn_id": ["2678"], "trade.conn.new_in": [str(self.fr["new"])],
+                  "trade.conn.client_ip": ["172.16.5.9"], "trade.conn.user": ["XXXXXX0009"]}
+        self.assertEqual(self.row("close", expect), expect)
 
     def test_close_of_unannounced_connection_is_a_note(self):
         ex = trade_experts(self.cap)
@@ -184,11 +191,13 @@ class TradeKeywords(tslib.PluginTestCase):
     def test_roundtrip_for_module_rtt_in_ms_against_wire_rtt(self):
         r = self.row("rfm", ["trade.module", "trade.rtt_len", "trade.rtt", "trade.rtt_time", "trade.rtt_wire",
                              "trade.rtt_wire_frame", "trade.rtt_excess"])
-        self.assertEqual(r[:3], [["DocumentSystem"], ["4"], ["188409"]])
-        self.assertAlmostEqual(float(r[3][0]), 188.409, places=6)
-        self.assertAlmostEqual(float(r[4][0]), 2.1, places=3)
-        self.assertEqual(r[5], [str(self.fr["echo"])])
-        self.assertAlmostEqual(float(r[6][0]), 186.309, places=3)
+        self.assertEqual(r["trade.module"], ["DocumentSystem"])
+        self.assertEqual(r["trade.rtt_len"], ["4"])
+        self.assertEqual(r["trade.rtt"], ["188409"])
+        self.assertAlmostEqual(float(r["trade.rtt_time"][0]), 188.409, places=6)
+        self.assertAlmostEqual(float(r["trade.rtt_wire"][0]), 2.1, places=3)
+        self.assertEqual(r["trade.rtt_wire_frame"], [str(self.fr["echo"])])
+        self.assertAlmostEqual(float(r["trade.rtt_excess"][0]), 186.309, places=3)
         ex = trade_experts(self.cap)[self.fr["rfm"]]
         self.assertEqual(len(ex), 1)
         self.assertEqual(ex[0][0], "trade.rtt_reported_high")
@@ -196,26 +205,29 @@ class TradeKeywords(tslib.PluginTestCase):
 
     def test_ping_and_pong_with_clock(self):
         r = by_frame(self.cap, ["trade.clock_len", "trade.clock", "trade.clock_time", "trade.ping.pong_in"])
-        self.assertEqual(r[self.fr["ping_clock"]][:2], [["7"], [str(T.clock_us(T0 + 2.0))]])
-        self.assertEqual(r[self.fr["ping_clock"]][2], ["May 21, 2014 08:52:51.000000000 UTC"])
-        self.assertEqual(r[self.fr["ping_clock"]][3], [str(self.fr["pong_clock"])])
+        self.assertEqual(r[self.fr["ping_clock"]]["trade.clock_len"], ["7"])
+        self.assertEqual(r[self.fr["ping_clock"]]["trade.clock"], [str(T.clock_us(T0 + 2.0))])
+        self.assertEqual(r[self.fr["ping_clock"]]["trade.clock_time"], ["May 21, 2014 08:52:51.000000000 UTC"])
+        self.assertEqual(r[self.fr["ping_clock"]]["trade.ping.pong_in"], [str(self.fr["pong_clock"])])
 
     def test_unknown_module_shown_as_number_and_unknown_keyword_with_data(self):
-        self.assertEqual(self.row("unknown", ["trade.sender", "trade.sender_name", "trade.keyword", "trade.data"]),
-                         [["200"], ["Unknown (200)"], ["Foo"], ["010203"]])
+        expect = {"trade.sender": ["200"], "trade.sender_name": ["Unknown (200)"], "trade.keyword": ["Foo"],
+                  "trade.data": ["010203"]}
+        self.assertEqual(self.row("unknown", expect), expect)
         self.assertEqual(trade_experts(self.cap)[self.fr["unknown"]],
                          [("trade.unknown_keyword", 'Unknown keyword "Foo"')])
         info = tslib.info_column(self.cap, filt="frame.number == %d" % self.fr["unknown"])
         self.assertEqual(info, ["Unknown (200) \u2192 Control: Foo (Unknown keyword)"])
 
     def test_empty_keyword_is_an_error(self):
-        self.assertEqual(self.row("empty_kw", ["trade.keyword", "trade.data"]), [[], ["0909"]])
+        expect = {"trade.keyword": [], "trade.data": ["0909"]}
+        self.assertEqual(self.row("empty_kw", expect), expect)
         self.assertEqual(tslib.frames(self.cap, 'trade.keyword == ""'), [self.fr["empty_kw"]])
         self.assertEqual([a for a, _ in trade_experts(self.cap)[self.fr["empty_kw"]]], ["trade.no_keyword"])
 
     def test_data_pdu_receiver_and_payload(self):
-        self.assertEqual(self.row("data", ["trade.receiver", "trade.keyword", "trade.data"]),
-                         [["2654"], [], ["68656c6c6f"]])
+        expect = {"trade.receiver": ["2654"], "trade.keyword": [], "trade.data": ["68656c6c6f"]}
+        self.assertEqual(self.row("data", expect), expect)
 
     def test_info_column_summaries_of_the_seed(self):
         info = tslib.info_column(self.cap, filt="trade")
@@ -231,11 +243,11 @@ class TradeKeywords(tslib.PluginTestCase):
     def test_module_table_uat_overrides_builtin_names(self):
         uat = ['-o', 'uat:trade_modules:"37","Trader"', '-o', 'uat:trade_modules:"200","BackOffice"']
         r = by_frame(self.cap, ["trade.sender_name"], filt="trade.sender == 37 || trade.sender == 200", args=uat)
-        self.assertEqual(r[self.fr["unknown"]], [["BackOffice"]])
-        self.assertEqual(r[self.fr["echo"]], [["Trader"]])
+        self.assertEqual(r[self.fr["unknown"]], {"trade.sender_name": ["BackOffice"]})
+        self.assertEqual(r[self.fr["echo"]], {"trade.sender_name": ["Trader"]})
         # ids the user table does not list keep their built-in names
         r = by_frame(self.cap, ["trade.sender_name"], filt="trade.sender == 1", args=uat)
-        self.assertEqual(set(v[0][0] for v in r.values()), {"Multiplexer"})
+        self.assertEqual(set(v["trade.sender_name"][0] for v in r.values()), {"Multiplexer"})
 
 
 class TradeFraming(tslib.PluginTestCase):
@@ -252,7 +264,8 @@ class TradeFraming(tslib.PluginTestCase):
             c.c2s(T.ping(37) + T.status(37, "ok") + T.data(37, 5, b"xyz"))
         cap, _ = self.build("multi.pcap", fn)
         r = by_frame(cap, ["trade.keyword", "trade.length", "trade.receiver"], filt="trade")
-        self.assertEqual(r, {4: [["Ping", "Status"], ["10", "15", "8"], ["65535", "65535", "5"]]})
+        self.assertEqual(r, {4: {"trade.keyword": ["Ping", "Status"], "trade.length": ["10", "15", "8"],
+                                 "trade.receiver": ["65535", "65535", "5"]}})
         self.assertEqual(tslib.info_column(cap, filt="trade"),
                          ["3 Trade PDUs: DocumentSystem \u2192 Control: Ping, DocumentSystem \u2192 Control: "
                           "Status: ok, DocumentSystem \u2192 5: Data (3 bytes)"])
@@ -270,11 +283,11 @@ class TradeFraming(tslib.PluginTestCase):
             c.c2s(T.ping(37))
         cap, _ = self.build("three.pcap", fn)
         r = by_frame(cap, ["trade.keyword", "trade.clock"], filt="tcp.len > 0")
-        self.assertEqual(r[4], [["Ping"], []])
-        self.assertEqual(r[5], [[], []])
-        self.assertEqual(r[6], [[], []])
-        self.assertEqual(r[7], [["Roundtrip"], [str(T.EXAMPLE_CLOCK)]])
-        self.assertEqual(r[8], [["Ping"], []])
+        self.assertEqual(r[4], {"trade.keyword": ["Ping"], "trade.clock": []})
+        self.assertEqual(r[5], {"trade.keyword": [], "trade.clock": []})
+        self.assertEqual(r[6], {"trade.keyword": [], "trade.clock": []})
+        self.assertEqual(r[7], {"trade.keyword": ["Roundtrip"], "trade.clock": [str(T.EXAMPLE_CLOCK)]})
+        self.assertEqual(r[8], {"trade.keyword": ["Ping"], "trade.clock": []})
         self.assertEqual(tslib.malformed_frames(cap), [])
 
     def test_pdu_end_and_next_pdus_in_one_segment(self):
@@ -283,7 +296,7 @@ class TradeFraming(tslib.PluginTestCase):
             c.c2s(whole, segs=[10])
         cap, _ = self.build("tail.pcap", fn)
         r = by_frame(cap, ["trade.keyword"], filt="trade")
-        self.assertEqual(r, {5: [["Roundtrip", "Ping", "Status"]]})
+        self.assertEqual(r, {5: {"trade.keyword": ["Roundtrip", "Ping", "Status"]}})
         self.assertTrue(tslib.info_column(cap, filt="trade")[0].startswith("3 Trade PDUs: "))
 
     def test_greeting_then_normal_pdus(self):
@@ -294,9 +307,11 @@ class TradeFraming(tslib.PluginTestCase):
         cap, _ = self.build("greeting.pcap", fn)
         r = by_frame(cap, ["trade.sender", "trade.greeting.length", "trade.greeting", "trade.greeting.trailer",
                            "trade.keyword"], filt="trade")
-        self.assertEqual(r[4], [["1"], ["13"], ["APPSERVER1"], ["000102"], []])
-        self.assertEqual(r[5][4], ["Ping"])
-        self.assertEqual(r[6][4], ["Pong"])
+        self.assertEqual(r[4], {"trade.sender": ["1"], "trade.greeting.length": ["13"],
+                                "trade.greeting": ["APPSERVER1"], "trade.greeting.trailer": ["000102"],
+                                "trade.keyword": []})
+        self.assertEqual(r[5]["trade.keyword"], ["Ping"])
+        self.assertEqual(r[6]["trade.keyword"], ["Pong"])
         self.assertEqual(tslib.info_column(cap, filt="frame.number == 4"),
                          ["Multiplexer: Setting up connection to APPSERVER1"])
 
@@ -306,7 +321,8 @@ class TradeFraming(tslib.PluginTestCase):
             c.s2c(T.ping(1)[4:])
         cap, _ = self.build("greeting2.pcap", fn)
         r = by_frame(cap, ["trade.greeting", "trade.keyword"], filt="trade")
-        self.assertEqual(r, {4: [["APPSERVER1"], ["Status"]], 5: [[], ["Ping"]]})
+        self.assertEqual(r, {4: {"trade.greeting": ["APPSERVER1"], "trade.keyword": ["Status"]},
+                             5: {"trade.greeting": [], "trade.keyword": ["Ping"]}})
 
     def test_greeting_only_at_start_of_a_direction(self):
         def fn(cap, c):
@@ -331,7 +347,7 @@ class TradeFraming(tslib.PluginTestCase):
             c.c2s(T.ping(37))
         cap, _ = self.build("trunc.pcap", fn)
         r = by_frame(cap, ["trade.clock_len", "trade.clock", "trade.data"], filt="trade")
-        self.assertEqual(r[4], [["7"], [], ["010203"]])
+        self.assertEqual(r[4], {"trade.clock_len": ["7"], "trade.clock": [], "trade.data": ["010203"]})
         ex = trade_experts(cap)
         self.assertEqual(ex[4], [("trade.truncated", "PDU ends inside a field: 4 more byte(s) needed")])
         self.assertEqual(tslib.values(cap, "trade.keyword"), ["Roundtrip", "Ping"])
@@ -355,7 +371,8 @@ class TradeFraming(tslib.PluginTestCase):
             c.c2s(T.status(37, "a") + T.pdu(37, 0xFFFF, b"", size=2) + T.status(37, "b"))
         cap, _ = self.build("small.pcap", fn)
         r = by_frame(cap, ["trade.length", "trade.keyword", "trade.data"], filt="trade")
-        self.assertEqual(r[4], [["14", "2"], ["Status"], ["ffff" + T.status(37, "b").hex()]])
+        self.assertEqual(r[4], {"trade.length": ["14", "2"], "trade.keyword": ["Status"],
+                                "trade.data": ["ffff" + T.status(37, "b").hex()]})
         self.assertEqual([a for a, _ in trade_experts(cap)[4]], ["trade.size_too_small"])
 
     def test_oversize_pdu_waits_for_data_that_never_comes(self):
@@ -417,22 +434,26 @@ class TradeIncident(tslib.PluginTestCase):
         r = by_frame(self.cap, ["tcp.len", "tcp.window_size_value", "trade.keyword", "trade.ping_gap",
                                 "trade.ping_gap.last_ping", "trade.peer_zero_window_since"],
                      filt="frame.number == %d" % self.fr["zero_ack2"])[self.fr["zero_ack2"]]
-        self.assertEqual(r[0:3], [["0"], ["0"], []])
-        self.assertAlmostEqual(float(r[3][0]), 48.9, places=5)
-        self.assertEqual(r[4:], [[str(self.fr["ping4"])], [str(self.fr["zero_window"])]])
+        self.assertEqual(r["tcp.len"], ["0"])
+        self.assertEqual(r["tcp.window_size_value"], ["0"])
+        self.assertEqual(r["trade.keyword"], [])
+        self.assertAlmostEqual(float(r["trade.ping_gap"][0]), 48.9, places=5)
+        self.assertEqual(r["trade.ping_gap.last_ping"], [str(self.fr["ping4"])])
+        self.assertEqual(r["trade.peer_zero_window_since"], [str(self.fr["zero_window"])])
 
     def test_learned_ping_interval_is_median_of_first_intervals(self):
         r = by_frame(self.cap, ["trade.ping.interval", "trade.ping.expected_interval"], filt="trade.keyword == \"Ping\"")
         pings = [self.fr["ping%d" % i] for i in range(5)]
         self.assertEqual(sorted(r), pings)
-        intervals = [float(r[f][0][0]) if r[f][0] else None for f in pings]
+        intervals = [float(r[f]["trade.ping.interval"][0]) if r[f]["trade.ping.interval"] else None for f in pings]
         for got, want in zip(intervals, [None, 30.0, 29.9, 30.2, 30.0]):
             if want is None:
                 self.assertIsNone(got)
             else:
                 self.assertAlmostEqual(got, want, places=5)
         # learned once three intervals are known (4th Ping), median 30.0
-        expected = [float(r[f][1][0]) if r[f][1] else None for f in pings]
+        expected = [float(r[f]["trade.ping.expected_interval"][0]) if r[f]["trade.ping.expected_interval"] else None
+                    for f in pings]
         self.assertEqual(expected[:3], [None, None, None])
         self.assertAlmostEqual(expected[3], 30.0, places=5)
         self.assertAlmostEqual(expected[4], 30.0, places=5)
@@ -440,16 +461,17 @@ class TradeIncident(tslib.PluginTestCase):
     def test_every_ping_answered(self):
         r = by_frame(self.cap, ["trade.ping.pong_in", "trade.ping.no_pong"], filt="trade.keyword == \"Ping\"")
         self.assertEqual([r[self.fr["ping%d" % i]] for i in range(5)],
-                         [[[str(self.fr["pong%d" % i])], []] for i in range(5)])
+                         [{"trade.ping.pong_in": [str(self.fr["pong%d" % i])], "trade.ping.no_pong": []}
+                          for i in range(5)])
 
     def test_teardown_fields(self):
         r = by_frame(self.cap, ["trade.teardown.since_last_pong", "trade.teardown.last_pong",
                                 "trade.teardown.since_last_ping", "trade.peer_zero_window_since"],
                      filt="frame.number == %d" % self.fr["rst"])[self.fr["rst"]]
-        self.assertAlmostEqual(float(r[0][0]), 90.1, places=5)
-        self.assertEqual(r[1], [str(self.fr["pong4"])])
-        self.assertAlmostEqual(float(r[2][0]), 90.105, places=5)
-        self.assertEqual(r[3], [str(self.fr["zero_window"])])
+        self.assertAlmostEqual(float(r["trade.teardown.since_last_pong"][0]), 90.1, places=5)
+        self.assertEqual(r["trade.teardown.last_pong"], [str(self.fr["pong4"])])
+        self.assertAlmostEqual(float(r["trade.teardown.since_last_ping"][0]), 90.105, places=5)
+        self.assertEqual(r["trade.peer_zero_window_since"], [str(self.fr["zero_window"])])
 
     def test_zero_window_start_names_both_sides(self):
         r = tslib.values(self.cap, "trade.zero_window.advertised_by")
@@ -486,7 +508,9 @@ class TradeUnansweredPing(tslib.PluginTestCase):
         c.window(False, 9000, t=T0 + 70)           # 10: window reopens
         path = cap.write(self.cap_path("nopong.pcap"))
         r = by_frame(path, ["trade.ping.no_pong", "trade.ping.prev_unanswered"], filt="trade.keyword == \"Ping\"")
-        self.assertEqual(r, {4: [[], []], 7: [["1"], []], 9: [["1"], ["7"]]})
+        self.assertEqual(r, {4: {"trade.ping.no_pong": [], "trade.ping.prev_unanswered": []},
+                             7: {"trade.ping.no_pong": ["1"], "trade.ping.prev_unanswered": []},
+                             9: {"trade.ping.no_pong": ["1"], "trade.ping.prev_unanswered": ["7"]}})
         ex = trade_experts(path)
         self.assertEqual(ex[7], [("trade.ping_no_pong", "No Pong seen for this Ping"),
                                  ("trade.peer_zero_window", "Multiplexer advertised a zero window since frame 6 "

@@ -186,9 +186,24 @@ def heuristics():
     return out
 
 
+class Row(dict):
+    """One displayed frame of fields(): {field name: [every value, comma-split]}.
+
+    Read it by name (row["aerospike.digest"]); a name that was not asked for is a KeyError. A row
+    cannot be iterated or unpacked: that would hand out the names in request order, which is
+    exactly the positional reading this class exists to prevent (use .items() / .keys())."""
+
+    def __missing__(self, key):
+        raise KeyError("%r was not among the fields asked for (%s)" % (key, ", ".join(self.keys())))
+
+    def __iter__(self):
+        raise TypeError("a fields() row is read by name: row[name], row.items(), row.keys()")
+
+
 def fields(capture, names, filt=None, two_pass=True, args=()):
-    """-T fields rows: a list (one per displayed frame) of lists (one per field) of value lists
-    (every occurrence, comma-split)."""
+    """-T fields rows: a list (one per displayed frame) of Row, each {name: list of values}
+    (every occurrence, comma-split; [] when the field is absent)."""
+    names = list(names)
     a = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=\x1f", "-E", "separator=\x1e"]
     for n in names:
         a += ["-e", n]
@@ -203,8 +218,11 @@ def fields(capture, names, filt=None, two_pass=True, args=()):
     for line in out.split("\n"):
         if not line:
             continue
-        row = [c.split("\x1f") if c else [] for c in line.split("\x1e")]
-        rows.append([[_as_40(types.get(n), v) for v in vals] for n, vals in zip(names, row)])
+        cols = line.split("\x1e")
+        if len(cols) != len(names):
+            raise AssertionError("tshark printed %d columns for %d fields: %r" % (len(cols), len(names), line))
+        rows.append(Row((n, [_as_40(types.get(n), v) for v in c.split("\x1f")] if c else [])
+                        for n, c in zip(names, cols)))
     return rows
 
 
@@ -212,13 +230,13 @@ def values(capture, name, filt=None, two_pass=True, args=()):
     """Every value of one field over the whole capture, in frame order."""
     out = []
     for row in fields(capture, [name], filt, two_pass, args):
-        out.extend(row[0])
+        out.extend(row[name])
     return out
 
 
 def frames(capture, filt, two_pass=True, args=()):
     """Frame numbers matching a display filter."""
-    return [int(r[0][0]) for r in fields(capture, ["frame.number"], filt, two_pass, args)]
+    return [int(r["frame.number"][0]) for r in fields(capture, ["frame.number"], filt, two_pass, args)]
 
 
 def detail(capture, proto, filt=None, two_pass=True, args=()):
@@ -254,7 +272,7 @@ def stats(capture, z, two_pass=False, args=()):
 
 
 def info_column(capture, filt=None, two_pass=True, args=()):
-    return [r[0][0] if r[0] else "" for r in fields(capture, ["_ws.col.Info"], filt, two_pass, args)]
+    return [(r["_ws.col.Info"] or [""])[0] for r in fields(capture, ["_ws.col.Info"], filt, two_pass, args)]
 
 
 def malformed_frames(capture, args=()):
@@ -281,6 +299,12 @@ class PluginTestCase(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="ts-caps-")
         os.chmod(cls.tmp, 0o755)
         atexit.register(shutil.rmtree, cls.tmp, True)
+
+    def _getAssertEqualityFunc(self, first, second):
+        # a Row against a plain dict ({name: values}): a per-field diff, as for two dicts
+        if isinstance(first, dict) and isinstance(second, dict):
+            return self.assertDictEqual
+        return super()._getAssertEqualityFunc(first, second)
 
     def cap_path(self, name):
         return os.path.join(self.tmp, name)

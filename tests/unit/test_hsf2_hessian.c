@@ -11,6 +11,10 @@
  * were shortened in the file ("…(truncated)", "…(N bytes)") are compared on their prefix and full
  * length. Vectors whose description says "quirk" are encoder quirks and are skipped (reported).
  *
+ * GLib gtest: one test case per vector (/hessian2/vectors/NNN_<description>) and per behaviour
+ * (/hessian2/summary/..., /hessian2/limits/..., /hessian2/malformed/..., /hessian1/...); a failed
+ * assertion aborts the binary, so CTest sees a non-zero exit. Run one case with -p <path>.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdio.h>
@@ -20,14 +24,6 @@
 
 #include "hessian2.h"
 #include <epan/except.h>
-
-static int passed, failed, skipped;
-
-#define CHECK(cond, ...) do { \
-        if (cond) { passed++; } else { failed++; \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } \
-    } while (0)
 
 /* ---- a minimal JSON reader (test code) ---------------------------------------------------- */
 
@@ -399,24 +395,102 @@ static char *read_file(const char *path)
     return text;
 }
 
+/* A failed check with a message built at run time (what g_assert_* print, plus the context). */
+static void fail_with(const char *func, int line, char *msg)
+{
+    g_assertion_message(G_LOG_DOMAIN, __FILE__, line, func, msg);
+    g_free(msg);
+}
+
+#define ASSERT_MSG(cond, ...) do { \
+        if (!(cond)) \
+            fail_with(G_STRFUNC, __LINE__, g_strdup_printf("assertion failed: (" #cond "): " __VA_ARGS__)); \
+    } while (0)
+
 /* ---- the vectors ----------------------------------------------------------------------------- */
 
-static void test_vectors(const char *dir)
+typedef struct {
+    char *desc;          /* column 1 of the .txt */
+    char *hex;           /* column 2 of the .txt */
+    const jv *entry;     /* the .json entry with the same description, NULL when there is none */
+} vector_t;
+
+static struct {
+    char *dir;
+    gboolean have_files;
+    const jv *all;       /* the parsed .json */
+    int lines;           /* vector lines of the .txt */
+    int quirks;
+} vec;
+
+/* Reads both vector files once (before the tests are registered): one test per .txt line. */
+static GPtrArray *load_vectors(void)
 {
-    char *txt_path = g_build_filename(dir, "hessian2-vectors.txt", NULL);
-    char *json_path = g_build_filename(dir, "hessian2-vectors.json", NULL);
+    char *txt_path = g_build_filename(vec.dir, "hessian2-vectors.txt", NULL);
+    char *json_path = g_build_filename(vec.dir, "hessian2-vectors.json", NULL);
     char *txt = read_file(txt_path), *json = read_file(json_path);
+    GPtrArray *out = g_ptr_array_new();
+
+    vec.have_files = txt != NULL && json != NULL;
+    if (vec.have_files) {
+        jp = json;
+        vec.all = jparse();
+        for (char *line = strtok(txt, "\n"); line; line = strtok(NULL, "\n")) {
+            char **cols;
+            vector_t *v;
+            if (line[0] == '#' || !line[0])
+                continue;
+            cols = g_strsplit(line, "\t", 3);
+            if (!cols[0] || !cols[1]) {
+                g_strfreev(cols);
+                continue;
+            }
+            vec.lines++;
+            v = g_new0(vector_t, 1);
+            v->desc = g_strdup(cols[0]);
+            v->hex = g_strdup(cols[1]);
+            for (size_t k = 0; vec.all->t == J_ARR && k < vec.all->n; k++) {
+                const jv *dsc = jget(vec.all->items[k], "description");
+                if (dsc && !strcmp(dsc->text, cols[0]))
+                    v->entry = vec.all->items[k];
+            }
+            if (strstr(v->desc, "quirk"))
+                vec.quirks++;
+            g_ptr_array_add(out, v);
+            g_strfreev(cols);
+        }
+    }
+    g_free(txt);
+    g_free(json);   /* the parsed values keep their own copies */
+    g_free(txt_path);
+    g_free(json_path);
+    return out;
+}
+
+static void test_vector_files(void)
+{
+    ASSERT_MSG(vec.have_files, "vector files not found in %s", vec.dir);
+    ASSERT_MSG(vec.all->t == J_ARR && vec.all->n > 100, "the .json holds the vector list (%zu)", vec.all->n);
+    g_assert_cmpint(vec.lines, ==, (int)vec.all->n);   /* every .json entry has its .txt line */
+    g_test_message("%d vectors read, %d skipped as labelled quirks", vec.lines, vec.quirks);
+}
+
+static void test_vector(gconstpointer data)
+{
+    const vector_t *t = data;
     hessian_opts_t big;
-    jv *all;
-    int lines = 0;
+    const char *msg = NULL;
+    hessian_error_t e;
+    guint len;
+    guint8 *bytes;
+    decoded_t d;
 
-    CHECK(txt != NULL && json != NULL, "vector files not found in %s", dir);
-    if (!txt || !json)
+    ASSERT_MSG(t->entry != NULL, "vector '%s' is in the .json", t->desc);
+    g_assert_cmpstr(jget(t->entry, "hex")->text, ==, t->hex);   /* same bytes in .txt and .json */
+    if (strstr(t->desc, "quirk")) {
+        g_test_skip("labelled encoder quirk");
         return;
-    jp = json;
-    all = jparse();
-    CHECK(all->t == J_ARR && all->n > 100, "the .json holds the vector list (%zu)", all->n);
-
+    }
     /* big enough to keep the whole vectors (40000-char string, 70000-byte binary) */
     hessian_opts_default(&big);
     big.max_string_chars = 100000;
@@ -424,189 +498,195 @@ static void test_vectors(const char *dir)
     big.max_items_shown = 100000;
     big.max_nodes = 100000;
 
-    for (char *line = strtok(txt, "\n"); line; line = strtok(NULL, "\n")) {
-        char **cols;
-        const jv *entry = NULL;
-        guint len;
-        guint8 *bytes;
-        decoded_t d;
-        if (line[0] == '#' || !line[0])
-            continue;
-        cols = g_strsplit(line, "\t", 3);
-        if (!cols[0] || !cols[1]) {
-            g_strfreev(cols);
-            continue;
-        }
-        lines++;
-        for (size_t k = 0; k < all->n; k++) {
-            const jv *dsc = jget(all->items[k], "description");
-            if (dsc && !strcmp(dsc->text, cols[0]))
-                entry = all->items[k];
-        }
-        CHECK(entry != NULL, "vector '%s' is in the .json", cols[0]);
-        if (!entry) {
-            g_strfreev(cols);
-            continue;
-        }
-        CHECK(!strcmp(jget(entry, "hex")->text, cols[1]), "same bytes in .txt and .json for '%s'", cols[0]);
-        if (strstr(cols[0], "quirk")) {
-            skipped++;
-            printf("skip (labelled encoder quirk): %s\n", cols[0]);
-            g_strfreev(cols);
-            continue;
-        }
-        bytes = unhex(cols[1], &len);
-        d = decode_bytes(bytes, len, HESSIAN_V2, &big);
-        why[0] = 0;
-        {
-            const char *msg = NULL;
-            hessian_error_t e = hessian_error(d.ctx, NULL, &msg);
-            CHECK(e == HESSIAN_OK, "'%s' decodes without error (%s)", cols[0], msg ? msg : "");
-        }
-        CHECK(hessian_at_end(d.ctx), "'%s': all %u bytes consumed (stopped at %d)", cols[0], len,
-              hessian_offset(d.ctx));
-        /* the value (with the class definitions written right before it) spans the whole vector */
-        CHECK(d.v && (d.v->defs ? d.v->defs->offset : d.v->offset) == 0 && d.v->offset + d.v->length == (int)len,
-              "'%s': value spans the vector", cols[0]);
-        CHECK(match(d.v, jget(entry, "input"), cols[0]), "'%s': %s", cols[0], why);
-        tvb_free(d.tvb);
-        g_free(bytes);
-        g_strfreev(cols);
-    }
-    CHECK(lines == (int)all->n, "%d vector lines, %zu json entries", lines, all->n);
-    printf("%d vectors read, %d skipped as labelled quirks\n", lines, skipped);
-    g_free(txt);
-    g_free(json);
-    g_free(txt_path);
-    g_free(json_path);
+    bytes = unhex(t->hex, &len);
+    d = decode_bytes(bytes, len, HESSIAN_V2, &big);
+    e = hessian_error(d.ctx, NULL, &msg);
+    ASSERT_MSG(e == HESSIAN_OK, "'%s' decodes without error (%s)", t->desc, msg ? msg : "");
+    ASSERT_MSG(hessian_at_end(d.ctx), "'%s': all %u bytes consumed (stopped at %d)", t->desc, len,
+               hessian_offset(d.ctx));
+    /* the value (with the class definitions written right before it) spans the whole vector */
+    g_assert_nonnull(d.v);
+    g_assert_cmpint(d.v->defs ? d.v->defs->offset : d.v->offset, ==, 0);
+    g_assert_cmpint(d.v->offset + d.v->length, ==, (int)len);
+    why[0] = 0;
+    ASSERT_MSG(match(d.v, jget(t->entry, "input"), t->desc), "'%s': %s", t->desc, why);
+    tvb_free(d.tvb);
+    g_free(bytes);
 }
 
-/* ---- summaries, limits, malformed input, Hessian 1 ------------------------------------------- */
+/* ---- summaries ------------------------------------------------------------------------------- */
 
-static const char *summary_of(const char *hex)
+static decoded_t decode_hex(const char *hex, hessian_version_t ver, const hessian_opts_t *o)
 {
     guint len;
     guint8 *b = unhex(hex, &len);
-    decoded_t d = decode_bytes(b, len, HESSIAN_V2, NULL);
-    const char *s = d.v ? hessian_summary(pool, d.v, 400) : "(nothing)";
-    return s;   /* bytes and tvb leak into the test process: fine */
+    return decode_bytes(b, len, ver, o);   /* bytes and tvb leak into the test process: fine */
 }
 
-static void test_summaries(void)
+typedef struct {
+    const char *path;
+    const char *hex;
+    const char *summary;
+} summary_case_t;
+
+static const summary_case_t SUMMARIES[] = {
+    { "/hessian2/summary/spec_5_4_object", "4310636f6d2e6578616d706c652e5573657292046e616d65036167656003546f6da2",
+      "com.example.User { name: \"Tom\", age: 18 }" },
+    { "/hessian2/summary/untyped_list", "7b919293", "[1, 2, 3]" },
+    { "/hessian2/summary/typed_list", "72146a6176612e7574696c2e4c696e6b65644c6973749192",
+      "java.util.LinkedList [1, 2]" },
+    { "/hessian2/summary/map", "48016191016201780163545a", "{\"a\": 1, \"b\": \"x\", \"c\": true}" },
+    { "/hessian2/summary/double_mills_0x5f", "5f0000044c", "1.1" },
+    { "/hessian2/summary/double_short_0x5d", "5d64", "100.0" },
+    { "/hessian2/summary/date", "4a0000018bcfe56800", "2023-11-14T22:13:20.000Z" },
+    { "/hessian2/summary/cesu8_surrogate_pair_joined", "056f6b20eda0bdedb880", "\"ok \xF0\x9F\x98\x80\"" },
+    { "/hessian2/summary/control_characters_escaped", "056100620a63", "\"a\\u0000b\\nc\"" },
+    { "/hessian2/summary/reference_not_re_expanded",
+      "7a4310636f6d2e6578616d706c652e5573657292046e616d65036167656006736861726564915191",
+      "[com.example.User { name: \"shared\", age: 1 }, \xE2\x86\x92 ref #1 (com.example.User)]" },
+    { "/hessian2/summary/cycle",
+      "4310636f6d2e6578616d706c652e4e6f646592046e616d65046e657874600473656c665190",
+      "com.example.Node { name: \"self\", next: \xE2\x86\x92 ref #0 (com.example.Node) }" },
+    { "/hessian2/summary/binary", "24deadbeef", "<4 bytes: deadbeef>" },
+    { "/hessian2/summary/null", "4e", "null" },
+};
+
+static void test_summary(gconstpointer data)
 {
-    const char *s;
-    s = summary_of("4310636f6d2e6578616d706c652e5573657292046e616d65036167656003546f6da2");
-    CHECK(!strcmp(s, "com.example.User { name: \"Tom\", age: 18 }"), "spec 5.4 object summary: %s", s);
-    s = summary_of("7b919293");
-    CHECK(!strcmp(s, "[1, 2, 3]"), "untyped list: %s", s);
-    s = summary_of("72146a6176612e7574696c2e4c696e6b65644c6973749192");
-    CHECK(!strcmp(s, "java.util.LinkedList [1, 2]"), "typed list: %s", s);
-    s = summary_of("48016191016201780163545a");
-    CHECK(!strcmp(s, "{\"a\": 1, \"b\": \"x\", \"c\": true}"), "map: %s", s);
-    s = summary_of("5f0000044c");
-    CHECK(!strcmp(s, "1.1"), "0x5F mills double: %s", s);
-    s = summary_of("5d64");
-    CHECK(!strcmp(s, "100.0"), "0x5D double: %s", s);
-    s = summary_of("4a0000018bcfe56800");
-    CHECK(!strcmp(s, "2023-11-14T22:13:20.000Z"), "date: %s", s);
-    s = summary_of("056f6b20eda0bdedb880");
-    CHECK(!strcmp(s, "\"ok \xF0\x9F\x98\x80\""), "CESU-8 surrogate pair joined: %s", s);
-    s = summary_of("056100620a63");
-    CHECK(!strcmp(s, "\"a\\u0000b\\nc\""), "control characters escaped: %s", s);
-    s = summary_of("7a4310636f6d2e6578616d706c652e5573657292046e616d65036167656006736861726564915191");
-    CHECK(!strcmp(s, "[com.example.User { name: \"shared\", age: 1 }, \xE2\x86\x92 ref #1 (com.example.User)]"),
-          "reference not re-expanded: %s", s);
-    s = summary_of("4310636f6d2e6578616d706c652e4e6f646592046e616d65046e657874600473656c665190");
-    CHECK(!strcmp(s, "com.example.Node { name: \"self\", next: \xE2\x86\x92 ref #0 (com.example.Node) }"),
-          "cycle: %s", s);
-    s = summary_of("24deadbeef");
-    CHECK(!strcmp(s, "<4 bytes: deadbeef>"), "binary: %s", s);
-    s = summary_of("4e");
-    CHECK(!strcmp(s, "null"), "null: %s", s);
+    const summary_case_t *c = data;
+    decoded_t d = decode_hex(c->hex, HESSIAN_V2, NULL);
+    g_assert_cmpstr(d.v ? hessian_summary(pool, d.v, 400) : "(nothing)", ==, c->summary);
 }
 
-static void test_limits_and_malformed(void)
+/* ---- limits ---------------------------------------------------------------------------------- */
+
+static void test_deep_lists(void)
 {
-    hessian_opts_t o;
-    guint8 *deep;
-    decoded_t d;
+    /* 10 000 nested one-element lists: stops at the depth cap, no recursion blow-up */
+    guint8 *deep = g_malloc(10001);
     const char *msg = NULL;
     int off = -1;
-    guint8 buf[64];
-
-    /* 10 000 nested one-element lists: stops at the depth cap, no recursion blow-up */
-    deep = g_malloc(10001);
+    decoded_t d;
     memset(deep, 0x79, 10000);
     deep[10000] = 0x90;
     d = decode_bytes(deep, 10001, HESSIAN_V2, NULL);
-    CHECK(d.v == NULL && hessian_error(d.ctx, &off, &msg) == HESSIAN_ERR_DEPTH,
-          "10000-deep nesting -> depth error (%s)", msg ? msg : "none");
-    CHECK(off == 33, "depth error at the 34th list (offset %d)", off);
-    /* same with 10 000 maps ('H' key 'H' key ...) */
+    g_assert_null(d.v);
+    g_assert_cmpint(hessian_error(d.ctx, &off, &msg), ==, HESSIAN_ERR_DEPTH);
+    g_assert_cmpint(off, ==, 33);   /* the 34th list */
+}
+
+static void test_deep_maps(void)
+{
+    /* the same with 10 000 maps ('H' key 'H' key ...) */
+    guint8 *deep = g_malloc(10000);
+    decoded_t d;
     for (int k = 0; k < 10000; k++)
         deep[k] = (k % 2) ? 0x90 : 'H';
     d = decode_bytes(deep, 10000, HESSIAN_V2, NULL);
-    CHECK(hessian_error(d.ctx, NULL, NULL) == HESSIAN_ERR_DEPTH, "deep maps -> depth error");
+    g_assert_cmpint(hessian_error(d.ctx, NULL, NULL), ==, HESSIAN_ERR_DEPTH);
+}
 
-    /* object instance of a class never defined */
-    buf[0] = 0x60; buf[1] = 0x90;
-    d = decode_bytes(buf, 2, HESSIAN_V2, NULL);
-    CHECK(d.v == NULL && hessian_error(d.ctx, &off, &msg) == HESSIAN_ERR_BAD_REF && off == 0,
-          "0x60 without a class definition -> invalid reference (%s)", msg ? msg : "none");
-    CHECK(msg && strstr(msg, "undefined class #0"), "message names the class ref: %s", msg ? msg : "");
-    buf[0] = 'O'; buf[1] = 0x95;
-    d = decode_bytes(buf, 2, HESSIAN_V2, NULL);
-    CHECK(hessian_error(d.ctx, NULL, &msg) == HESSIAN_ERR_BAD_REF, "'O' 5 undefined class: %s", msg ? msg : "");
-    /* value reference with no value before it */
-    buf[0] = 'Q'; buf[1] = 0x90;
-    d = decode_bytes(buf, 2, HESSIAN_V2, NULL);
-    CHECK(hessian_error(d.ctx, NULL, NULL) == HESSIAN_ERR_BAD_REF, "Q 0 without values -> invalid reference");
-    /* type reference to an empty type table */
-    buf[0] = 0x71; buf[1] = 0x93; buf[2] = 0x90;
-    d = decode_bytes(buf, 3, HESSIAN_V2, NULL);
-    CHECK(hessian_error(d.ctx, NULL, NULL) == HESSIAN_ERR_BAD_REF, "type-ref 3 -> invalid reference");
-    /* string longer than its stream */
-    buf[0] = 0x05; buf[1] = 'a'; buf[2] = 'b';
-    d = decode_bytes(buf, 3, HESSIAN_V2, NULL);
-    CHECK(d.v == NULL && hessian_error(d.ctx, &off, NULL) == HESSIAN_ERR_TRUNCATED && off == 3,
-          "short string -> truncated at its end (%d)", off);
-    /* reserved byte codes */
-    const guint8 reserved[] = { 0x40, 0x45, 0x47, 0x50 };
-    for (size_t k = 0; k < sizeof(reserved); k++) {
-        d = decode_bytes(&reserved[k], 1, HESSIAN_V2, NULL);
-        CHECK(hessian_error(d.ctx, NULL, NULL) == HESSIAN_ERR_RESERVED, "0x%02x is reserved", reserved[k]);
-    }
+static void test_huge_list_length(void)
+{
     /* a fixed list claiming 2^31 - 1 elements: stops at the end of the bytes */
-    memcpy(buf, "\x58\x49\x7f\xff\xff\xff\x90\x91", 8);
-    d = decode_bytes(buf, 8, HESSIAN_V2, NULL);
-    CHECK(hessian_error(d.ctx, NULL, NULL) == HESSIAN_ERR_TRUNCATED, "huge list length -> truncated");
-    /* node cap */
+    decoded_t d = decode_bytes((const guint8 *)"\x58\x49\x7f\xff\xff\xff\x90\x91", 8, HESSIAN_V2, NULL);
+    g_assert_cmpint(hessian_error(d.ctx, NULL, NULL), ==, HESSIAN_ERR_TRUNCATED);
+}
+
+static void test_node_cap(void)
+{
+    hessian_opts_t o;
+    decoded_t d;
     hessian_opts_default(&o);
     o.max_nodes = 5;
     d = decode_bytes((const guint8 *)"\x7f\x90\x91\x92\x93\x94\x95\x96", 8, HESSIAN_V2, &o);
-    CHECK(hessian_error(d.ctx, NULL, NULL) == HESSIAN_ERR_NODES, "node cap");
-    /* display caps: 300 elements keep 256, the value itself is complete */
-    {
-        guint8 *l = g_malloc(3 + 300);
-        l[0] = 'X'; l[1] = 0xC9; l[2] = 0x2C;   /* int 300 */
-        memset(l + 3, 0x91, 300);
-        d = decode_bytes(l, 303, HESSIAN_V2, NULL);
-        CHECK(d.v && d.v->n_items == 300 && d.v->n_stored == 256 && hessian_at_end(d.ctx) && hessian_capped(d.ctx),
-              "300-element list: 300 decoded, 256 kept");
-        CHECK(strstr(hessian_summary(pool, d.v, 10000), "[44 more]") != NULL, "summary says 44 more");
-    }
-    /* string display cap: 1000 chars, 256 kept, length known */
-    {
-        guint8 *s = g_malloc(1002);
-        s[0] = 0x33; s[1] = 0xE8;   /* 0x3E8 = 1000 */
-        memset(s + 2, 'q', 1000);
-        d = decode_bytes(s, 1002, HESSIAN_V2, NULL);
-        CHECK(d.v && d.v->nchars == 1000 && d.v->str_len == 256 && d.v->capped && hessian_at_end(d.ctx),
-              "1000-char string: 256 kept");
+    g_assert_cmpint(hessian_error(d.ctx, NULL, NULL), ==, HESSIAN_ERR_NODES);
+}
+
+static void test_list_display_cap(void)
+{
+    /* 300 elements keep 256, the value itself is complete */
+    guint8 *l = g_malloc(3 + 300);
+    decoded_t d;
+    l[0] = 'X'; l[1] = 0xC9; l[2] = 0x2C;   /* int 300 */
+    memset(l + 3, 0x91, 300);
+    d = decode_bytes(l, 303, HESSIAN_V2, NULL);
+    g_assert_nonnull(d.v);
+    g_assert_cmpuint(d.v->n_items, ==, 300);
+    g_assert_cmpuint(d.v->n_stored, ==, 256);
+    g_assert_true(hessian_at_end(d.ctx));
+    g_assert_true(hessian_capped(d.ctx));
+    g_assert_nonnull(strstr(hessian_summary(pool, d.v, 10000), "[44 more]"));
+}
+
+static void test_string_display_cap(void)
+{
+    /* 1000 chars, 256 kept, length known */
+    guint8 *s = g_malloc(1002);
+    decoded_t d;
+    s[0] = 0x33; s[1] = 0xE8;   /* 0x3E8 = 1000 */
+    memset(s + 2, 'q', 1000);
+    d = decode_bytes(s, 1002, HESSIAN_V2, NULL);
+    g_assert_nonnull(d.v);
+    g_assert_cmpuint(d.v->nchars, ==, 1000);
+    g_assert_cmpuint(d.v->str_len, ==, 256);
+    g_assert_true(d.v->capped);
+    g_assert_true(hessian_at_end(d.ctx));
+}
+
+/* ---- malformed input ------------------------------------------------------------------------- */
+
+static void test_compact_object_of_undefined_class(void)
+{
+    const char *msg = NULL;
+    int off = -1;
+    decoded_t d = decode_bytes((const guint8 *)"\x60\x90", 2, HESSIAN_V2, NULL);
+    g_assert_null(d.v);
+    g_assert_cmpint(hessian_error(d.ctx, &off, &msg), ==, HESSIAN_ERR_BAD_REF);
+    g_assert_cmpint(off, ==, 0);
+    g_assert_nonnull(msg);
+    g_assert_nonnull(strstr(msg, "undefined class #0"));   /* the message names the class ref */
+}
+
+static void test_object_of_undefined_class(void)
+{
+    decoded_t d = decode_bytes((const guint8 *)"O\x95", 2, HESSIAN_V2, NULL);   /* 'O' 5 */
+    g_assert_cmpint(hessian_error(d.ctx, NULL, NULL), ==, HESSIAN_ERR_BAD_REF);
+}
+
+static void test_value_ref_without_values(void)
+{
+    decoded_t d = decode_bytes((const guint8 *)"Q\x90", 2, HESSIAN_V2, NULL);   /* Q 0 */
+    g_assert_cmpint(hessian_error(d.ctx, NULL, NULL), ==, HESSIAN_ERR_BAD_REF);
+}
+
+static void test_type_ref_to_empty_table(void)
+{
+    decoded_t d = decode_bytes((const guint8 *)"\x71\x93\x90", 3, HESSIAN_V2, NULL);   /* type-ref 3 */
+    g_assert_cmpint(hessian_error(d.ctx, NULL, NULL), ==, HESSIAN_ERR_BAD_REF);
+}
+
+static void test_string_longer_than_stream(void)
+{
+    int off = -1;
+    decoded_t d = decode_bytes((const guint8 *)"\x05" "ab", 3, HESSIAN_V2, NULL);
+    g_assert_null(d.v);
+    g_assert_cmpint(hessian_error(d.ctx, &off, NULL), ==, HESSIAN_ERR_TRUNCATED);
+    g_assert_cmpint(off, ==, 3);   /* truncated at its end */
+}
+
+static void test_reserved_codes(void)
+{
+    static const guint8 reserved[] = { 0x40, 0x45, 0x47, 0x50 };
+    for (size_t k = 0; k < sizeof(reserved); k++) {
+        decoded_t d = decode_bytes(&reserved[k], 1, HESSIAN_V2, NULL);
+        ASSERT_MSG(hessian_error(d.ctx, NULL, NULL) == HESSIAN_ERR_RESERVED, "0x%02x is reserved", reserved[k]);
     }
 }
 
-static void test_hessian1(void)
+/* ---- Hessian 1 ------------------------------------------------------------------------------- */
+
+static void test_v1_connection_request(void)
 {
     /* the connection object of the spec §8 TB Remoting request (MOSN test vector) */
     const char *hex =
@@ -625,42 +705,105 @@ static void test_hessian1(void)
             *w++ = *r;
     *w = 0;
     b = unhex(clean, &len);
-    CHECK(len == 143, "connection object is 143 bytes (%u)", len);
+    g_assert_cmpuint(len, ==, 143);
     d = decode_bytes(b, len, HESSIAN_V1, NULL);
-    CHECK(d.v && hessian_at_end(d.ctx), "Hessian 1 map decoded completely");
-    CHECK(d.v && d.v->kind == HESSIAN_MAP && !strcmp(d.v->type, "com.taobao.remoting.impl.ConnectionRequest"),
-          "typed map ConnectionRequest");
+    g_assert_nonnull(d.v);
+    g_assert_true(hessian_at_end(d.ctx));   /* the map is decoded completely */
+    g_assert_cmpint(d.v->kind, ==, HESSIAN_MAP);
+    g_assert_cmpstr(d.v->type, ==, "com.taobao.remoting.impl.ConnectionRequest");
     ctx = hessian_member(d.v, "ctx");
     id = hessian_member(ctx, "id");
     self = hessian_member(ctx, "this$0");
-    CHECK(id && id->kind == HESSIAN_LONG && id->i == 1, "ctx.id = 1");
-    CHECK(self && self->kind == HESSIAN_REF && self->target == d.v, "this$0 refers to the outer map (ref 0)");
-    /* Hessian 1 string chunks and binary */
-    d = decode_bytes((const guint8 *)"s\x00\x02" "abS\x00\x01" "c", 9, HESSIAN_V1, NULL);
-    CHECK(d.v && d.v->kind == HESSIAN_STRING && !strcmp(d.v->str, "abc") && hessian_at_end(d.ctx), "v1 chunked string");
-    d = decode_bytes((const guint8 *)"V" "t\x00\x04[int" "l\x00\x00\x00\x02" "I\x00\x00\x00\x07" "I\x00\x00\x00\x08" "z",
-                     27, HESSIAN_V1, NULL);
-    CHECK(d.v && d.v->kind == HESSIAN_LIST && d.v->n_items == 2 && !strcmp(hessian_summary(pool, d.v, 100), "[int [7, 8]"),
-          "v1 typed list: %s", d.v ? hessian_summary(pool, d.v, 100) : "");
-    d = decode_bytes((const guint8 *)"R\x00\x00\x00\x00", 5, HESSIAN_V1, NULL);
-    CHECK(hessian_error(d.ctx, NULL, NULL) == HESSIAN_ERR_BAD_REF, "v1 ref without values");
+    g_assert_nonnull(id);
+    g_assert_cmpint(id->kind, ==, HESSIAN_LONG);
+    g_assert_cmpint(id->i, ==, 1);
+    g_assert_nonnull(self);   /* this$0 refers to the outer map (ref 0) */
+    g_assert_cmpint(self->kind, ==, HESSIAN_REF);
+    g_assert_true(self->target == d.v);
     g_free(clean);
 }
 
-int main(void)
+static void test_v1_chunked_string(void)
+{
+    decoded_t d = decode_bytes((const guint8 *)"s\x00\x02" "abS\x00\x01" "c", 9, HESSIAN_V1, NULL);
+    g_assert_nonnull(d.v);
+    g_assert_cmpint(d.v->kind, ==, HESSIAN_STRING);
+    g_assert_cmpstr(d.v->str, ==, "abc");
+    g_assert_true(hessian_at_end(d.ctx));
+}
+
+static void test_v1_typed_list(void)
+{
+    decoded_t d = decode_bytes((const guint8 *)"V" "t\x00\x04[int" "l\x00\x00\x00\x02" "I\x00\x00\x00\x07"
+                               "I\x00\x00\x00\x08" "z", 27, HESSIAN_V1, NULL);
+    g_assert_nonnull(d.v);
+    g_assert_cmpint(d.v->kind, ==, HESSIAN_LIST);
+    g_assert_cmpuint(d.v->n_items, ==, 2);
+    g_assert_cmpstr(hessian_summary(pool, d.v, 100), ==, "[int [7, 8]");
+}
+
+static void test_v1_ref_without_values(void)
+{
+    decoded_t d = decode_bytes((const guint8 *)"R\x00\x00\x00\x00", 5, HESSIAN_V1, NULL);
+    g_assert_cmpint(hessian_error(d.ctx, NULL, NULL), ==, HESSIAN_ERR_BAD_REF);
+}
+
+/* "/hessian2/vectors/007_map_with_int_keys": the index keeps paths unique, the description is
+ * kept readable (characters that are not letters or digits become '_') */
+static char *vector_path(guint index, const char *desc)
+{
+    char *clean = g_strdup(desc);
+    char *path;
+    for (char *c = clean; *c; c++)
+        if (!g_ascii_isalnum(*c))
+            *c = '_';
+    path = g_strdup_printf("/hessian2/vectors/%03u_%s", index, clean);
+    g_free(clean);
+    return path;
+}
+
+int main(int argc, char **argv)
 {
     const char *shared = g_getenv("TS_SHARED_DIR");
-    char *dir;
+    GPtrArray *vectors;
+    int rc;
+
+    g_test_init(&argc, &argv, NULL);
     wmem_init();
     except_init();
     pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
-    dir = shared ? g_build_filename(shared, "captures", "clients", NULL)
-                 : g_strdup("../../shared/captures/clients");
-    test_vectors(dir);
-    test_summaries();
-    test_limits_and_malformed();
-    test_hessian1();
-    g_free(dir);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    vec.dir = shared ? g_build_filename(shared, "captures", "clients", NULL)
+                     : g_strdup("../../shared/captures/clients");
+
+    vectors = load_vectors();
+    g_test_add_func("/hessian2/vectors/files", test_vector_files);
+    for (guint k = 0; k < vectors->len; k++) {
+        const vector_t *v = g_ptr_array_index(vectors, k);
+        char *path = vector_path(k, v->desc);
+        g_test_add_data_func(path, v, test_vector);
+        g_free(path);
+    }
+    for (size_t k = 0; k < G_N_ELEMENTS(SUMMARIES); k++)
+        g_test_add_data_func(SUMMARIES[k].path, &SUMMARIES[k], test_summary);
+    g_test_add_func("/hessian2/limits/deep_lists", test_deep_lists);
+    g_test_add_func("/hessian2/limits/deep_maps", test_deep_maps);
+    g_test_add_func("/hessian2/limits/huge_list_length", test_huge_list_length);
+    g_test_add_func("/hessian2/limits/node_cap", test_node_cap);
+    g_test_add_func("/hessian2/limits/list_display_cap", test_list_display_cap);
+    g_test_add_func("/hessian2/limits/string_display_cap", test_string_display_cap);
+    g_test_add_func("/hessian2/malformed/compact_object_of_undefined_class", test_compact_object_of_undefined_class);
+    g_test_add_func("/hessian2/malformed/object_of_undefined_class", test_object_of_undefined_class);
+    g_test_add_func("/hessian2/malformed/value_ref_without_values", test_value_ref_without_values);
+    g_test_add_func("/hessian2/malformed/type_ref_to_empty_table", test_type_ref_to_empty_table);
+    g_test_add_func("/hessian2/malformed/string_longer_than_stream", test_string_longer_than_stream);
+    g_test_add_func("/hessian2/malformed/reserved_codes", test_reserved_codes);
+    g_test_add_func("/hessian1/connection_request", test_v1_connection_request);
+    g_test_add_func("/hessian1/chunked_string", test_v1_chunked_string);
+    g_test_add_func("/hessian1/typed_list", test_v1_typed_list);
+    g_test_add_func("/hessian1/ref_without_values", test_v1_ref_without_values);
+
+    rc = g_test_run();
+    wmem_destroy_allocator(pool);
+    g_free(vec.dir);
+    return rc;
 }
