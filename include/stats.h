@@ -12,6 +12,7 @@
 #define TS_STATS_H
 
 #include "ts-compat.h"
+#include "transactions.h"
 
 #define TS_TAP_MAX_COLS 4
 
@@ -20,6 +21,10 @@ typedef struct ts_tap_rec {
     const char *key;                    /* the hot key (digest hex, service#method, topic…); NULL: not keyed */
     const char *cols[TS_TAP_MAX_COLS];  /* extra key columns (namespace, set, user key…); NULL = "" */
     gboolean is_request;
+    /* request records: the request's transaction (file scope), or NULL. Its outcome is final by
+     * the time a table is drawn (rsp_frame, rsp_lost), even when a display filter kept the
+     * response records away from the table. */
+    const ts_trans_t *trans;
     gboolean first_response;  /* response: the first (or only) record answering a known request */
     gboolean answered;        /* response: matched to a request in the capture */
     gboolean has_latency;     /* latency_ms is valid (responses with a request) */

@@ -44,6 +44,8 @@ typedef struct ts_trans {
     nstime_t req_time;
     nstime_t rsp_time;       /* time of the first response */
     gboolean complete;       /* the last response record was seen */
+    gboolean rsp_lost;       /* unanswered because a gap in the capture (lost segment) hides the
+                              * response: "response not in the capture", not "no response" */
     void    *req_data;       /* protocol data copied from the request (file scope), e.g. the key */
 } ts_trans_t;
 
