@@ -143,7 +143,7 @@ def pristine_tarball():
 
 
 class FreshRoot:
-    """A copy of the pristine root with the repository bundle at /tmp/clone-src/<name>."""
+    """A copy of the pristine root with the repository bundle at /tmp/clone-src/<name>.bundle."""
 
     def __init__(self, name, url):
         self.path = os.path.join(BUILD_DIR, "fresh-roots", name)
@@ -161,7 +161,9 @@ class FreshRoot:
         head = _git("rev-parse", "HEAD").stdout.strip()
         subprocess.run(["git", "-C", SOURCE_DIR, "push", "-q", bare, "%s:refs/heads/main" % head],
                        check=True)
-        self.bundle = "/tmp/clone-src/" + os.path.basename(url.rstrip("/"))
+        # git names the clone of x.bundle "x", as it names the clone of .../x.git
+        name = re.sub(r"\.git$", "", os.path.basename(url.rstrip("/")))
+        self.bundle = "/tmp/clone-src/%s.bundle" % name
         subprocess.run(["git", "-C", bare, "bundle", "create", "-q", self.path + self.bundle,
                         "HEAD", "main"], check=True)
         shutil.rmtree(bare)
