@@ -102,6 +102,13 @@ def quickstart():
 # ------------------------------------------------------------------------------------------------
 # Roots
 
+def remove_tree(path):
+    """compatlib.remove_tree (never through a mount), with rm: much faster on a 1.5 GB root."""
+    if os.path.lexists(path):
+        compatlib.unmount_all(path)
+        subprocess.run(["rm", "-rf", "--one-file-system", path], check=True)
+
+
 def pristine_tarball():
     """<CACHE>/bookworm-minbase.tar: a minbase bookworm root, made once."""
     tarball = os.path.join(CACHE, "%s-minbase.tar" % SUITE)
@@ -112,7 +119,7 @@ def pristine_tarball():
             log("reusing %s" % tarball)
             return tarball
         tmp = tarball + ".d"
-        compatlib.remove_tree(tmp)
+        remove_tree(tmp)
         t0 = time.time()
         log("debootstrap --variant=minbase %s (log: %s.log)" % (SUITE, tarball))
         with open(tarball + ".log", "w") as logf:
@@ -135,7 +142,7 @@ def pristine_tarball():
                     os.unlink(p)
         subprocess.run(["tar", "-C", tmp, "--numeric-owner", "-cf", tarball + ".tmp", "."], check=True)
         os.replace(tarball + ".tmp", tarball)
-        compatlib.remove_tree(tmp)
+        remove_tree(tmp)
         with open(stamp, "w") as f:
             json.dump(want, f)
         log("pristine root ready after %.0f s" % (time.time() - t0))
@@ -150,7 +157,7 @@ class FreshRoot:
         self.archives = os.path.join(CACHE, "apt-archives")
         os.makedirs(self.archives, exist_ok=True)
         tarball = pristine_tarball()
-        compatlib.remove_tree(self.path)
+        remove_tree(self.path)
         os.makedirs(self.path)
         subprocess.run(["tar", "-C", self.path, "--numeric-owner", "-xpf", tarball], check=True)
         # the committed state of the source tree, as a bundle named like the README's URL
@@ -184,7 +191,7 @@ class FreshRoot:
         return p
 
     def remove(self):
-        compatlib.remove_tree(self.path)
+        remove_tree(self.path)
 
 
 def tail(text, n=60):
@@ -324,8 +331,8 @@ class AsUserWithSudo(_Scenario, unittest.TestCase):
         out = self.sh("cd troubleshark && make deb", user=USER)
         out = self.sh("apt-get install -y /home/%s/troubleshark/build/troubleshark_0.1.0_amd64.deb" % USER)
         self.assertIn("rm " + PERSONAL_PLUGIN, out)
-        paths, gout = self.loaded_copies(USER)
-        self.assertEqual(sorted(paths), sorted([PERSONAL_PLUGIN, SYSTEM_PLUGIN]), gout)
+        paths, gout = self.loaded_copies(USER)      # tshark lists one, warns about the other
+        self.assertIn(DUP_WARNING, gout)
         # the user's make install: same build system-wide -> the personal copy goes
         out = self.sh("cd troubleshark && make install", user=USER)
         self.assertIn("Removed your personal copy", out)
