@@ -47,7 +47,9 @@ def log(msg):
 
 
 def _git(*args):
-    return subprocess.run(["git", "-C", SOURCE_DIR] + list(args), capture_output=True, text=True)
+    # safe.directory: a CI checkout may belong to another user than root
+    return subprocess.run(["git", "-c", "safe.directory=*", "-C", SOURCE_DIR] + list(args),
+                          capture_output=True, text=True)
 
 
 def _availability():
@@ -166,8 +168,9 @@ class FreshRoot:
         bare = os.path.join(src, "bare.git")
         subprocess.run(["git", "init", "-q", "--bare", "-b", "main", bare], check=True)
         head = _git("rev-parse", "HEAD").stdout.strip()
-        subprocess.run(["git", "-C", SOURCE_DIR, "push", "-q", bare, "%s:refs/heads/main" % head],
-                       check=True)
+        p = _git("push", "-q", bare, "%s:refs/heads/main" % head)
+        if p.returncode != 0:
+            raise RuntimeError("git push to %s failed: %s" % (bare, p.stderr))
         # git names the clone of x.bundle "x", as it names the clone of .../x.git
         name = re.sub(r"\.git$", "", os.path.basename(url.rstrip("/")))
         self.bundle = "/tmp/clone-src/%s.bundle" % name
