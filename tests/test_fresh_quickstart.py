@@ -231,7 +231,8 @@ class _Scenario:
         cls.prepare()
         demo = "\n".join(cls.qs["demo_lines"]).replace(cls.qs["clone_url"], cls.root.bundle)
         cls.demo = cls.root.run(demo, user=cls.user)
-        log("%s: Quick start done after %.0f s" % (cls.name, time.time() - cls.t0))
+        log("%s: Quick start done after %.0f s; its last lines:\n%s"
+            % (cls.name, time.time() - cls.t0, tail(cls.demo.stdout, 40)))
 
     @classmethod
     def tearDownClass(cls):
@@ -274,6 +275,7 @@ class AsRoot(_Scenario, unittest.TestCase):
         self.sh("useradd -m -s /bin/bash nosudo && cp -a troubleshark /home/nosudo/ && "
                 "chown -R nosudo: /home/nosudo/troubleshark && apt-get remove -y -qq wireshark-dev")
         out = self.sh("cd troubleshark && make demo", user="nosudo", rc=None)
+        log("make demo without sudo:\n" + tail(out, 5))
         self.assertIn("there is no sudo to install them: wireshark-dev", out)
         self.assertIn("Install them as root (apt-get install -y wireshark-dev)", out)
         self.assertNotIn("not found", out)
