@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_CAPTURE ?= captures/aerospike-realclient.pcapng
 
-.PHONY: all deps build install demo test clean uninstall
+.PHONY: all deps build install demo test deb clean uninstall
 
 all: build
 
@@ -15,8 +15,9 @@ build:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS)
 
+# never leaves a second copy that Wireshark would load too (see scripts/install-plugin.sh)
 install: build
-	cmake --install $(BUILD)
+	@scripts/install-plugin.sh $(BUILD)
 
 uninstall:
 	cmake --build $(BUILD) --target uninstall
@@ -24,11 +25,17 @@ uninstall:
 demo: deps install
 	@scripts/demo.sh $(DEMO_CAPTURE)
 
+# $(BUILD)/troubleshark_<version>_<arch>.deb for the Wireshark it was built against
+deb: deps build
+	cd $(BUILD) && cpack -G DEB
+
+# ends with what did not run and why (scripts/test-summary.py)
 test:
 	@scripts/install-deps.sh
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON
 	cmake --build $(BUILD) -j $(JOBS)
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 1200
+	@cd $(BUILD) && rm -f ctest-junit.xml && { ctest --output-on-failure -j $(JOBS) --timeout 1200 \
+	  --output-junit ctest-junit.xml; rc=$$?; python3 $(CURDIR)/scripts/test-summary.py ctest-junit.xml; exit $$rc; }
 
 clean:
 	rm -rf $(BUILD)

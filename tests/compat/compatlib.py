@@ -508,12 +508,15 @@ def _have_unshare():
     return r.returncode == 0
 
 
-def run_in_root(root, cmd, binds=(), env=None, stdout=None, timeout=None, cwd="/"):
+def run_in_root(root, cmd, binds=(), env=None, stdout=None, timeout=None, cwd="/",
+                rw_binds=(), dev=False):
     """Run cmd chrooted into root; every directory of `binds` is bind-mounted read-only at the
-    same absolute path inside. Returns CompletedProcess (text; stdout+stderr merged unless a
-    file is given)."""
+    same absolute path inside, every (host_dir, dir_in_root) of `rw_binds` writable, and /dev
+    when `dev` is true. Returns CompletedProcess (text; stdout+stderr merged unless a file is
+    given)."""
     spec = {"root": os.path.abspath(root), "binds": [os.path.abspath(b) for b in binds],
-            "env": env or {}, "cmd": list(cmd), "cwd": cwd}
+            "env": env or {}, "cmd": list(cmd), "cwd": cwd,
+            "rw_binds": [[os.path.abspath(h), r] for h, r in rw_binds], "dev": bool(dev)}
     inner = [sys.executable, os.path.abspath(__file__), "_exec", json.dumps(spec)]
     if _have_unshare():
         inner = ["unshare", "--mount", "--propagation", "private"] + inner
@@ -533,6 +536,14 @@ def _exec(spec):
             subprocess.run(["mount", "--bind", b, target], check=True)
             mounted.append(target)
             subprocess.run(["mount", "-o", "remount,bind,ro", target], check=True)
+        for host, inside in spec.get("rw_binds", []):
+            target = root + inside
+            os.makedirs(target, exist_ok=True)
+            subprocess.run(["mount", "--bind", host, target], check=True)
+            mounted.append(target)
+        if spec.get("dev"):
+            subprocess.run(["mount", "--bind", "/dev", os.path.join(root, "dev")], check=True)
+            mounted.append(os.path.join(root, "dev"))
         subprocess.run(["mount", "-t", "proc", "proc", os.path.join(root, "proc")], check=True)
         mounted.append(os.path.join(root, "proc"))
         environ = {"PATH": ROOT_PATH, "HOME": "/root", "LC_ALL": "C.UTF-8", "TZ": "UTC",
