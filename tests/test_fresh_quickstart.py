@@ -172,7 +172,10 @@ class FreshRoot:
         if p.returncode != 0:
             raise RuntimeError("git push to %s failed: %s" % (bare, p.stderr))
         # git names the clone of x.bundle "x", as it names the clone of .../x.git
+        # the README names the folder of the clone; a placeholder URL has no usable basename
         name = re.sub(r"\.git$", "", os.path.basename(url.rstrip("/")))
+        if not re.fullmatch(r"[A-Za-z0-9._-]+", name):
+            name = "troubleshark"
         self.bundle = "/tmp/clone-src/%s.bundle" % name
         subprocess.run(["git", "-C", bare, "bundle", "create", "-q", self.path + self.bundle,
                         "HEAD", "main"], check=True)
