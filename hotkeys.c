@@ -85,6 +85,7 @@ struct ts_row {
     guint64   lat_n;
     double    lat_max;
     guint64   n_keys;                  /* group rows: distinct keys */
+    guint32   first_frame;             /* export: frame that created the row (stats-export.c) */
 };
 
 typedef struct ts_ui ts_ui_t;
@@ -142,6 +143,7 @@ struct ts_ui {
 };
 
 static ts_ui_t *ts_uis;   /* every UI created, for the reset callback's lookup */
+static guint32 ts_cur_frame;   /* export: frame being folded (rows remember their first) */
 
 static inline ts_row_t *row_at(const ts_table_t *t, guint pos)
 {
@@ -412,6 +414,7 @@ static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const ts_rke
     row->rkey = mapkey;
     row->vals = wmem_alloc0_array(t->pool, ts_val_t, u->n_cols);
     row->pos = t->st->num_elements;
+    row->first_frame = ts_cur_frame;
     items[0].user_data.ptr_value = row;
     stat_tap_init_table_row(t->st, row->pos, u->n_cols, items);
     row->cells = t->st->elements[row->pos];
@@ -737,6 +740,7 @@ static tap_packet_status ts_ui_packet_cb(void *tapdata, packet_info *pinfo,
             table_state_new(u->tables[i]);
     }
     gboolean changed;
+    ts_cur_frame = pinfo->num;
     if (u->kind == TS_UI_HOT) {
         changed = hot_fold(u, pinfo, (const ts_tap_rec_t *)data);
     } else {
@@ -830,6 +834,7 @@ stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def)
 
 void ts_stats_register_table(ts_table_def_t *def)
 {
+    ts_stats_export_register();   /* export: registers -z troubleshark,export once */
     stat_tap_table_ui *stu = ts_stats_table_ui_new(def);
     if (stu)
         register_stat_tap_table_ui(stu);
@@ -1085,4 +1090,62 @@ void ts_stats_register_srt(int proto_id, const char *tap, const value_string *ki
     r->next = ts_srts;
     ts_srts = r;
     register_srt_table(proto_id, tap, 1, ts_srt_packet_cb, ts_srt_init_cb, NULL);
+}
+
+/* ============================================================================================
+ * Export hook: read-only walk over the live tables and the SRT registrations, for the
+ * machine-readable dump in stats-export.c (tshark -z troubleshark,export).
+ * ============================================================================================ */
+
+void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud)
+{
+    for (ts_ui_t *u = ts_uis; u && cb; u = u->next) {
+        if (!ui_tables_live(u))
+            continue;
+        ts_export_table_t et;
+        memset(&et, 0, sizeof(et));
+        et.cli = u->ui.cli_string;
+        et.hot = u->kind == TS_UI_HOT;
+        et.n_cols = u->n_cols;
+        et.n_key_cols = u->n_key_cols;
+        et.n_id_cols = u->n_id_cols;
+        et.sort_col = u->sort_col;
+        for (guint c = 0; c < u->n_cols; c++) {
+            et.col_titles[c] = u->fields[c].column_name;
+            et.types[c] = u->types[c];
+        }
+        for (guint i = 0; i < u->n_tables; i++) {
+            ts_table_t *t = u->tables[i];
+            et.index = i;
+            et.title = u->table_titles[i];
+            cb(ud, &et, NULL);
+            for (guint r = 0; r < t->st->num_elements; r++) {
+                const ts_row_t *row = row_at(t, r);
+                ts_export_row_t er;
+                memset(&er, 0, sizeof(er));
+                er.first_frame = row->first_frame;
+                for (guint c = 0; c < u->n_cols; c++) {
+                    if (u->types[c] == TS_CELL_STRING)
+                        er.strs[c] = row->cells[c].value.string_value;
+                    else
+                        er.u[c] = row->vals[c].u;   /* raw 64 bits: u, i or f by type */
+                }
+                er.n_req = row->n_req;
+                er.n_resp = row->n_resp;
+                er.lat_sum = row->lat_sum;
+                er.lat_n = row->lat_n;
+                er.lat_max = row->lat_max;
+                er.n_keys = row->n_keys;
+                er.scratch = row->scratch;
+                er.scratch_size = row->scratch_size;
+                cb(ud, &et, &er);
+            }
+        }
+    }
+}
+
+void ts_stats_export_foreach_srt(ts_export_srt_cb cb, void *ud)
+{
+    for (ts_srt_reg_t *r = ts_srts; r && cb; r = r->next)
+        cb(ud, r->proto_id, r->name, r->kinds, r->n_procs);
 }
