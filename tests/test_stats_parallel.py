@@ -203,6 +203,13 @@ class ParallelStats(tslib.PluginTestCase):
         self.assertGreater(len(single.splitlines()), 100)
         self.assertEqual(single.splitlines(), merged.splitlines())
 
+    def test_two_pass_display_filter(self):
+        f = "aerospike.response_in && aerospike.msg.result_code == 2 || hsf2.time > 0.008"
+        single = self.single(["-2", "-Y", f])
+        self.assertGreater(len(single.splitlines()), 20)
+        self.assertEqual(single.splitlines(),
+                         self.driver(["-q", "-n", "2", "-2", "-Y", f]).stdout.splitlines())
+
     def test_no_shard_splits_a_connection(self):
         work = os.path.join(self.tmp, "keep")
         self.driver(["-q", "-n", "4", "--workdir", work, "-z", "aerospike,srt"])
@@ -259,6 +266,27 @@ class ParallelStats(tslib.PluginTestCase):
         self.assertIn("shard\t0\t5\t", meta)
         self.assertIn("shard\t1\t0\t", meta)
         self.assertEqual(os.path.getsize(os.path.join(out, "shard-000.idx")), 20)
+
+    def test_sharder_compiles_against_other_wireshark_versions(self):
+        """ts-shard.c against the 4.4 (trixie) and 4.6 (sid) headers that the compat_headers
+        test downloads into <build>/compat-headers (skipped when it has not run)."""
+        done = 0
+        for suite in ("trixie", "sid"):
+            root = os.path.join(tslib.BUILD_DIR, "compat-headers", suite, "root")
+            inc = [r for r, ds, _ in os.walk(root) if r.endswith("include/wireshark")] \
+                if os.path.isdir(root) else []
+            if not inc:
+                continue
+            glib = subprocess.run(["pkg-config", "--cflags", "glib-2.0"], capture_output=True,
+                                  text=True, check=True).stdout.split()
+            p = subprocess.run(["cc", "-fsyntax-only", "-std=c11", "-Wall", "-Wextra", "-Werror",
+                                "-I" + inc[0]] + glib +
+                               [os.path.join(tslib.SOURCE_DIR, "tools", "ts-shard.c")],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, "%s:\n%s" % (suite, p.stderr[-3000:]))
+            done += 1
+        if not done:
+            self.skipTest("no 4.4/4.6 headers in <build>/compat-headers (run ctest -R compat_headers)")
 
 
 if __name__ == "__main__":

@@ -31,8 +31,9 @@
 
 /* ---- wiretap API differences (4.0 .. 4.6) ----------------------------------------------------
  * 4.0-4.4: wtap_read(wth, rec, buf, ...) fills a separate Buffer, wtap_rec_init(rec).
- * 4.6:     the record owns its data (rec->data), wtap_rec_init(rec, size), wtap_read(wth, rec, ...).
- * wtap_dump() takes the data pointer in every version. */
+ * 4.6:     the record owns its data (rec->data), wtap_rec_init(rec, size), wtap_read(wth, rec, ...),
+ *          wtap_dump(pdh, rec, ...) without a data pointer.
+ * wtap_dump_close()'s needs_reload is a bool from 4.3 on (gboolean before). */
 #define TS_SHARD_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || \
      (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
@@ -42,15 +43,22 @@
 #define TS_REC_DATA(rec, buf)             ws_buffer_start_ptr(&(rec)->data)
 #define TS_BUF_INIT(buf)                  ((void)(buf))
 #define TS_BUF_FREE(buf)                  ((void)(buf))
+#define TS_DUMP(pdh, rec, pd, e, ei)      ((void)(pd), wtap_dump((pdh), (rec), (e), (ei)))
 #else
 #define TS_REC_INIT(rec, buf)             wtap_rec_init(rec)
 #define TS_READ(wth, rec, buf, e, ei, o)  wtap_read((wth), (rec), (buf), (e), (ei), (o))
 #define TS_REC_DATA(rec, buf)             ws_buffer_start_ptr(buf)
 #define TS_BUF_INIT(buf)                  ws_buffer_init((buf), 2048)
 #define TS_BUF_FREE(buf)                  ws_buffer_free(buf)
+#define TS_DUMP(pdh, rec, pd, e, ei)      wtap_dump((pdh), (rec), (pd), (e), (ei))
 #endif
-/* ws_log_init() lost its program name argument in 4.2 (g_set_prgname() names the program). */
-#if TS_SHARD_WS_AT_LEAST(4, 2)
+#if TS_SHARD_WS_AT_LEAST(4, 3)
+typedef bool ts_shard_bool;
+#else
+typedef gboolean ts_shard_bool;
+#endif
+/* ws_log_init() lost its program name argument in 4.5 (g_set_prgname() names the program). */
+#if TS_SHARD_WS_AT_LEAST(4, 5)
 #define TS_LOG_INIT(name)                 (g_set_prgname(name), ws_log_init(NULL))
 #else
 #define TS_LOG_INIT(name)                 ws_log_init((name), NULL)
@@ -330,7 +338,7 @@ int main(int argc, char **argv)
                 sh[s].first_ts = rec.ts;
                 sh[s].has_ts = TRUE;
             }
-            if (!wtap_dump(sh[s].pdh, &rec, pd, &err, &err_info))
+            if (!TS_DUMP(sh[s].pdh, &rec, pd, &err, &err_info))
                 die("shard %u: frame %" G_GUINT64_FORMAT ": %s%s%s", s, frame,
                     wtap_strerror(err), err_info ? ": " : "", err_info ? err_info : "");
             guint32 v = (guint32)frame;
@@ -355,7 +363,7 @@ int main(int argc, char **argv)
     for (guint s = 0; s < n; s++) {
         int err = 0;
         gchar *err_info = NULL;
-        gboolean needs_reload = FALSE;
+        ts_shard_bool needs_reload = FALSE;
         if (!wtap_dump_close(sh[s].pdh, &needs_reload, &err, &err_info))
             die("shard %u: %s", s, wtap_strerror(err));
         if (fclose(sh[s].idx) != 0)
