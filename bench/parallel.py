@@ -49,8 +49,11 @@ def timed(cmd, **kw):
 
 
 def time_rss(stderr):
-    m = re.findall(r"^TSRSS (\d+)$", stderr, re.M)
-    return int(m[-1]) / 1024.0 if m else float("nan")
+    """(peak RSS MiB, CPU s) that /usr/bin/time reported."""
+    m = re.findall(r"^TSRSS (\d+) ([\d.]+) ([\d.]+)$", stderr, re.M)
+    if not m:
+        return float("nan"), float("nan")
+    return int(m[-1][0]) / 1024.0, float(m[-1][1]) + float(m[-1][2])
 
 
 def main():
@@ -93,7 +96,7 @@ def main():
                                                                   "WIRESHARK_PLUGIN_DIR"))
     wrapper = os.path.join(work, "tshark-timed")
     with open(wrapper, "w") as f:
-        f.write("#!/bin/sh\nexec /usr/bin/time -f 'TSRSS %%M' %s env %s %s \"$@\"\n" % (
+        f.write("#!/bin/sh\nexec /usr/bin/time -f 'TSRSS %%M %%U %%S' %s env %s %s \"$@\"\n" % (
             " ".join(e.prefix), envs, tslib.TSHARK))
     os.chmod(wrapper, 0o755)
     zargs = [x for z in STATS[a.protocol] for x in ("-z", z)]
@@ -115,25 +118,31 @@ def main():
     single_wall, p = timed([wrapper, "-r", cap, "-q"] + zargs)
     if p.returncode:
         sys.exit(p.stderr)
-    single_rss = time_rss(p.stderr)
+    single_rss, single_cpu = time_rss(p.stderr)
     single_out = p.stdout
     # 4. troubleshark-parallel
     pdir = os.path.join(work, "par")
     shutil.rmtree(pdir, True)
-    drv = [sys.executable, os.path.join(SOURCE_DIR, "tools", "troubleshark-parallel"), "-q",
+    drv = [sys.executable, os.path.join(SOURCE_DIR, "tools", "troubleshark-parallel"),
            "--workdir", pdir, "--tshark", wrapper, "-j", str(a.jobs), "-n", str(shards)] + zargs + [cap]
     par_wall, p = timed(drv, env=dict(os.environ, TS_SHARD=os.path.join(build, "ts-shard")))
     if p.returncode:
         sys.exit(p.stderr)
-    rss = []
+    phases = re.search(r"done in ([\d.]+) s \(sharding ([\d.]+) s, tshark ([\d.]+) s, "
+                       r"merge ([\d.]+) s\)", p.stderr)
+    rss, cpus = [], []
     for f in sorted(os.listdir(pdir)):
         if f.endswith(".err"):
             with open(os.path.join(pdir, f)) as fh:
-                rss.append(time_rss(fh.read()))
+                r, c = time_rss(fh.read())
+            rss.append(r)
+            cpus.append(c)
     same = sorted(single_out.splitlines()) == sorted(p.stdout.splitlines())
     shutil.rmtree(pdir, True)
 
     cpu = os.cpu_count()
+    proj = (float(phases.group(2)) + float(phases.group(4)) if phases else 0.0) + \
+        (max(cpus) if cpus else 0.0)
     lines = [
         "# troubleshark-parallel benchmark",
         "",
@@ -151,6 +160,15 @@ def main():
         "| plain `tshark -q -z …` with the plugin | %.1f | %.1f | %.0f |" % (single_wall, mb / single_wall, single_rss),
         "| `troubleshark-parallel -j %d` (shard + GNU parallel + merge) | %.1f | %.1f | %s |" % (
             a.jobs, par_wall, mb / par_wall, " / ".join("%.0f" % r for r in rss)),
+        "",
+        "Phases of the parallel run: sharding %s s, tshark on the shards %s s, merge %s s. "
+        "CPU seconds (user + system): single tshark %.1f; shard tshark runs %s (sum %.1f)." % (
+            phases.group(2) if phases else "?", phases.group(3) if phases else "?",
+            phases.group(4) if phases else "?", single_cpu,
+            " / ".join("%.1f" % c for c in cpus), sum(cpus)),
+        "On %d idle cores the parallel run would take about sharding + the slowest shard's CPU "
+        "time + merge = %.1f s, %.2f× faster than the single run's CPU time." % (
+            a.jobs, proj, single_cpu / proj),
         "",
         "Speed-up %.2f× (wall); peak RSS per tshark process %.2f× of the single run "
         "(largest shard). Same rows in both outputs: %s." % (
