@@ -81,7 +81,7 @@ struct ts_row {
     ts_row_t *group;                   /* row of the group table this row counts into */
     gboolean  touched;                 /* counted since the last reset */
     guint64   n_req, n_resp;           /* also kept when their columns are hidden */
-    double    lat_sum;
+    gint64    lat_sum_ns;              /* latencies summed in integer ns: exact in any order */
     guint64   lat_n;
     double    lat_max;
     guint64   n_keys;                  /* group rows: distinct keys */
@@ -664,7 +664,8 @@ static void table_reset(ts_table_t *t)
         }
         if (row->scratch)
             memset(row->scratch, 0, row->scratch_size);
-        row->lat_sum = row->lat_max = 0.0;
+        row->lat_sum_ns = 0;
+        row->lat_max = 0.0;
         row->lat_n = row->n_req = row->n_resp = 0;
         row->n_keys = 0;
         row->touched = FALSE;
@@ -893,6 +894,16 @@ void ts_stats_register_hot_table(ts_hot_table_def_t *def)
         register_stat_tap_table_ui(stu);
 }
 
+/* A latency in ms as whole nanoseconds (sums of these are exact whatever the order, so tables
+ * merged from several runs give the same averages; |ms| is bounded by the capture's span). */
+static inline gint64 ts_ms_to_ns(double ms)
+{
+    double ns = ms * 1e6;
+    if (!(ns > -9e15 && ns < 9e15))
+        return 0;
+    return (gint64)(ns < 0 ? ns - 0.5 : ns + 0.5);
+}
+
 static inline gboolean str_empty(const char *s)
 {
     return !s || !*s;
@@ -911,7 +922,7 @@ static void hot_apply(ts_ui_t *u, ts_row_t *row, const ts_tap_rec_t *rec)
         if (mc[1] >= 0)
             ts_row_add_uint(row, mc[1], 1);
         if (rec->has_latency) {
-            row->lat_sum += rec->latency_ms;
+            row->lat_sum_ns += ts_ms_to_ns(rec->latency_ms);
             row->lat_n++;
             if (row->lat_n == 1 || rec->latency_ms > row->lat_max)
                 row->lat_max = rec->latency_ms;
@@ -930,7 +941,7 @@ static void hot_apply(ts_ui_t *u, ts_row_t *row, const ts_tap_rec_t *rec)
     if (mc[2] >= 0)
         ts_row_set_uint(row, mc[2], row->n_req > row->n_resp ? row->n_req - row->n_resp : 0);
     if (mc[5] >= 0)
-        ts_row_set_float(row, mc[5], row->lat_n ? row->lat_sum / (double)row->lat_n : 0.0);
+        ts_row_set_float(row, mc[5], row->lat_n ? (double)row->lat_sum_ns / (double)row->lat_n / 1e6 : 0.0);
     if (mc[6] >= 0)
         ts_row_set_float(row, mc[6], row->lat_n ? row->lat_max : 0.0);
 }
@@ -1132,7 +1143,7 @@ void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud)
                 }
                 er.n_req = row->n_req;
                 er.n_resp = row->n_resp;
-                er.lat_sum = row->lat_sum;
+                er.lat_sum_ns = row->lat_sum_ns;
                 er.lat_n = row->lat_n;
                 er.lat_max = row->lat_max;
                 er.n_keys = row->n_keys;

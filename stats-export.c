@@ -154,8 +154,9 @@ static void export_table_cb(void *ud _U_, const ts_export_table_t *t, const ts_e
         }
     }
     if (t->hot)
-        printf("\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%.17g\t%" G_GUINT64_FORMAT
-               "\t%.17g\t%" G_GUINT64_FORMAT, row->n_req, row->n_resp, row->lat_sum, row->lat_n,
+        printf("\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%"
+               G_GUINT64_FORMAT "\t%.17g\t%" G_GUINT64_FORMAT, row->n_req, row->n_resp,
+               row->lat_sum_ns, row->lat_n,
                row->lat_max, row->n_keys);
     putchar('\n');
 }

@@ -141,7 +141,8 @@ typedef struct ts_export_row {
     const char *strs[TS_TABLE_MAX_COLS];     /* string cells */
     guint64     u[TS_TABLE_MAX_COLS];        /* numeric cells, full width: bits of guint64/gint64/double */
     guint64     n_req, n_resp, lat_n, n_keys;
-    double      lat_sum, lat_max;
+    gint64      lat_sum_ns;                  /* sum of latencies, whole ns */
+    double      lat_max;
     const void *scratch;                     /* the protocol's per-row scratch (may be NULL) */
     gsize       scratch_size;
 } ts_export_row_t;

@@ -262,7 +262,8 @@ class ParallelStats(tslib.PluginTestCase):
         p = subprocess.run([SHARD, "-n", "3", "-o", out, path], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("cannot be hashed", p.stderr)
-        meta = open(os.path.join(out, "shards.meta")).read()
+        with open(os.path.join(out, "shards.meta")) as f:
+            meta = f.read()
         self.assertIn("shard\t0\t5\t", meta)
         self.assertIn("shard\t1\t0\t", meta)
         self.assertEqual(os.path.getsize(os.path.join(out, "shard-000.idx")), 20)
