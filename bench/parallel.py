@@ -141,14 +141,17 @@ def main():
     shutil.rmtree(pdir, True)
 
     cpu = os.cpu_count()
-    proj = (float(phases.group(2)) + float(phases.group(4)) if phases else 0.0) + \
-        (max(cpus) if cpus else 0.0)
+    # shards start in order on the first free of --jobs slots (GNU parallel): the makespan
+    slots = [0.0] * a.jobs
+    for c in cpus:
+        slots[slots.index(min(slots))] += c
+    proj = (float(phases.group(2)) + float(phases.group(4)) if phases else 0.0) + max(slots)
     lines = [
         "# troubleshark-parallel benchmark",
         "",
-        "`python3 bench/parallel.py --protocol %s --size %s --jobs %d` on %s (%d CPUs), "
-        "load average before the run %.1f / %.1f / %.1f (other jobs shared the machine)." % (
-            a.protocol, a.size, a.jobs, os.uname().nodename, cpu, *load),
+        "`python3 bench/parallel.py --protocol %s --size %s --jobs %d --shards %d` on %s (%d CPUs), "
+        "load average before the run %.1f / %.1f / %.1f." % (
+            a.protocol, a.size, a.jobs, shards, os.uname().nodename, cpu, *load),
         "",
         "Capture: %s, %.0f MB, %d transactions; statistics `%s`." % (
             os.path.basename(cap), mb, n, " ".join(zargs)),
@@ -166,8 +169,8 @@ def main():
             phases.group(2) if phases else "?", phases.group(3) if phases else "?",
             phases.group(4) if phases else "?", single_cpu,
             " / ".join("%.1f" % c for c in cpus), sum(cpus)),
-        "On %d idle cores the parallel run would take about sharding + the slowest shard's CPU "
-        "time + merge = %.1f s, %.2f× faster than the single run's CPU time." % (
+        "On %d idle cores the parallel run would take about sharding + the shards' CPU time "
+        "scheduled on the cores + merge = %.1f s, %.2f× faster than the single run's CPU time." % (
             a.jobs, proj, single_cpu / proj),
         "",
         "Speed-up %.2f× (wall); peak RSS per tshark process %.2f× of the single run "
