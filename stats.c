@@ -81,10 +81,11 @@ struct ts_row {
     ts_row_t *group;                   /* row of the group table this row counts into */
     gboolean  touched;                 /* counted since the last reset */
     guint64   n_req, n_resp;           /* also kept when their columns are hidden */
-    double    lat_sum;
+    gint64    lat_sum_ns;              /* latencies summed in integer ns: exact in any order */
     guint64   lat_n;
     double    lat_max;
     guint64   n_keys;                  /* group rows: distinct keys */
+    guint32   first_frame;             /* export: frame that created the row (stats-export.c) */
 };
 
 typedef struct ts_ui ts_ui_t;
@@ -142,6 +143,7 @@ struct ts_ui {
 };
 
 static ts_ui_t *ts_uis;   /* every UI created, for the reset callback's lookup */
+static guint32 ts_cur_frame;   /* export: frame being folded (rows remember their first) */
 
 static inline ts_row_t *row_at(const ts_table_t *t, guint pos)
 {
@@ -412,6 +414,7 @@ static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const ts_rke
     row->rkey = mapkey;
     row->vals = wmem_alloc0_array(t->pool, ts_val_t, u->n_cols);
     row->pos = t->st->num_elements;
+    row->first_frame = ts_cur_frame;
     items[0].user_data.ptr_value = row;
     stat_tap_init_table_row(t->st, row->pos, u->n_cols, items);
     row->cells = t->st->elements[row->pos];
@@ -648,7 +651,8 @@ static void table_reset(ts_table_t *t)
         }
         if (row->scratch)
             memset(row->scratch, 0, row->scratch_size);
-        row->lat_sum = row->lat_max = 0.0;
+        row->lat_sum_ns = 0;
+        row->lat_max = 0.0;
         row->lat_n = row->n_req = row->n_resp = 0;
         row->n_keys = 0;
         row->touched = FALSE;
@@ -724,6 +728,7 @@ static tap_packet_status ts_ui_packet_cb(void *tapdata, packet_info *pinfo,
             table_state_new(u->tables[i]);
     }
     gboolean changed;
+    ts_cur_frame = pinfo->num;
     if (u->kind == TS_UI_HOT) {
         changed = hot_fold(u, pinfo, (const ts_tap_rec_t *)data);
     } else {
@@ -817,6 +822,7 @@ stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def)
 
 void ts_stats_register_table(ts_table_def_t *def)
 {
+    ts_stats_export_register();   /* export: registers -z troubleshark,export once */
     stat_tap_table_ui *stu = ts_stats_table_ui_new(def);
     if (stu)
         register_stat_tap_table_ui(stu);
@@ -875,6 +881,16 @@ void ts_stats_register_hot_table(ts_hot_table_def_t *def)
         register_stat_tap_table_ui(stu);
 }
 
+/* A latency in ms as whole nanoseconds (sums of these are exact whatever the order, so tables
+ * merged from several runs give the same averages; |ms| is bounded by the capture's span). */
+static inline gint64 ts_ms_to_ns(double ms)
+{
+    double ns = ms * 1e6;
+    if (!(ns > -9e15 && ns < 9e15))
+        return 0;
+    return (gint64)(ns < 0 ? ns - 0.5 : ns + 0.5);
+}
+
 static inline gboolean str_empty(const char *s)
 {
     return !s || !*s;
@@ -893,7 +909,7 @@ static void hot_apply(ts_ui_t *u, ts_row_t *row, const ts_tap_rec_t *rec)
         if (mc[1] >= 0)
             ts_row_add_uint(row, mc[1], 1);
         if (rec->has_latency) {
-            row->lat_sum += rec->latency_ms;
+            row->lat_sum_ns += ts_ms_to_ns(rec->latency_ms);
             row->lat_n++;
             if (row->lat_n == 1 || rec->latency_ms > row->lat_max)
                 row->lat_max = rec->latency_ms;
@@ -912,7 +928,7 @@ static void hot_apply(ts_ui_t *u, ts_row_t *row, const ts_tap_rec_t *rec)
     if (mc[2] >= 0)
         ts_row_set_uint(row, mc[2], row->n_req > row->n_resp ? row->n_req - row->n_resp : 0);
     if (mc[5] >= 0)
-        ts_row_set_float(row, mc[5], row->lat_n ? row->lat_sum / (double)row->lat_n : 0.0);
+        ts_row_set_float(row, mc[5], row->lat_n ? (double)row->lat_sum_ns / (double)row->lat_n / 1e6 : 0.0);
     if (mc[6] >= 0)
         ts_row_set_float(row, mc[6], row->lat_n ? row->lat_max : 0.0);
 }
@@ -1072,4 +1088,62 @@ void ts_stats_register_srt(int proto_id, const char *tap, const value_string *ki
     r->next = ts_srts;
     ts_srts = r;
     register_srt_table(proto_id, tap, 1, ts_srt_packet_cb, ts_srt_init_cb, NULL);
+}
+
+/* ============================================================================================
+ * Export hook: read-only walk over the live tables and the SRT registrations, for the
+ * machine-readable dump in stats-export.c (tshark -z troubleshark,export).
+ * ============================================================================================ */
+
+void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud)
+{
+    for (ts_ui_t *u = ts_uis; u && cb; u = u->next) {
+        if (!ui_tables_live(u))
+            continue;
+        ts_export_table_t et;
+        memset(&et, 0, sizeof(et));
+        et.cli = u->ui.cli_string;
+        et.hot = u->kind == TS_UI_HOT;
+        et.n_cols = u->n_cols;
+        et.n_key_cols = u->n_key_cols;
+        et.n_id_cols = u->n_id_cols;
+        et.sort_col = u->sort_col;
+        for (guint c = 0; c < u->n_cols; c++) {
+            et.col_titles[c] = u->fields[c].column_name;
+            et.types[c] = u->types[c];
+        }
+        for (guint i = 0; i < u->n_tables; i++) {
+            ts_table_t *t = u->tables[i];
+            et.table_index = i;
+            et.title = u->table_titles[i];
+            cb(ud, &et, NULL);
+            for (guint r = 0; r < t->st->num_elements; r++) {
+                const ts_row_t *row = row_at(t, r);
+                ts_export_row_t er;
+                memset(&er, 0, sizeof(er));
+                er.first_frame = row->first_frame;
+                for (guint c = 0; c < u->n_cols; c++) {
+                    if (u->types[c] == TS_CELL_STRING)
+                        er.strs[c] = row->cells[c].value.string_value;
+                    else
+                        er.u[c] = row->vals[c].u;   /* raw 64 bits: u, i or f by type */
+                }
+                er.n_req = row->n_req;
+                er.n_resp = row->n_resp;
+                er.lat_sum_ns = row->lat_sum_ns;
+                er.lat_n = row->lat_n;
+                er.lat_max = row->lat_max;
+                er.n_keys = row->n_keys;
+                er.scratch = row->scratch;
+                er.scratch_size = row->scratch_size;
+                cb(ud, &et, &er);
+            }
+        }
+    }
+}
+
+void ts_stats_export_foreach_srt(ts_export_srt_cb cb, void *ud)
+{
+    for (ts_srt_reg_t *r = ts_srts; r && cb; r = r->next)
+        cb(ud, r->proto_id, r->name, r->kinds, r->n_procs);
 }

@@ -125,4 +125,37 @@ double   ts_row_get_float(ts_row_t *row, guint col);
 /* Per-row scratch space for the protocol (e.g. latency sums), zeroed, freed with the row. */
 void    *ts_row_scratch(ts_row_t *row, gsize size);
 
+/* ---- Export hook (stats-export.c: tshark -z troubleshark,export) ----------------------------
+ * A read-only walk over the tables of the current run, with the state exact merging needs. */
+typedef struct ts_export_table {
+    const char    *cli;          /* -z name of the UI */
+    const char    *title;        /* title of this table (first or second of the UI) */
+    guint          table_index;  /* 0 or 1 */
+    gboolean       hot;          /* hot-key table (row state below is meaningful) */
+    guint          n_cols, n_key_cols;
+    guint          n_id_cols;    /* hot: key columns after the key that identify a row */
+    int            sort_col;     /* -1: insertion order */
+    const char    *col_titles[TS_TABLE_MAX_COLS];
+    ts_cell_type_t types[TS_TABLE_MAX_COLS];
+} ts_export_table_t;
+
+typedef struct ts_export_row {
+    guint32     first_frame;                 /* frame that created the row */
+    const char *strs[TS_TABLE_MAX_COLS];     /* string cells */
+    guint64     u[TS_TABLE_MAX_COLS];        /* numeric cells, full width: bits of guint64/gint64/double */
+    guint64     n_req, n_resp, lat_n, n_keys;
+    gint64      lat_sum_ns;                  /* sum of latencies, whole ns */
+    double      lat_max;
+    const void *scratch;                     /* the protocol's per-row scratch (may be NULL) */
+    gsize       scratch_size;
+} ts_export_row_t;
+
+/* row == NULL: start of a table */
+typedef void (*ts_export_table_cb)(void *ud, const ts_export_table_t *t, const ts_export_row_t *row);
+typedef void (*ts_export_srt_cb)(void *ud, int proto_id, const char *name, const value_string *kinds,
+                                 int n_procs);
+void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud);
+void ts_stats_export_foreach_srt(ts_export_srt_cb cb, void *ud);
+void ts_stats_export_register(void);   /* stats-export.c; idempotent */
+
 #endif /* TS_STATS_H */

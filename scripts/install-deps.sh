@@ -6,7 +6,7 @@
 # sudo). Packages already present are skipped quickly.
 set -e
 BUILD_PKGS="wireshark-dev tshark libglib2.0-dev libgcrypt20-dev zlib1g-dev cmake make gcc libc6-dev pkg-config"
-TEST_PKGS="python3 git valgrind debootstrap xvfb xauth xdotool imagemagick wireshark-qt util-linux binutils"
+TEST_PKGS="python3 git valgrind debootstrap xvfb xauth xdotool imagemagick wireshark-qt util-linux binutils parallel rsync time"
 pkgs="$BUILD_PKGS"
 [ "$1" = "--build" ] || pkgs="$pkgs $TEST_PKGS"
 missing=""

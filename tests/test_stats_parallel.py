@@ -1,0 +1,294 @@
+"""troubleshark-parallel (tools/troubleshark-parallel, tools/ts-shard.c, stats-export.c): the
+merged statistics of a capture split by flow into shards equal tshark's single-process output.
+
+Captures: the benchmark generator's traffic of every protocol with tables (Aerospike, Trade, HSF2,
+RocketMQ) with heavy connection churn (a few thousand connections in all), given to the sharder as
+four files; the single-process reference reads the same files concatenated (mergecap -a).
+
+Checked: every table row for row (rows whose sort value ties are compared as a set, since
+tshark leaves their order open; the merged output must still be sorted), SRT tables exactly,
+-Y mode (the same lines, original frame numbers and times), that no shard splits a TCP
+connection (tshark's conversation list of every shard), the multi-host path through GNU
+parallel's --sshlogin/--ssh with an ssh stand-in that runs the command here, and the errors
+for a missing tshark or plugin.
+"""
+import os
+import re
+import shutil
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import tslib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(tslib.SOURCE_DIR, "bench"))
+DRIVER = os.path.join(tslib.SOURCE_DIR, "tools", "troubleshark-parallel")
+SHARD = os.path.join(tslib.BUILD_DIR, "ts-shard")
+PROTOCOLS = ("aerospike", "trade", "hsf2", "rocketmq")
+TABLES = ["aerospike,hotkeys", "aerospike,srt", "hsf2,hotservices", "hsf2,srt",
+          "rocketmq,hottopics", "rocketmq,srt", "trade,keepalive", "troubleshark,services"]
+TRANSACTIONS = 1500
+CHURN = 0.3
+
+FAKE_SSH = r"""#!/bin/sh
+# ssh stand-in for GNU parallel: skip ssh options and the host name, run the command here in a
+# folder per "host" (so --transferfile/--return really copy files).
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -[lpoiFSOJcmbeDELRWw]) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+host="$1"; shift
+[ "$1" = "--" ] && shift
+mkdir -p "%(root)s/$host" && cd "%(root)s/$host" || exit 255
+exec sh -c "$*"
+"""
+
+
+def _script(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o755)
+    return path
+
+
+def _sections(text):
+    """[(title, header, [rows])] of every table / SRT block of tshark -q -z output."""
+    out = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("====") and i + 1 < len(lines) and lines[i + 1].endswith(":"):
+            title = lines[i + 1][:-1]
+            j = i + 2
+            body = []
+            while j < len(lines) and not lines[j].startswith("===="):
+                body.append(lines[j])
+                j += 1
+            out.append((title, body))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _normalise(title, body):
+    """Rows of a table block with ties of the sort column put in a fixed order; also returns
+    whether the block was sorted descending by that column."""
+    head = next((l for l in body if l.endswith(" |") and "|" in l and not l[0].isspace()
+                 and l.split(" |")[0] in ("Key", "Service", "Topic", "Server", "Connection")),
+                None)
+    if head is None:
+        return body, True
+    titles = [c.strip() for c in head.split("|")[:-1]]
+    col = titles.index("Requests") if "Requests" in titles else \
+        (titles.index("Bytes") if title == "Troubleshark Services" else None)
+    if col is None:
+        return body, True
+    res, ok, run = [], True, []
+
+    def flush():
+        res.extend(sorted(run, key=lambda r: (-float(r.split("|")[col]), r)))
+        run.clear()
+
+    prev = None
+    for l in body:
+        cells = l.split("|")
+        if l is head or len(cells) <= col + 1:
+            flush()
+            res.append(l)
+            prev = None
+            continue
+        v = float(cells[col])
+        if prev is not None and v > prev:
+            ok = False
+        prev = v
+        run.append(l)
+    flush()
+    return res, ok
+
+
+class ParallelStats(tslib.PluginTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not shutil.which("parallel"):
+            raise unittest.SkipTest("GNU parallel is not installed (apt install parallel)")
+        if not os.path.exists(SHARD):
+            raise unittest.SkipTest("ts-shard not built (%s)" % SHARD)
+        import gen
+        cls.caps = []
+        for p in PROTOCOLS:
+            ok, why = gen.available(p)
+            if not ok:
+                raise unittest.SkipTest("generator for %s: %s" % (p, why))
+            path = os.path.join(cls.tmp, "%s.pcap" % p)
+            gen.Generator(p, path, connections=100, seed=7, churn=CHURN).run(TRANSACTIONS)
+            cls.caps.append(path)
+        cls.whole = os.path.join(cls.tmp, "all.pcap")
+        subprocess.run(["mergecap", "-a", "-F", "nsecpcap", "-w", cls.whole] + cls.caps, check=True)
+        e = tslib.env()
+        envs = " ".join("%s=%s" % (k, e.env[k]) for k in ("HOME", "TZ", "LC_ALL",
+                                                            "WIRESHARK_PLUGIN_DIR"))
+        cls.tshark = _script(os.path.join(cls.tmp, "tshark-plugin"),
+                             "#!/bin/sh\nexec %s env %s %s \"$@\"\n" % (
+                                 " ".join(e.prefix), envs, tslib.TSHARK))
+        # a tshark that does not load the plugin: an empty personal folder, no global plugins
+        bare = tempfile.mkdtemp(prefix="bare-home-", dir=cls.tmp)
+        os.chmod(bare, 0o777)
+        cls.bare_tshark = _script(os.path.join(cls.tmp, "tshark-bare"),
+                                  "#!/bin/sh\nexec %s env HOME=%s WIRESHARK_PLUGIN_DIR=%s %s \"$@\"\n"
+                                  % (" ".join(e.prefix), bare, bare, tslib.TSHARK))
+        cls.remote = os.path.join(cls.tmp, "remote")
+        os.makedirs(cls.remote)
+        cls.ssh = _script(os.path.join(cls.tmp, "fake-ssh"), FAKE_SSH % {"root": cls.remote})
+        for d, _, files in os.walk(cls.tmp):
+            os.chmod(d, os.stat(d).st_mode | 0o755)
+            for f in files:
+                p = os.path.join(d, f)
+                os.chmod(p, os.stat(p).st_mode | stat.S_IROTH)
+
+    # -----------------------------------------------------------------------------------------
+    def driver(self, args, caps=None, check=True):
+        cmd = [sys.executable, DRIVER, "--tshark", self.tshark] + list(args) + \
+              list(caps or self.caps)
+        env = dict(os.environ, TS_SHARD=SHARD)
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+        if check and p.returncode != 0:
+            raise AssertionError("driver failed (%d): %s\n%s" % (p.returncode, " ".join(cmd),
+                                                                  p.stderr[-3000:]))
+        return p
+
+    def single(self, args):
+        return tslib.run_tshark(args, self.whole).stdout
+
+    def assert_same_tables(self, single, merged):
+        a, b = _sections(single), _sections(merged)
+        self.assertEqual([t for t, _ in a], [t for t, _ in b], "tables / order")
+        for (title, body_a), (_, body_b) in zip(a, b):
+            na, _ = _normalise(title, body_a)
+            nb, sorted_b = _normalise(title, body_b)
+            self.assertTrue(sorted_b, "%s: merged rows not sorted" % title)
+            self.assertEqual(len(na), len(nb), "%s: row count" % title)
+            for i, (x, y) in enumerate(zip(na, nb)):
+                self.assertEqual(x, y, "%s: row %d" % (title, i))
+
+    # -----------------------------------------------------------------------------------------
+    def test_merged_tables_equal_single_process(self):
+        zargs = [x for t in TABLES for x in ("-z", t)]
+        single = self.single(["-q"] + zargs)
+        merged = self.driver(["-q", "-j", "2", "-n", "4"] + zargs).stdout
+        # every table has rows (Trade keepalive: one per connection, hundreds of them)
+        self.assertGreater(len(re.findall(r"^10\.2\.\S+ → 10\.1\.0\.1:\d+ \|", single, re.M)), 300)
+        for t in ("Aerospike Hot Keys", "HSF2 SRT Statistics", "Trade Keepalive",
+                  "RocketMQ SRT Statistics", "Troubleshark Services"):
+            self.assertIn(t, merged)
+        self.assert_same_tables(single, merged)
+
+    def test_filter_argument(self):
+        z = ["-z", "aerospike,hotkeys,tcp.port == 3000", "-z", "rocketmq,hottopics,tcp"]
+        self.assert_same_tables(self.single(["-q"] + z), self.driver(["-q", "-n", "3"] + z).stdout)
+
+    def test_display_filter_mode_keeps_frame_numbers_and_times(self):
+        f = "aerospike.msg.result_code != 0 || hsf2.status != 20 || trade || rocketmq.code != 0"
+        single = self.single(["-Y", f])
+        merged = self.driver(["-q", "-n", "3", "-Y", f]).stdout
+        self.assertGreater(len(single.splitlines()), 100)
+        self.assertEqual(single.splitlines(), merged.splitlines())
+
+    def test_two_pass_display_filter(self):
+        f = "aerospike.response_in && aerospike.msg.result_code == 2 || hsf2.time > 0.008"
+        single = self.single(["-2", "-Y", f])
+        self.assertGreater(len(single.splitlines()), 20)
+        self.assertEqual(single.splitlines(),
+                         self.driver(["-q", "-n", "2", "-2", "-Y", f]).stdout.splitlines())
+
+    def test_no_shard_splits_a_connection(self):
+        work = os.path.join(self.tmp, "keep")
+        self.driver(["-q", "-n", "4", "--workdir", work, "-z", "aerospike,srt"])
+        conv = re.compile(r"^(\S+:\d+)\s+<->\s+(\S+:\d+)\s")
+
+        def convs(path):
+            out = tslib.run_tshark(["-q", "-z", "conv,tcp"], path).stdout
+            return {tuple(sorted(m.groups())) for m in map(conv.match, out.splitlines()) if m}
+
+        whole = convs(self.whole)
+        self.assertGreater(len(whole), 2000, "a few thousand connections")
+        seen = {}
+        for s in range(4):
+            for c in convs(os.path.join(work, "shard-%03d.pcapng" % s)):
+                self.assertNotIn(c, seen, "connection %s in shards %s and %d" % (c, seen.get(c), s))
+                seen[c] = s
+        self.assertEqual(set(seen), whole)
+        self.assertGreater(len(set(seen.values())), 1, "traffic spread over several shards")
+
+    def test_several_hosts_through_sshlogin(self):
+        z = ["-z", "hsf2,hotservices", "-z", "hsf2,srt", "-z", "aerospike,srt"]
+        p = self.driver(["-j", "1", "-S", "1/hostA", "-S", "1/hostB", "--ssh", self.ssh] + z)
+        self.assert_same_tables(self.single(["-q"] + z), p.stdout)
+        # both "hosts" ran shards (GNU parallel copied them there and cleaned up)
+        self.assertLessEqual({"hostA", "hostB"}, set(os.listdir(self.remote)))
+        self.assertIn("shards 2/2 done", p.stderr)
+
+    def test_missing_plugin_is_a_clear_error(self):
+        cmd = [sys.executable, DRIVER, "--tshark", self.bare_tshark, "-q", "-z", "aerospike,srt",
+               self.caps[0]]
+        p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, TS_SHARD=SHARD))
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("troubleshark plugin is not loaded", p.stderr)
+
+    def test_missing_tshark_on_a_host_is_a_clear_error(self):
+        cmd = [sys.executable, DRIVER, "--tshark", "/nonexistent/tshark", "-q", "-j", "1",
+               "-S", "1/hostC", "--ssh", self.ssh, "-z", "aerospike,srt", self.caps[0]]
+        p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, TS_SHARD=SHARD))
+        self.assertNotEqual(p.returncode, 0)
+        self.assertRegex(p.stderr, r"tshark is missing on hostC")
+
+    def test_unhashable_link_type_goes_to_shard_0(self):
+        path = os.path.join(self.tmp, "user0.pcap")
+        with open(path, "wb") as f:
+            f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 147))   # USER0
+            for i in range(5):
+                f.write(struct.pack("<IIII", 1700000000 + i, 0, 4, 4) + b"abcd")
+        out = os.path.join(self.tmp, "user0-shards")
+        os.makedirs(out)
+        p = subprocess.run([SHARD, "-n", "3", "-o", out, path], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("cannot be hashed", p.stderr)
+        with open(os.path.join(out, "shards.meta")) as f:
+            meta = f.read()
+        self.assertIn("shard\t0\t5\t", meta)
+        self.assertIn("shard\t1\t0\t", meta)
+        self.assertEqual(os.path.getsize(os.path.join(out, "shard-000.idx")), 20)
+
+    def test_sharder_compiles_against_other_wireshark_versions(self):
+        """ts-shard.c against the 4.4 (trixie) and 4.6 (sid) headers that the compat_headers
+        test downloads into <build>/compat-headers (skipped when it has not run)."""
+        done = 0
+        for suite in ("trixie", "sid"):
+            root = os.path.join(tslib.BUILD_DIR, "compat-headers", suite, "root")
+            inc = [r for r, ds, _ in os.walk(root) if r.endswith("include/wireshark")] \
+                if os.path.isdir(root) else []
+            if not inc:
+                continue
+            glib = subprocess.run(["pkg-config", "--cflags", "glib-2.0"], capture_output=True,
+                                  text=True, check=True).stdout.split()
+            p = subprocess.run(["cc", "-fsyntax-only", "-std=c11", "-Wall", "-Wextra", "-Werror",
+                                "-I" + inc[0]] + glib +
+                               [os.path.join(tslib.SOURCE_DIR, "tools", "ts-shard.c")],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, "%s:\n%s" % (suite, p.stderr[-3000:]))
+            done += 1
+        if not done:
+            self.skipTest("no 4.4/4.6 headers in <build>/compat-headers (run ctest -R compat_headers)")
+
+
+if __name__ == "__main__":
+    unittest.main()
