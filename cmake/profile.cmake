@@ -35,3 +35,9 @@ install(CODE "
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
        FILES \"${CMAKE_CURRENT_SOURCE_DIR}/profile/Troubleshark\")
 ")
+
+# The Debian package (cmake/deb.cmake, `make deb`) installs its own component "deb", never
+# installed by `cmake --install`: the profile goes into Wireshark's global profiles folder there.
+install(DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/profile/Troubleshark"
+        DESTINATION "${TS_GLOBAL_PROFILES}" COMPONENT deb EXCLUDE_FROM_ALL
+        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
