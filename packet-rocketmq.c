@@ -1178,7 +1178,7 @@ static void rmq_add_properties(proto_tree *tree, tvbuff_t *tvb, int off, int len
         int io = exact ? off + s : off, il = exact ? e - s : len;
         int ko = exact ? off + s : off, kl = exact ? sep - s : len;
         int vo = exact ? off + sep + 1 : off, vl = exact ? e - sep - 1 : len;
-        proto_tree *et = proto_tree_add_subtree_format(pt, tvb, io, il, ett_rocketmq_prop, NULL, "%s: %s",
+        proto_tree *et = proto_tree_add_subtree_format(pt, tvb, io, il, ett_rocketmq_prop, NULL, "%s=%s",
                                                        rmq_short(pinfo->pool, k), rmq_short(pinfo->pool, v));
         proto_tree_add_string(et, hf_rocketmq_msg_property_key, tvb, ko, kl, k);
         proto_tree_add_string(et, hf_rocketmq_msg_property_value, tvb, vo, vl, v);
@@ -1211,6 +1211,27 @@ static void rmq_add_properties(proto_tree *tree, tvbuff_t *tvb, int off, int len
         }
     }
     proto_item_append_text(ti, ": %d (%d bytes)", n, tlen);
+}
+
+/* A properties string (name \x01 value \x02 ...) as display text "name=value, name=value": no
+ * control characters in a label. */
+static const char *rmq_props_label(wmem_allocator_t *pool, const char *v)
+{
+    wmem_strbuf_t *sb = wmem_strbuf_new(pool, "");
+    gboolean sep = FALSE;
+    for (const char *c = v; *c; c++) {
+        if (*c == 0x01) {
+            wmem_strbuf_append_c(sb, '=');
+        } else if (*c == 0x02) {
+            sep = TRUE;
+        } else {
+            if (sep && wmem_strbuf_get_len(sb) > 0)
+                wmem_strbuf_append(sb, ", ");
+            sep = FALSE;
+            wmem_strbuf_append_c(sb, *c);
+        }
+    }
+    return rmq_short(pool, wmem_strbuf_get_str(sb));
 }
 
 /* ============================================================================================
@@ -2004,19 +2025,23 @@ static void rmq_header_items(tvbuff_t *tvb, packet_info *pinfo, proto_tree *rt, 
         for (guint i = 0; i < h->n_ext; i++) {
             const rmq_ext_t *x = &h->ext[i];
             const char *lname = v2 ? rmq_v2_long(x->key) : NULL;
+            gboolean is_props = rmq_key_id(lname ? lname : x->key) == RMQ_K_PROPERTIES;
+            const char *shown = is_props ? rmq_props_label(pinfo->pool, x->value) : rmq_short(pinfo->pool, x->value);
             int so = MIN(x->koff, x->voff), se = MAX(x->koff + x->klen, x->voff + x->vlen);
             if (x->klen_off >= 0)
                 so = x->klen_off;
             /* the entry's label is display text only: not built for an invisible (filtering) tree */
             proto_tree *xt = !visible ? et : proto_tree_add_subtree_format(et, tvb, so, se - so, ett_rocketmq_ext_entry, NULL,
-                "%s%s%s%s: %s", x->key, lname ? " (" : "", lname ? lname : "", lname ? ")" : "",
-                rmq_short(pinfo->pool, x->value));
+                "%s%s%s%s: %s", x->key, lname ? " (" : "", lname ? lname : "", lname ? ")" : "", shown);
             if (x->klen_off >= 0)
                 proto_tree_add_item(xt, hf_rocketmq_ext_key_length, tvb, x->klen_off, 2, ENC_BIG_ENDIAN);
             proto_tree_add_string(xt, hf_rocketmq_ext_key, tvb, x->koff, x->klen, x->key);
             if (x->vlen_off >= 0)
                 proto_tree_add_item(xt, hf_rocketmq_ext_value_length, tvb, x->vlen_off, 4, ENC_BIG_ENDIAN);
-            proto_tree_add_string(xt, hf_rocketmq_ext_value, tvb, x->voff, x->vlen, x->value);
+            if (is_props)   /* the value keeps its separators for filters; the label shows name=value */
+                proto_tree_add_string_format_value(xt, hf_rocketmq_ext_value, tvb, x->voff, x->vlen, x->value, "%s", shown);
+            else
+                proto_tree_add_string(xt, hf_rocketmq_ext_value, tvb, x->voff, x->vlen, x->value);
             rmq_ext_typed(xt, tvb, pinfo, pdu, x, lname ? lname : x->key);
         }
         if (h->ext_truncated)
@@ -2226,6 +2251,8 @@ static void rmq_tap(rmq_pdu_t *pdu)
 typedef struct {
     ts_trans_table_t *tbl;
     gboolean          synced[2];   /* per direction (rmq_dir): the last frame start was checked */
+    gboolean          seq_known[2];
+    guint32           next_seq[2]; /* per direction: the TCP sequence number after the last segment */
     wmem_list_t      *open[TS_TRANS_SPACES];
 } rmq_conv_t;
 
@@ -2799,10 +2826,33 @@ static guint get_rocketmq_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset,
     return rest;
 }
 
-static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+/* First pass, before anything of the frame is decoded: a segment that starts beyond the end of
+ * the previous one in its direction follows a gap (a lost segment, or one that comes later out
+ * of order): the stream is no longer known to be at a frame boundary, and answers travelling
+ * this way may be in the gap. */
+static void rmq_check_gap(packet_info *pinfo, const struct tcpinfo *ti)
+{
+    if (PINFO_FD_VISITED(pinfo) || !ti || pinfo->ptype != PT_TCP)
+        return;
+    rmq_conv_t *cv = rmq_conv(pinfo);
+    guint dir = rmq_dir(pinfo);
+    /* (the first data byte after the handshake has relative sequence number 1; a capture that
+     * starts mid-stream numbers from 0) */
+    if (!ti->is_reassembled && (cv->seq_known[dir] ? (gint32)(ti->seq - cv->next_seq[dir]) > 0 : ti->seq > 1)) {
+        cv->synced[dir] = FALSE;
+        rmq_answers_hidden(pinfo);
+    }
+    if (!cv->seq_known[dir] || (gint32)(ti->nxtseq - cv->next_seq[dir]) > 0) {
+        cv->next_seq[dir] = ti->nxtseq;
+        cv->seq_known[dir] = TRUE;
+    }
+}
+
+static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     rmq_framing_t framing;
     memset(&framing, 0, sizeof(framing));
+    rmq_check_gap(pinfo, (const struct tcpinfo *)data);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "RocketMQ");
     col_clear(pinfo->cinfo, COL_INFO);
     tcp_dissect_pdus(tvb, pinfo, tree, rmq_desegment, 4, get_rocketmq_pdu_len, dissect_rocketmq_pdu, &framing);

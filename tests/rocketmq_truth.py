@@ -7,9 +7,8 @@ one-way UPDATE_CONSUMER_OFFSET). The truth lists every request by (connection, o
 topic, queue, the keys it sent, the messages its answer carried. Message keys and opaque ids are
 the tags a test compares by.
 
-Mutations work on the packets of one connection at a time (data segments only, in capture
-order): start the connection k data packets in, drop data segment i, swap segments i and i+1;
-truncate(frames, snaplen) cuts every frame like `editcap -s`.
+packets() gives the capture as messy.Packet (tests/messy.py mutates it) with, per packet, the PDUs
+it carries bytes of, so a test knows which transactions a mutation touches.
 """
 import random
 import struct
@@ -31,9 +30,8 @@ class Conn:
         self.server = "10.2.0.1:10911"
         self.packets = []
         self.requests = {}     # opaque -> dict(code, topic, queue, keys, pulled, oneway, answered)
-        self.tags = {}
-        self.all_tags = None   # every PDU tag of the clean connection
-        self.disordered = frozenset()   # PDUs whose segments were swapped
+        self.tags = {}         # packet index in the builder's capture -> PDU tags
+        self.starts = {}       # PDU tag -> offset of its first byte in its first segment
 
     @property
     def client_port(self):
@@ -63,6 +61,9 @@ def send(cap, conn, c, from_client, pdus, dt):
     for i, p in enumerate(pieces):
         lo, hi = off, off + len(p)
         conn.tags[first + i] = frozenset(t for a, b, t in bounds if a < hi and b > lo)
+        for a, b, t in bounds:
+            if lo <= a < hi:
+                conn.starts[t] = a - lo     # where the PDU starts in its first segment
         off = hi
 
 
@@ -169,178 +170,44 @@ def build(n_producers=3, n_consumers=3, seed=19, first_idx=1):
         conn = Conn(idx, kind)
         cap = Capture(t0=t0 + i * 0.0003)
         _record_packets(cap, conn, lambda: (producer if kind == "producer" else consumer)(cap, conn, rng))
-        conn.all_tags = _tag_counts(conn)
         conns.append(conn)
     return conns
 
 
-def _tag_counts(conn):
-    n = {}
-    for p in conn.packets:
-        for t in p[3]:
-            n[t] = n.get(t, 0) + 1
-    return n
+# ---- as messy.Packet lists ------------------------------------------------------------------
+def packets(conns):
+    """(pkts, tags): the connections' packets merged in time order as messy.Packet, and for each
+    packet the set of PDU tags (opaque, 0 request / 1 response) it carries bytes of."""
+    import messy
+    merged = sorted((p for c in conns for p in c.packets), key=lambda p: p[0])
+    pkts = [messy.Packet(int(round(ts * 1e9)), fr) for ts, fr, _, _ in merged]
+    return pkts, [tg for _, _, _, tg in merged]
 
 
-def complete(conn):
-    """Tags (opaque, 0 request / 1 response) of the PDUs whose bytes are all in the capture, in order."""
-    now = _tag_counts(conn)
-    return {t for t, n in conn.all_tags.items() if now.get(t) == n and t not in conn.disordered}
+def truth(conns):
+    """{request opaque: response opaque, None for a one-way request} (opaques are unique per capture)."""
+    return {o: (None if r["oneway"] else o) for c in conns for o, r in c.requests.items()}
 
 
-# ---- mutations of one connection's packet list ------------------------------------------------
-def data_indexes(conn):
-    return [i for i, p in enumerate(conn.packets) if p[2]]
+def pulled_keys(conns, excused=()):
+    """Message keys the pull answers carry (those of excused requests left out)."""
+    return {k for c in conns for o, r in c.requests.items() if r["code"] == PULL and o not in excused
+            for k in r["keys"]}
 
 
-def start_late(conn, k):
-    """The capture starts k data packets into the connection (handshake not seen either)."""
-    di = data_indexes(conn)
-    conn.packets = conn.packets[di[k]:] if k < len(di) else []
-    return conn
-
-
-def drop_segment(conn, i):
-    """Data segment i (in capture order) is lost."""
-    j = data_indexes(conn)[i]
-    del conn.packets[j]
-    return conn
-
-
-def swap_segments(conn, i):
-    """Data segments i and i+1 arrive in swapped order (timestamps stay in capture order)."""
-    di = data_indexes(conn)
-    a, b = di[i], di[i + 1]
-    (ta, fa, da, ga), (tb, fb, db, gb) = conn.packets[a], conn.packets[b]
-    conn.packets[a], conn.packets[b] = (ta, fb, db, gb), (tb, fa, da, ga)
-    conn.disordered |= ga | gb
-    return conn
-
-
-def to_pcap(conns, path, snaplen=None):
-    """Write the connections' packets merged by time; snaplen cuts every frame like editcap -s."""
-    pk = sorted((p for c in conns for p in c.packets), key=lambda p: p[0])
-    out = [struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 262144, 1)]
-    for ts, fr, _, _ in pk:
-        sec = int(ts)
-        nsec = int(round((ts - sec) * 1e9))
-        if nsec >= 1000000000:
-            sec, nsec = sec + 1, nsec - 1000000000
-        cut = fr if snaplen is None else fr[:snaplen]
-        out.append(struct.pack("<IIII", sec, nsec, len(cut), len(fr)))
-        out.append(cut)
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
-    return path
-
-
-# ---- reading tshark's answer back -----------------------------------------------------------
-FIELDS = ["tcp.srcport", "tcp.dstport", "rocketmq.opaque", "rocketmq.flag.response", "rocketmq.code",
-          "rocketmq.request_code", "rocketmq.response_in", "rocketmq.response_to", "rocketmq.msg_count",
-          "rocketmq.no_response", "frame.number"]
-
-
-def _layers(ek_line):
-    import json
-    d = json.loads(ek_line)
-    lay = d.get("layers", {})
-    r = lay.get("rocketmq")
-    if r is None:
-        return None, []
-    tcp = lay.get("tcp", {})
-    return tcp, (r if isinstance(r, list) else [r])
-
-
-def _one(v):
-    if isinstance(v, list):
-        return v[0] if v else None
-    return v
-
-
-def decode(run_tshark, path, args=()):
-    """Every RocketMQ PDU tshark decodes: list of dicts (frame, client port, is_response, opaque,
-    code, request_code, response_in, response_to, msg_count, no_response, keys)."""
-    out = run_tshark(["-T", "ek", "-2"] + list(args), path).stdout
-    pdus = []
-    for line in out.split("\n"):
-        if not line.startswith('{"timestamp'):
+def observed_pairs(pdu_list):
+    """(request opaque, response opaque) for every response that names its request frame: the
+    request of that frame with the response's opaque, else the frame's first request (a wrong
+    pair)."""
+    by_frame = {}
+    for d in pdu_list:
+        if d["rocketmq.opaque"] and not d["rocketmq.response_to"] and d["rocketmq.flag.response"] != ["1"]:
+            by_frame.setdefault(d["frame.number"][0], []).append(d["rocketmq.opaque"][0])
+    out = []
+    for d in pdu_list:
+        if not d["rocketmq.response_to"] or not d["rocketmq.opaque"]:
             continue
-        tcp, layers = _layers(line)
-        if not layers:
-            continue
-        sp, dp = int(_one(tcp["tcp_tcp_srcport"])), int(_one(tcp["tcp_tcp_dstport"]))
-        frame = int(_one(tcp.get("tcp_tcp_stream")) or 0)  # placeholder, frame number set below
-        del frame
-        for L in layers:
-            def g(name):
-                return _one(L.get("rocketmq_rocketmq_" + name))
-            resp = g("flag_response")
-            keys = L.get("rocketmq_rocketmq_msg_keys") or []
-            pdus.append(dict(
-                client=max(sp, dp), from_client=sp > dp,
-                is_response=None if resp is None else bool(resp),
-                opaque=None if g("opaque") is None else int(g("opaque")),
-                code=None if g("code") is None else int(g("code")),
-                request_code=None if g("request_code") is None else int(g("request_code")),
-                response_in=None if g("response_in") is None else int(g("response_in")),
-                response_to=None if g("response_to") is None else int(g("response_to")),
-                msg_count=int(g("msg_count") or 0),
-                no_response=L.get("rocketmq_rocketmq_no_response") is not None,
-                response_lost=L.get("rocketmq_rocketmq_response_lost") is not None,
-                keys=keys if isinstance(keys, list) else [keys]))
-    return pdus
-
-
-def score(conns, pdus):
-    """Compare decoded PDUs with the truth. Returns a dict of counts."""
-    truth = {(c.client_port, o): r for c in conns for o, r in c.requests.items()}
-    req_seen, rsp_seen = {}, {}
-    for p in pdus:
-        key = (p["client"], p["opaque"])
-        if p["is_response"]:
-            rsp_seen.setdefault(key, []).append(p)
-        elif p["is_response"] is False:
-            req_seen.setdefault(key, []).append(p)
-    s = dict(requests_truth=0, requests=0, pairs_truth=0, pairs=0, wrong_pairs=0, false_unanswered=0,
-             pulled_truth=0, pulled=0, pull_pairs_truth=0, pull_pairs=0, unknown_requests=0, missed_pairs=[])
-    for c in conns:
-        done = complete(c)
-        for o, r in c.requests.items():
-            if (o, 0) in done:
-                s["requests_truth"] += 1
-            if (o, 1) in done:
-                s["pulled_truth"] += r["pulled"]
-            if r["oneway"] or (o, 0) not in done or (o, 1) not in done:
-                continue
-            s["pairs_truth"] += 1
-            if r["code"] == PULL:
-                s["pull_pairs_truth"] += 1
-    for key, reqs in req_seen.items():
-        if key not in truth:
-            s["unknown_requests"] += len(reqs)
-            continue
-        s["requests"] += 1
-        r = truth[key]
-        for q in reqs:
-            if q["no_response"] and r["answered"] and key in rsp_seen:
-                s["false_unanswered"] += 1
-    paired = set()
-    for key, rsps in rsp_seen.items():
-        for p in rsps:
-            s["pulled"] += p["msg_count"]
-            if p["response_to"] is None:
-                continue
-            r = truth.get(key)
-            if r is None or p["request_code"] != r["code"]:
-                s["wrong_pairs"] += 1
-                continue
-            s["pairs"] += 1
-            paired.add(key)
-            if r["code"] == PULL:
-                s["pull_pairs"] += 1
-    for c in conns:
-        done = complete(c)
-        for o, r in c.requests.items():
-            if not r["oneway"] and (o, 0) in done and (o, 1) in done and (c.client_port, o) not in paired:
-                s["missed_pairs"].append((c.client_port, o))
-    return s
+        reqs = by_frame.get(d["rocketmq.response_to"][0], [])
+        o = d["rocketmq.opaque"][0]
+        out.append((int(o) if o in reqs else (int(reqs[0]) if reqs else None), int(o)))
+    return out
