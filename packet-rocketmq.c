@@ -2792,8 +2792,8 @@ static guint get_rocketmq_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset,
     guint rest = (guint)tvb_reported_length_remaining(tvb, offset);
     guint32 l = 0;
     memset(fr, 0, sizeof(*fr));
-    if (cap < 4)
-        return rest;                      /* the length word is cut: shown as a cut frame */
+    if (cap < 4)                          /* more to come, or the length word is cut (a cut frame) */
+        return (reassembling && cap == rest) ? 0 : rest;
     l = tvb_get_uint32(tvb, offset, ENC_BIG_ENDIAN);
     if (ps->synced && rmq_frame_length_ok(l))
         return l + 4;
@@ -2855,7 +2855,8 @@ static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     rmq_check_gap(pinfo, (const struct tcpinfo *)data);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "RocketMQ");
     col_clear(pinfo->cinfo, COL_INFO);
-    tcp_dissect_pdus(tvb, pinfo, tree, rmq_desegment, 4, get_rocketmq_pdu_len, dissect_rocketmq_pdu, &framing);
+    /* fixed length 1: skipped bytes up to the next frame may be fewer than a length word */
+    tcp_dissect_pdus(tvb, pinfo, tree, rmq_desegment, 1, get_rocketmq_pdu_len, dissect_rocketmq_pdu, &framing);
     return tvb_captured_length(tvb);
 }
 
