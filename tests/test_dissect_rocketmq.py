@@ -4,6 +4,7 @@ Real captures: ../shared/captures/external/rocketmq/* (4.x brokers, JSON headers
 captures/rocketmq-realclient.pcapng (ali-ons client against scripted servers, see its README).
 Edge cases no real capture has are built with capbuilder from the encoders in rocketmq_pdus.py.
 """
+import re
 import zlib
 import unittest
 
@@ -142,6 +143,15 @@ class RealClientCapture(tslib.PluginTestCase):
         msgs = tslib.experts(self.cap, "rocketmq")
         for bad in ("Malformed", "totalSize", "JSON body", "does not match"):
             self.assertFalse([m for m in msgs if bad in m], bad)
+
+    def test_no_control_characters_in_labels(self):
+        # properties (\u0001 / \u0002 separated) read name=value, never raw or escaped separators
+        text = tslib.detail(self.cap, "rocketmq")
+        bad = [line for line in text.split("\n") if re.search(r"[\x00-\x08\x0b-\x1f\x7f]|\\00[12]", line)]
+        self.assertEqual(bad, [])
+        self.assertIn("i (properties): TAGS=TagA, KEYS=order-0", text)
+        self.assertIn("TAGS\x01TagA\x02KEYS\x01order-0\x02",   # the filterable value keeps them
+                      tslib.values(self.cap, "rocketmq.ext.value", "frame.number == 89"))
 
     def test_info_column(self):
         info = tslib.info_column(self.cap, "frame.number == 89 || frame.number == 91 || frame.number == 198")
