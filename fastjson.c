@@ -71,6 +71,7 @@ static fastjson_node_t *fj_container(fastjson_parser_t *p, int depth, gboolean i
         }
         if (p->buf[p->pos] == close) {
             p->pos++;
+            n->complete = TRUE;
             break;
         }
         fastjson_node_t *key = NULL;
@@ -99,6 +100,7 @@ static fastjson_node_t *fj_container(fastjson_parser_t *p, int depth, gboolean i
         }
         if (p->pos < p->len && p->buf[p->pos] == close) {
             p->pos++;
+            n->complete = TRUE;
             break;
         }
         fj_fail(p, is_object ? "expected ',' or '}'" : "expected ',' or ']'");
@@ -141,6 +143,7 @@ static fastjson_node_t *fj_value(fastjson_parser_t *p, int depth)
         }
         p->pos++;
         n->end = p->pos;
+        n->complete = TRUE;
         return n;
     }
     if (c == '-' || c == '+' || g_ascii_isdigit(c)) {
@@ -152,6 +155,7 @@ static fastjson_node_t *fj_value(fastjson_parser_t *p, int depth)
                p->buf[p->pos] == 'E' || p->buf[p->pos] == 'L'))
             p->pos++;
         n->end = p->pos;
+        n->complete = p->pos < p->len;
         return n;
     }
     if (g_ascii_isalpha(c) || c == '_' || c == '$') {
@@ -161,6 +165,7 @@ static fastjson_node_t *fj_value(fastjson_parser_t *p, int depth)
         while (p->pos < p->len && fj_is_word_char(p->buf[p->pos]))
             p->pos++;
         n->end = p->pos;
+        n->complete = p->pos < p->len;
         int l = n->end - n->start;
         const char *w = (const char *)p->buf + n->start;
         if (l == 4 && memcmp(w, "true", 4) == 0)

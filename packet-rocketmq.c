@@ -132,6 +132,7 @@ static int hf_rocketmq_response_to = -1;
 static int hf_rocketmq_time = -1;
 static int hf_rocketmq_no_response = -1;
 static int hf_rocketmq_pending_poll = -1;
+static int hf_rocketmq_response_lost = -1;
 /* body */
 static int hf_rocketmq_body = -1;
 static int hf_rocketmq_body_text = -1;
@@ -213,6 +214,9 @@ static expert_field ei_rocketmq_compressed = EI_INIT;
 static expert_field ei_rocketmq_inflate = EI_INIT;
 static expert_field ei_rocketmq_truncated_pop = EI_INIT;
 static expert_field ei_rocketmq_bad_value = EI_INIT;
+static expert_field ei_rocketmq_response_lost = EI_INIT;
+static expert_field ei_rocketmq_resync = EI_INIT;
+static expert_field ei_rocketmq_snaplen = EI_INIT;
 
 /* ---- value tables ------------------------------------------------------------------------- */
 static const value_string rocketmq_serialize_type_vals[] = {
@@ -810,8 +814,8 @@ typedef struct {
     int      type;               /* serialize type */
     gboolean ok;                 /* the common fields were found */
     gint32   code;   int code_off, code_len;  gboolean has_code;
-    guint32  flag;   int flag_off, flag_len;
-    gint32   opaque; int opaque_off, opaque_len;
+    guint32  flag;   int flag_off, flag_len;   gboolean has_flag;
+    gint32   opaque; int opaque_off, opaque_len; gboolean has_opaque;
     guint32  version; int version_off, version_len; gboolean has_version;
     const char *language; int lang_off, lang_len; int lang_code;
     const char *remark; int remark_off, remark_len;
@@ -821,6 +825,7 @@ typedef struct {
     int      ext_obj_off, ext_obj_len;
     rmq_ext_t *ext; guint n_ext; gboolean ext_truncated;
     const char *err; int err_off;
+    gboolean cut;                /* the header is not all captured (snaplen): only what is complete */
 } rmq_hdr_t;
 
 /* What a request leaves for its response (file scope). */
@@ -905,7 +910,7 @@ static void rmq_parse_json_header(tvbuff_t *tvb, int off, int len, wmem_allocato
     guint cap = 0;
     const guint8 *buf = tvb_get_ptr(tvb, off, len);
     fastjson_node_t *root = fastjson_parse(&p, pool, buf, len, RMQ_JSON_MAX_DEPTH, RMQ_JSON_MAX_NODES);
-    if (p.err) {
+    if (p.err && !h->cut) {
         h->err = p.err;
         h->err_off = off + p.err_pos;
     }
@@ -917,7 +922,9 @@ static void rmq_parse_json_header(tvbuff_t *tvb, int off, int len, wmem_allocato
         return;
     }
     for (fastjson_node_t *m = root->first; m; m = m->next) {
-        if (!m->key)
+        /* a cut header: a member counts when its value ended inside the captured bytes (extFields
+         * cut short: its complete entries) */
+        if (!m->key || (!m->complete && !(m->type == FASTJSON_OBJECT && h->cut)))
             continue;
         char *k = fastjson_text(pool, &p, m->key);
         int voff = off + m->start, vlen = m->end - m->start;
@@ -926,11 +933,11 @@ static void rmq_parse_json_header(tvbuff_t *tvb, int off, int len, wmem_allocato
             h->code_off = voff; h->code_len = vlen;
         } else if (strcmp(k, "flag") == 0) {
             gint32 f = 0;
-            rmq_parse_i32(fastjson_text(pool, &p, m), &f);
+            h->has_flag = rmq_parse_i32(fastjson_text(pool, &p, m), &f);
             h->flag = (guint32)f;
             h->flag_off = voff; h->flag_len = vlen;
         } else if (strcmp(k, "opaque") == 0) {
-            rmq_parse_i32(fastjson_text(pool, &p, m), &h->opaque);
+            h->has_opaque = rmq_parse_i32(fastjson_text(pool, &p, m), &h->opaque);
             h->opaque_off = voff; h->opaque_len = vlen;
         } else if (strcmp(k, "version") == 0) {
             gint32 v = 0;
@@ -950,6 +957,8 @@ static void rmq_parse_json_header(tvbuff_t *tvb, int off, int len, wmem_allocato
             h->ext_obj_off = voff; h->ext_obj_len = vlen;
             for (fastjson_node_t *e = m->first; e; e = e->next) {
                 rmq_ext_t x;
+                if (!e->complete)
+                    break;
                 x.key = e->key ? fastjson_text(pool, &p, e->key) : "";
                 x.value = e->type == FASTJSON_NULL ? "" : fastjson_text(pool, &p, e);
                 x.koff = e->key ? off + e->key->start : off + e->start;
@@ -962,7 +971,7 @@ static void rmq_parse_json_header(tvbuff_t *tvb, int off, int len, wmem_allocato
         }
     }
     h->ok = h->has_code;
-    if (!h->has_code && !h->err) {
+    if (!h->has_code && !h->err && !h->cut) {
         h->err = "JSON header without \"code\"";
         h->err_off = off;
     }
@@ -987,9 +996,9 @@ static void rmq_parse_binary_header(tvbuff_t *tvb, int off, int len, wmem_alloca
     h->has_version = TRUE;
     h->version_off = off + 3; h->version_len = 2;
     h->opaque = tvb_get_int32(tvb, off + 5, ENC_BIG_ENDIAN);
-    h->opaque_off = off + 5; h->opaque_len = 4;
+    h->opaque_off = off + 5; h->opaque_len = 4; h->has_opaque = TRUE;
     h->flag = tvb_get_uint32(tvb, off + 9, ENC_BIG_ENDIAN);
-    h->flag_off = off + 9; h->flag_len = 4;
+    h->flag_off = off + 9; h->flag_len = 4; h->has_flag = TRUE;
     h->ok = TRUE;
     h->remark_len_off = off + 13;
     gint32 rl = tvb_get_int32(tvb, off + 13, ENC_BIG_ENDIAN);
@@ -1169,7 +1178,7 @@ static void rmq_add_properties(proto_tree *tree, tvbuff_t *tvb, int off, int len
         int io = exact ? off + s : off, il = exact ? e - s : len;
         int ko = exact ? off + s : off, kl = exact ? sep - s : len;
         int vo = exact ? off + sep + 1 : off, vl = exact ? e - sep - 1 : len;
-        proto_tree *et = proto_tree_add_subtree_format(pt, tvb, io, il, ett_rocketmq_prop, NULL, "%s: %s",
+        proto_tree *et = proto_tree_add_subtree_format(pt, tvb, io, il, ett_rocketmq_prop, NULL, "%s=%s",
                                                        rmq_short(pinfo->pool, k), rmq_short(pinfo->pool, v));
         proto_tree_add_string(et, hf_rocketmq_msg_property_key, tvb, ko, kl, k);
         proto_tree_add_string(et, hf_rocketmq_msg_property_value, tvb, vo, vl, v);
@@ -1202,6 +1211,27 @@ static void rmq_add_properties(proto_tree *tree, tvbuff_t *tvb, int off, int len
         }
     }
     proto_item_append_text(ti, ": %d (%d bytes)", n, tlen);
+}
+
+/* A properties string (name \x01 value \x02 ...) as display text "name=value, name=value": no
+ * control characters in a label. */
+static const char *rmq_props_label(wmem_allocator_t *pool, const char *v)
+{
+    wmem_strbuf_t *sb = wmem_strbuf_new(pool, "");
+    gboolean sep = FALSE;
+    for (const char *c = v; *c; c++) {
+        if (*c == 0x01) {
+            wmem_strbuf_append_c(sb, '=');
+        } else if (*c == 0x02) {
+            sep = TRUE;
+        } else {
+            if (sep && wmem_strbuf_get_len(sb) > 0)
+                wmem_strbuf_append(sb, ", ");
+            sep = FALSE;
+            wmem_strbuf_append_c(sb, *c);
+        }
+    }
+    return rmq_short(pool, wmem_strbuf_get_str(sb));
 }
 
 /* ============================================================================================
@@ -1933,24 +1963,26 @@ static void rmq_header_notree(tvbuff_t *tvb, packet_info *pinfo, rmq_pdu_t *pdu,
     if (h->err)
         proto_tree_add_expert_format(NULL, pinfo, &ei_rocketmq_bad_header, tvb, h->err_off, 0,
                                      "Header: %s (byte %d)", h->err, h->err_off);
-    if (h->type == 1 && !h->err && (guint32)hl != 21u + (guint32)h->remark_len + h->ext_len)
+    if (h->type == 1 && !h->err && !h->cut && (guint32)hl != 21u + (guint32)h->remark_len + h->ext_len)
         expert_add_info_format(pinfo, NULL, &ei_rocketmq_header_size,
                                "Header length %d != 21 + remark %d + ext %u", hl, h->remark_len, h->ext_len);
 }
 
-static void rmq_header_items(tvbuff_t *tvb, packet_info *pinfo, proto_tree *rt, rmq_pdu_t *pdu, int hl)
+static void rmq_header_items(tvbuff_t *tvb, packet_info *pinfo, proto_tree *rt, rmq_pdu_t *pdu, int hl, int hl_vis)
 {
     rmq_hdr_t *h = &pdu->h;
     proto_item *hi;
     if (!rt) {
         rmq_header_notree(tvb, pinfo, pdu, hl);
+        (void)hl_vis;
         return;
     }
     gboolean visible = PTREE_DATA(rt)->visible;
-    proto_tree *ht = proto_tree_add_subtree_format(rt, tvb, 8, hl, ett_rocketmq_header, &hi, "Header (%s, %d bytes)",
-                                                   h->type == 0 ? "JSON" : "ROCKETMQ binary", hl);
-    if (h->type == 0 && hl > 0) {
-        proto_item *ji = proto_tree_add_item(ht, hf_rocketmq_header, tvb, 8, hl, ENC_UTF_8);
+    proto_tree *ht = proto_tree_add_subtree_format(rt, tvb, 8, hl_vis, ett_rocketmq_header, &hi, "Header (%s, %d bytes%s)",
+                                                   h->type == 0 ? "JSON" : "ROCKETMQ binary", hl,
+                                                   h->cut ? ", cut by the snaplen" : "");
+    if (h->type == 0 && hl_vis > 0) {
+        proto_item *ji = proto_tree_add_item(ht, hf_rocketmq_header, tvb, 8, hl_vis, ENC_UTF_8);
         proto_item_set_hidden(ji);
     }
     if (h->has_code) {
@@ -1993,19 +2025,23 @@ static void rmq_header_items(tvbuff_t *tvb, packet_info *pinfo, proto_tree *rt, 
         for (guint i = 0; i < h->n_ext; i++) {
             const rmq_ext_t *x = &h->ext[i];
             const char *lname = v2 ? rmq_v2_long(x->key) : NULL;
+            gboolean is_props = rmq_key_id(lname ? lname : x->key) == RMQ_K_PROPERTIES;
+            const char *shown = is_props ? rmq_props_label(pinfo->pool, x->value) : rmq_short(pinfo->pool, x->value);
             int so = MIN(x->koff, x->voff), se = MAX(x->koff + x->klen, x->voff + x->vlen);
             if (x->klen_off >= 0)
                 so = x->klen_off;
             /* the entry's label is display text only: not built for an invisible (filtering) tree */
             proto_tree *xt = !visible ? et : proto_tree_add_subtree_format(et, tvb, so, se - so, ett_rocketmq_ext_entry, NULL,
-                "%s%s%s%s: %s", x->key, lname ? " (" : "", lname ? lname : "", lname ? ")" : "",
-                rmq_short(pinfo->pool, x->value));
+                "%s%s%s%s: %s", x->key, lname ? " (" : "", lname ? lname : "", lname ? ")" : "", shown);
             if (x->klen_off >= 0)
                 proto_tree_add_item(xt, hf_rocketmq_ext_key_length, tvb, x->klen_off, 2, ENC_BIG_ENDIAN);
             proto_tree_add_string(xt, hf_rocketmq_ext_key, tvb, x->koff, x->klen, x->key);
             if (x->vlen_off >= 0)
                 proto_tree_add_item(xt, hf_rocketmq_ext_value_length, tvb, x->vlen_off, 4, ENC_BIG_ENDIAN);
-            proto_tree_add_string(xt, hf_rocketmq_ext_value, tvb, x->voff, x->vlen, x->value);
+            if (is_props)   /* the value keeps its separators for filters; the label shows name=value */
+                proto_tree_add_string_format_value(xt, hf_rocketmq_ext_value, tvb, x->voff, x->vlen, x->value, "%s", shown);
+            else
+                proto_tree_add_string(xt, hf_rocketmq_ext_value, tvb, x->voff, x->vlen, x->value);
             rmq_ext_typed(xt, tvb, pinfo, pdu, x, lname ? lname : x->key);
         }
         if (h->ext_truncated)
@@ -2014,7 +2050,7 @@ static void rmq_header_items(tvbuff_t *tvb, packet_info *pinfo, proto_tree *rt, 
     if (h->err)
         proto_tree_add_expert_format(ht, pinfo, &ei_rocketmq_bad_header, tvb, h->err_off, 0,
                                      "Header: %s (byte %d)", h->err, h->err_off);
-    if (h->type == 1 && !h->err && (guint32)hl != 21u + (guint32)h->remark_len + h->ext_len)
+    if (h->type == 1 && !h->err && !h->cut && (guint32)hl != 21u + (guint32)h->remark_len + h->ext_len)
         expert_add_info_format(pinfo, hi, &ei_rocketmq_header_size,
                                "Header length %d != 21 + remark %d + ext %u", hl, h->remark_len, h->ext_len);
 }
@@ -2119,15 +2155,6 @@ static void rmq_init(void)
     nstime_set_zero(&rmq_last_ts);
 }
 
-static const ts_trans_hf_t rmq_trans_hf = {
-    &hf_rocketmq_response_in, &hf_rocketmq_response_to, &hf_rocketmq_time, &hf_rocketmq_no_response,
-    &ei_rocketmq_no_response, &ei_rocketmq_no_request
-};
-/* a long-polling request still inside its suspend timeout at the end of the capture */
-static const ts_trans_hf_t rmq_trans_hf_pending = {
-    &hf_rocketmq_response_in, &hf_rocketmq_response_to, &hf_rocketmq_time, NULL, NULL, &ei_rocketmq_no_request
-};
-
 /* The id space of a transaction: which side of the connection sent the request. */
 static guint32 rmq_space(packet_info *pinfo, gboolean is_request)
 {
@@ -2219,67 +2246,230 @@ static void rmq_tap(rmq_pdu_t *pdu)
     }
 }
 
-static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+/* Conversation state: the transactions, which sides are in step with the frame boundaries, and
+ * the requests still open (for marking them when a gap or a cut hides their answers). */
+typedef struct {
+    ts_trans_table_t *tbl;
+    gboolean          synced[2];   /* per direction (rmq_dir): the last frame start was checked */
+    gboolean          seq_known[2];
+    guint32           next_seq[2]; /* per direction: the TCP sequence number after the last segment */
+    wmem_list_t      *open[TS_TRANS_SPACES];
+} rmq_conv_t;
+
+static rmq_conv_t *rmq_conv(packet_info *pinfo)
 {
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    rmq_conv_t *cv = (rmq_conv_t *)conversation_get_proto_data(conv, proto_rocketmq);
+    if (!cv) {
+        cv = wmem_new0(wmem_file_scope(), rmq_conv_t);
+        cv->tbl = ts_trans_table_new(proto_rocketmq, TS_TRANS_BY_ID);
+        for (int i = 0; i < TS_TRANS_SPACES; i++)
+            cv->open[i] = wmem_list_new(wmem_file_scope());
+        conversation_add_proto_data(conv, proto_rocketmq, cv);
+    }
+    return cv;
+}
+
+/* Direction of the current frame: 0 from the lower address/port side. */
+static guint rmq_dir(packet_info *pinfo)
+{
+    return rmq_space(pinfo, TRUE);
+}
+
+/* This pass over the frame: the sync state of its direction (taken from the conversation when the
+ * frame is first seen, replayed from the frame's record on later passes) and whether the frame
+ * already has its snaplen note. */
+typedef struct {
+    gboolean synced;
+    gboolean cut_noted;
+} rmq_pass_t;
+
+static rmq_pass_t *rmq_pass(packet_info *pinfo)
+{
+    rmq_pass_t *ps = (rmq_pass_t *)ts_packet_data_get(pinfo, proto_rocketmq);
+    if (ps)
+        return ps;
+    ps = wmem_new0(pinfo->pool, rmq_pass_t);
+    guint8 *snap = (guint8 *)ts_frame_data_get(pinfo, proto_rocketmq);
+    if (!snap) {
+        snap = wmem_new(wmem_file_scope(), guint8);
+        *snap = (guint8)rmq_conv(pinfo)->synced[rmq_dir(pinfo)];
+        ts_frame_data_set(pinfo, proto_rocketmq, snap);
+    }
+    ps->synced = *snap != 0;
+    ts_packet_data_set(pinfo, proto_rocketmq, ps);
+    return ps;
+}
+
+static void rmq_set_synced(packet_info *pinfo, gboolean synced)
+{
+    rmq_pass(pinfo)->synced = synced;
+    if (!PINFO_FD_VISITED(pinfo))
+        rmq_conv(pinfo)->synced[rmq_dir(pinfo)] = synced;
+}
+
+/* First pass: answers travelling in this frame's direction may be hidden (bytes skipped, a cut
+ * header without its opaque): the requests still open on the other side are marked "response not
+ * in the capture" (a later answer still links them normally). */
+static void rmq_answers_hidden(packet_info *pinfo)
+{
+    if (PINFO_FD_VISITED(pinfo))
+        return;
+    rmq_conv_t *cv = rmq_conv(pinfo);
+    wmem_list_t *l = cv->open[rmq_space(pinfo, FALSE)];
+    wmem_list_frame_t *f;
+    while ((f = wmem_list_head(l)) != NULL) {
+        ts_trans_t *t = (ts_trans_t *)wmem_list_frame_data(f);
+        if (!t->rsp_frame)
+            t->rsp_lost = TRUE;
+        wmem_list_remove_frame(l, f);
+    }
+}
+
+/* What get_rocketmq_pdu_len tells dissect_rocketmq_pdu about the bytes it hands over. */
+typedef struct {
+    gboolean skip;        /* not a frame: bytes up to the next frame boundary (or the segment end) */
+    gboolean bad_length;  /* ... because the length word was out of range */
+    guint32  length;      /* that length word */
+    gboolean rest;        /* no boundary found: the rest of the segment */
+} rmq_framing_t;
+
+#define RMQ_RESYNC_MAX (1024u * 1024u)   /* bytes searched for the next frame boundary */
+
+static const ts_trans_hf_t rmq_trans_hf = {
+    &hf_rocketmq_response_in, &hf_rocketmq_response_to, &hf_rocketmq_time, &hf_rocketmq_no_response,
+    &ei_rocketmq_no_response, &ei_rocketmq_no_request
+};
+/* a long-polling request still inside its suspend timeout at the end of the capture, or a
+ * request whose answer a gap or a cut hides: not "no response" */
+static const ts_trans_hf_t rmq_trans_hf_pending = {
+    &hf_rocketmq_response_in, &hf_rocketmq_response_to, &hf_rocketmq_time, NULL, NULL, &ei_rocketmq_no_request
+};
+
+/* Bytes that are not a frame: the capture started inside a frame, bytes are missing before them,
+ * or the length word is garbage. */
+static int rmq_skipped(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const rmq_framing_t *fr)
+{
+    int total = (int)tvb_reported_length(tvb);
+    proto_item *ti = proto_tree_add_item(tree, proto_rocketmq, tvb, 0, -1, ENC_NA);
+    proto_tree *rt = proto_item_add_subtree(ti, ett_rocketmq);
+    ts_pdu_index(pinfo, proto_rocketmq);
+    if (fr->bad_length) {
+        proto_item *li = proto_tree_add_item(rt, hf_rocketmq_length, tvb, 0, 4, ENC_BIG_ENDIAN);
+        expert_add_info_format(pinfo, li, &ei_rocketmq_bad_length,
+                               "Frame length %u is outside 4..%u: not a RocketMQ frame (%s)", fr->length,
+                               RMQ_MAX_FRAME, fr->rest ? "rest of segment skipped" : "skipped to the next frame");
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Bad frame length");
+    } else {
+        proto_tree_add_expert_format(rt, pinfo, &ei_rocketmq_resync, tvb, 0, -1,
+                                     "Not at a RocketMQ frame boundary (capture started inside a frame, or bytes "
+                                     "before are missing): %d bytes skipped%s", total,
+                                     fr->rest ? "" : " to the next frame");
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "[%d bytes of a frame not in the capture]", total);
+    }
+    proto_item_append_text(ti, ", %d bytes skipped", total);
+    col_set_fence(pinfo->cinfo, COL_INFO);
+    rmq_answers_hidden(pinfo);
+    ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
+    return (int)tvb_captured_length(tvb);
+}
+
+/* One expert note per frame for the frame the snaplen (or a segment end without reassembly) cut. */
+static void rmq_cut_note(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti)
+{
+    rmq_pass_t *ps = rmq_pass(pinfo);
+    guint cap = tvb_captured_length(tvb), rep = tvb_reported_length(tvb);
+    if (ps->cut_noted)
+        return;
+    ps->cut_noted = TRUE;
+    if (pinfo->fd->cap_len < pinfo->fd->pkt_len)
+        expert_add_info_format(pinfo, ti, &ei_rocketmq_snaplen,
+                               "Frame cut by the snaplen: %u of its %u bytes captured; the rest is not decoded", cap, rep);
+    else
+        expert_add_info_format(pinfo, ti, &ei_rocketmq_snaplen,
+                               "Frame continues beyond this segment (not reassembled): %u of its %u bytes decoded", cap, rep);
+}
+
+static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    const rmq_framing_t *fr = (const rmq_framing_t *)data;
     rmq_pdu_t pdu;
+    if (fr && fr->skip)
+        return rmq_skipped(tvb, pinfo, tree, fr);
     memset(&pdu, 0, sizeof(pdu));
     pdu.pinfo = pinfo;
     pdu.info = wmem_strbuf_new(pinfo->pool, "");
     guint idx = ts_pdu_index(pinfo, proto_rocketmq);
     int total = (int)tvb_reported_length(tvb);
+    int cap = (int)tvb_captured_length(tvb);
+    gboolean cut = cap < total;
 
     if (!PINFO_FD_VISITED(pinfo) && nstime_cmp(&pinfo->abs_ts, &rmq_last_ts) > 0)
         rmq_last_ts = pinfo->abs_ts;
 
     proto_item *ti = proto_tree_add_item(tree, proto_rocketmq, tvb, 0, -1, ENC_NA);
     proto_tree *rt = proto_item_add_subtree(ti, ett_rocketmq);
-    guint32 length = tvb_get_uint32(tvb, 0, ENC_BIG_ENDIAN);
-    proto_item *li = proto_tree_add_item(rt, hf_rocketmq_length, tvb, 0, 4, ENC_BIG_ENDIAN);
-    if (length < RMQ_MIN_FRAME || length > RMQ_MAX_FRAME || (int)length + 4 != total) {
-        expert_add_info_format(pinfo, li, &ei_rocketmq_bad_length,
-                               "Frame length %u is outside 4..%u: not a RocketMQ frame (rest of segment skipped)",
-                               length, RMQ_MAX_FRAME);
-        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
-        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Bad frame length");
-        col_set_fence(pinfo->cinfo, COL_INFO);
-        return total;
+    if (cut) {
+        /* the next segment does not start at a frame boundary we know of */
+        rmq_set_synced(pinfo, FALSE);
+        rmq_cut_note(tvb, pinfo, ti);
     }
+    if (cap < 8) {
+        if (cap >= 4)
+            proto_tree_add_item(rt, hf_rocketmq_length, tvb, 0, 4, ENC_BIG_ENDIAN);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[frame header cut]");
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
+        return cap;
+    }
+    guint32 length = tvb_get_uint32(tvb, 0, ENC_BIG_ENDIAN);
     pdu.pdu_bytes = (guint32)total;
     guint8 stype = tvb_get_uint8(tvb, 4);
     guint32 hl = tvb_get_uint24(tvb, 5, ENC_BIG_ENDIAN);
-    proto_item *si = proto_tree_add_item(rt, hf_rocketmq_serialize_type, tvb, 4, 1, ENC_BIG_ENDIAN);
-    proto_item *hli = proto_tree_add_item(rt, hf_rocketmq_header_length, tvb, 5, 3, ENC_BIG_ENDIAN);
-    if (stype > 1) {
-        expert_add_info_format(pinfo, si, &ei_rocketmq_bad_serialize_type, "Unknown serialize type %u", stype);
-        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Unknown serialize type %u", stype);
-        col_set_fence(pinfo->cinfo, COL_INFO);
-        return total;
-    }
-    if (hl > length - 4) {
-        expert_add_info_format(pinfo, hli, &ei_rocketmq_header_size, "Header length %u exceeds the frame (%u)", hl, length - 4);
-        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
-        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Bad header length");
-        col_set_fence(pinfo->cinfo, COL_INFO);
-        return total;
-    }
+    gboolean bad_frame = stype > 1 || hl > length - 4;
+    int hl_vis = (int)MIN(hl, (guint32)(cap - 8));
+
+    /* the header first: the links go to the top of the tree */
     pdu.h.type = stype;
-    if (stype == 0)
-        rmq_parse_json_header(tvb, 8, (int)hl, pinfo->pool, &pdu.h);
-    else
-        rmq_parse_binary_header(tvb, 8, (int)hl, pinfo->pool, &pdu.h);
+    pdu.h.cut = hl_vis < (int)hl;
     rmq_hdr_t *h = &pdu.h;
-    pdu.is_response = (h->flag & 1) != 0;
+    if (!bad_frame) {
+        if (stype == 0)
+            rmq_parse_json_header(tvb, 8, hl_vis, pinfo->pool, h);
+        else
+            rmq_parse_binary_header(tvb, 8, hl_vis, pinfo->pool, h);
+        if (h->cut && h->type == 1) {
+            h->err = NULL;            /* lengths reaching into the cut part are no error */
+            h->ok = h->ok && hl_vis >= 21;
+        }
+    }
+    if (h->has_flag)
+        pdu.is_response = (h->flag & 1) != 0;
+    else   /* flag cut: a code that is no request code answers; else the server has the lower port */
+        pdu.is_response = !rmq_api(h->code) || pinfo->srcport < pinfo->destport;
     pdu.oneway = !pdu.is_response && (h->flag & 2) != 0;
 
     /* matching: requests recorded in the requester's id space; one-way requests expect nothing */
     ts_trans_t *t = ts_trans_lookup(pinfo, proto_rocketmq, idx);
+    if (!t)
+        t = (ts_trans_t *)ts_pdu_data_get(pinfo, proto_rocketmq, TS_PDU_SLOT_1, idx);
     if (!t && !PINFO_FD_VISITED(pinfo) && h->ok) {
-        ts_trans_table_t *tbl = ts_trans_table(pinfo, proto_rocketmq, TS_TRANS_BY_ID);
+        rmq_conv_t *cv = rmq_conv(pinfo);
         guint32 space = rmq_space(pinfo, !pdu.is_response);
         if (!pdu.is_response) {
             if (!pdu.oneway) {
-                t = ts_trans_request(pinfo, tbl, space, (guint32)h->opaque, idx);
+                if (h->has_opaque) {
+                    t = ts_trans_request(pinfo, cv->tbl, space, (guint32)h->opaque, idx);
+                    wmem_list_append(cv->open[space], t);
+                } else {
+                    /* opaque cut by the snaplen: no answer can be matched to it */
+                    t = wmem_new0(wmem_file_scope(), ts_trans_t);
+                    t->space = space;
+                    t->req_frame = pinfo->num;
+                    t->req_time = pinfo->abs_ts;
+                    t->rsp_lost = TRUE;
+                    ts_pdu_data_set(pinfo, proto_rocketmq, TS_PDU_SLOT_1, idx, t);
+                }
                 rmq_req_t *rq = wmem_new0(wmem_file_scope(), rmq_req_t);
                 rq->code = h->code;
                 const char *tp = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_V2_HEADER) ? "b" : "topic");
@@ -2293,29 +2483,18 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                     rq->suspend_ms = (guint32)s;
                 t->req_data = rq;
             }
+        } else if (h->has_opaque) {
+            t = ts_trans_response(pinfo, cv->tbl, space, (guint32)h->opaque, TRUE, idx);
         } else {
-            t = ts_trans_response(pinfo, tbl, space, (guint32)h->opaque, TRUE, idx);
+            rmq_answers_hidden(pinfo);    /* an answer whose opaque the snaplen cut */
         }
     }
     pdu.trans = t;
-    if (pdu.is_response)
-        pdu.req = t ? (rmq_req_t *)t->req_data : NULL;
-    else if (t)
-        pdu.req = (rmq_req_t *)t->req_data;
+    pdu.req = t ? (rmq_req_t *)t->req_data : NULL;
 
-    rmq_header_items(tvb, pinfo, rt, &pdu, (int)hl);
-    if (pdu.is_response && pdu.req) {
-        proto_item *ri = proto_tree_add_int(rt, hf_rocketmq_request_code, tvb, 0, 0, pdu.req->code);
-        proto_item_set_generated(ri);
-    }
-
-    int boff = 8 + (int)hl, blen = (int)length - 4 - (int)hl;
-    if (blen > 0 && h->ok)
-        rmq_body(tvb, boff, blen, pinfo, rt, &pdu);
-    else if (blen > 0)
-        proto_tree_add_item(rt, hf_rocketmq_body, tvb, boff, blen, ENC_NA);
-
-    /* links */
+    /* links (and what a response knows of its request) at the top */
+    double rsp_ms = -1.0;
+    gboolean no_response = FALSE;
     if (!pdu.is_response && pdu.oneway) {
         /* nothing expected */
     } else if (t) {
@@ -2332,12 +2511,81 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                 }
             }
         }
-        ts_trans_add_links(rt, tvb, pinfo, t, !pdu.is_response, lh, NULL);
+        if (!pdu.is_response && !t->rsp_frame && t->rsp_lost && lh == &rmq_trans_hf) {
+            lh = &rmq_trans_hf_pending;
+            if (PINFO_FD_VISITED(pinfo)) {
+                proto_item *pi = proto_tree_add_boolean(rt, hf_rocketmq_response_lost, tvb, 0, 0, TRUE);
+                proto_item_set_generated(pi);
+                expert_add_info(pinfo, pi, &ei_rocketmq_response_lost);
+            }
+        }
+        no_response = !pdu.is_response && !t->rsp_frame && lh == &rmq_trans_hf && PINFO_FD_VISITED(pinfo);
+        nstime_t delta;
+        if (ts_trans_add_links(rt, tvb, pinfo, t, !pdu.is_response, lh, &delta))
+            rsp_ms = nstime_to_msec(&delta);
+    }
+    if (pdu.is_response && pdu.req) {
+        proto_item *ri = proto_tree_add_int(rt, hf_rocketmq_request_code, tvb, 0, 0, pdu.req->code);
+        proto_item_set_generated(ri);
+        if (pdu.req->topic && !rmq_ext_get(h, "topic")) {
+            ri = proto_tree_add_string(rt, hf_rocketmq_topic, tvb, 0, 0, pdu.req->topic);
+            proto_item_set_generated(ri);
+        }
+        gint32 q;
+        if (pdu.req->queue && !rmq_ext_get(h, "queueId") && rmq_parse_i32(pdu.req->queue, &q)) {
+            ri = proto_tree_add_int(rt, hf_rocketmq_queue_id, tvb, 0, 0, q);
+            proto_item_set_generated(ri);
+        }
+    }
+
+    proto_item *li = proto_tree_add_item(rt, hf_rocketmq_length, tvb, 0, 4, ENC_BIG_ENDIAN);
+    if (length < RMQ_MIN_FRAME || length > RMQ_MAX_FRAME || (int)length + 4 != total) {
+        expert_add_info_format(pinfo, li, &ei_rocketmq_bad_length,
+                               "Frame length %u is outside 4..%u: not a RocketMQ frame (rest of segment skipped)",
+                               length, RMQ_MAX_FRAME);
+        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Bad frame length");
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        return total;
+    }
+    proto_item *si = proto_tree_add_item(rt, hf_rocketmq_serialize_type, tvb, 4, 1, ENC_BIG_ENDIAN);
+    proto_item *hli = proto_tree_add_item(rt, hf_rocketmq_header_length, tvb, 5, 3, ENC_BIG_ENDIAN);
+    if (stype > 1) {
+        expert_add_info_format(pinfo, si, &ei_rocketmq_bad_serialize_type, "Unknown serialize type %u", stype);
+        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Unknown serialize type %u", stype);
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        return total;
+    }
+    if (hl > length - 4) {
+        expert_add_info_format(pinfo, hli, &ei_rocketmq_header_size, "Header length %u exceeds the frame (%u)", hl, length - 4);
+        ts_service_pdu(pinfo, proto_rocketmq, FALSE, (guint32)total);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "Bad header length");
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        return total;
+    }
+
+    rmq_header_items(tvb, pinfo, rt, &pdu, (int)hl, hl_vis);
+
+    int boff = 8 + (int)hl, blen = (int)length - 4 - (int)hl;
+    if (cut) {
+        /* only the captured part of the body: complete message records are counted */
+        int bvis = cap > boff ? cap - boff : 0;
+        if (bvis > 0) {
+            proto_item *bi = proto_tree_add_item(rt, hf_rocketmq_body, tvb, boff, bvis, ENC_NA);
+            if (pdu.is_response && h->ok && h->code == RMQ_RSP_SUCCESS && pdu.req &&
+                rmq_api_has(pdu.req->code, RMQ_API_RECORDS_ANSWER))
+                pdu.n_msgs = rmq_records_count(tvb, boff, bvis, proto_item_add_subtree(bi, ett_rocketmq_body));
+        }
+    } else if (blen > 0 && h->ok) {
+        rmq_body(tvb, boff, blen, pinfo, rt, &pdu);
+    } else if (blen > 0) {
+        proto_tree_add_item(rt, hf_rocketmq_body, tvb, boff, blen, ENC_NA);
     }
 
     /* Info column and summary */
     if (!h->ok) {
-        wmem_strbuf_append(pdu.info, "Malformed header");
+        wmem_strbuf_append(pdu.info, h->cut ? "[header cut]" : "Malformed header");
     } else if (!pdu.is_response) {
         const char *name = rmq_req_name(pinfo->pool, h->code);
         wmem_strbuf_append(pdu.info, name);
@@ -2348,18 +2596,24 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         const char *qo = rmq_ext_get(h, "queueOffset");
         if (qo && rmq_api_has(h->code, RMQ_API_PULL))
             wmem_strbuf_append_printf(pdu.info, " offset=%s", rmq_short(pinfo->pool, qo));
-        wmem_strbuf_append_printf(pdu.info, " opaque=%d", h->opaque);
+        if (h->has_opaque)
+            wmem_strbuf_append_printf(pdu.info, " opaque=%d", h->opaque);
         if (pdu.oneway)
             wmem_strbuf_append(pdu.info, " oneway");
         if (rmq_api_body(h->code) == RMQ_BODY_BATCH && pdu.n_msgs)
             wmem_strbuf_append_printf(pdu.info, " (%u msgs)", pdu.n_msgs);
+        if (no_response)
+            wmem_strbuf_append(pdu.info, " [no response]");
         proto_item_append_text(ti, ", %s", name);
     } else {
         const char *name = rmq_rsp_name(pinfo->pool, h->code);
         wmem_strbuf_append_printf(pdu.info, "Response %s", name);
         if (pdu.req)
             wmem_strbuf_append_printf(pdu.info, " %s", rmq_req_name(pinfo->pool, pdu.req->code));
-        wmem_strbuf_append_printf(pdu.info, " opaque=%d", h->opaque);
+        if (pdu.req && pdu.req->topic && rmq_api_has(pdu.req->code, RMQ_API_RECORDS_ANSWER))
+            wmem_strbuf_append_printf(pdu.info, " topic=%s", rmq_short(pinfo->pool, pdu.req->topic));
+        if (h->has_opaque)
+            wmem_strbuf_append_printf(pdu.info, " opaque=%d", h->opaque);
         const char *mid = rmq_ext_get(h, "msgId");
         const char *qo = rmq_ext_get(h, "queueOffset");
         if (mid)
@@ -2373,9 +2627,13 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         } else if (h->code != RMQ_RSP_SUCCESS && h->remark) {
             wmem_strbuf_append_printf(pdu.info, " (%s)", rmq_short(pinfo->pool, h->remark));
         }
+        if (rsp_ms >= 0)
+            wmem_strbuf_append_printf(pdu.info, " [%.1f ms]", rsp_ms);
         proto_item_append_text(ti, ", Response %s", name);
         rmq_response_expert(pinfo, ti, h->code, name, h->remark);
     }
+    if (cut)
+        wmem_strbuf_append(pdu.info, " [cut]");
     if (idx == 0)
         col_append_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(pdu.info));
     else
@@ -2399,22 +2657,6 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
 static gboolean rmq_frame_length_ok(guint32 l)
 {
     return l >= RMQ_MIN_FRAME && l <= RMQ_MAX_FRAME;
-}
-
-static guint get_rocketmq_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
-{
-    guint32 l = tvb_get_uint32(tvb, offset, ENC_BIG_ENDIAN);
-    if (!rmq_frame_length_ok(l))
-        return (guint)tvb_reported_length_remaining(tvb, offset);   /* garbage: the rest of the segment */
-    return l + 4;
-}
-
-static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "RocketMQ");
-    col_clear(pinfo->cinfo, COL_INFO);
-    tcp_dissect_pdus(tvb, pinfo, tree, rmq_desegment, 4, get_rocketmq_pdu_len, dissect_rocketmq_pdu, data);
-    return tvb_captured_length(tvb);
 }
 
 /* ============================================================================================
@@ -2451,53 +2693,73 @@ static gboolean rmq_heur_contains(tvbuff_t *tvb, guint off, guint end, const cha
     return FALSE;
 }
 
-/* The segment starts with a remoting frame whose header is JSON starting with "code" (every known
- * encoder writes it first) or a consistent binary header; the frames that follow have valid
- * headers. Never throws. */
-gboolean rocketmq_heur_check(tvbuff_t *tvb)
+typedef enum { RMQ_START_NO = 0, RMQ_START_YES, RMQ_START_MORE } rmq_start_t;
+
+/* Does a remoting frame start at off? The heuristic's header check: the framing's length rule,
+ * a JSON header starting with "code" (every known encoder writes it first) and ending in the
+ * frame with "opaque" and "flag" in it, or a consistent binary header. MORE: the captured bytes
+ * end before the check could decide. *len_out: the frame length. Never throws. */
+static rmq_start_t rmq_frame_start(tvbuff_t *tvb, guint off, guint32 *len_out)
 {
     guint avail = tvb_captured_length(tvb);
     guint32 len = 0;
-    if (avail < 8 + 9 || !rmq_heur_frame_header(tvb, 0, avail, &len))
-        return FALSE;
-    guint8 st = tvb_get_uint8(tvb, 4);
-    guint32 hl = tvb_get_ntoh24(tvb, 5);
-    guint hend = 8 + hl;                            /* header end (may be past avail) */
+    if (off >= avail)
+        return RMQ_START_MORE;
+    if (!rmq_heur_frame_header(tvb, off, avail, &len))
+        return RMQ_START_NO;
+    if (avail - off < 8 + 9)
+        return RMQ_START_MORE;
+    guint8 st = tvb_get_uint8(tvb, off + 4);
+    guint32 hl = tvb_get_ntoh24(tvb, off + 5);
+    guint hs = off + 8;
+    guint hend = hs + hl;                           /* header end (may be past avail) */
     guint vis = MIN(hend, avail);
     if (st == 0) {
         /* JSON: "code" first, then a number */
         guint8 c;
-        if (tvb_memeql(tvb, 8, (const guint8 *)"{\"code\":", 8) != 0)
-            return FALSE;
-        c = tvb_get_uint8(tvb, 16);
+        if (tvb_memeql(tvb, hs, (const guint8 *)"{\"code\":", 8) != 0)
+            return RMQ_START_NO;
+        c = tvb_get_uint8(tvb, hs + 8);
         if (!g_ascii_isdigit(c) && c != '-')
-            return FALSE;
-        if (!ts_bytes_in_class(tvb, 8, vis - 8, 4096, ts_char_text))
-            return FALSE;
+            return RMQ_START_NO;
+        if (!ts_bytes_in_class(tvb, hs, vis - hs, 4096, ts_char_text))
+            return RMQ_START_NO;
         if (hend <= avail) {
             guint last = hend - 1;
-            while (last > 8 && g_ascii_isspace(tvb_get_uint8(tvb, last)))
+            while (last > hs && g_ascii_isspace(tvb_get_uint8(tvb, last)))
                 last--;
-            if (tvb_get_uint8(tvb, last) != '}' || !rmq_heur_contains(tvb, 8, hend, "\"opaque\":") ||
-                !rmq_heur_contains(tvb, 8, hend, "\"flag\":"))
-                return FALSE;
+            if (tvb_get_uint8(tvb, last) != '}' || !rmq_heur_contains(tvb, hs, hend, "\"opaque\":") ||
+                !rmq_heur_contains(tvb, hs, hend, "\"flag\":"))
+                return RMQ_START_NO;
         }
     } else {
         /* binary: code(2) language(1) version(2) opaque(4) flag(4) remark_len(4) remark ext_len(4) */
-        if (avail < 8 + 21)
-            return FALSE;
-        guint16 version = tvb_get_ntohs(tvb, 11);
-        guint32 flag = tvb_get_ntohl(tvb, 17);
-        guint32 rl = tvb_get_ntohl(tvb, 21);
-        if (!try_val_to_str(tvb_get_uint8(tvb, 10), rocketmq_language_vals) || version > 4096 || flag > 3 ||
+        if (avail - off < 8 + 21)
+            return RMQ_START_MORE;
+        guint16 version = tvb_get_ntohs(tvb, hs + 3);
+        guint32 flag = tvb_get_ntohl(tvb, hs + 9);
+        guint32 rl = tvb_get_ntohl(tvb, hs + 13);
+        if (!try_val_to_str(tvb_get_uint8(tvb, hs + 2), rocketmq_language_vals) || version > 4096 || flag > 3 ||
             rl > hl - 21)
-            return FALSE;
-        if (8u + 17u + rl + 4u <= avail) {             /* ext_len follows the remark */
-            guint32 el = tvb_get_ntohl(tvb, 8 + 17 + rl);
+            return RMQ_START_NO;
+        if ((guint64)hs + 17u + rl + 4u <= avail) {     /* ext_len follows the remark */
+            guint32 el = tvb_get_ntohl(tvb, hs + 17 + rl);
             if ((guint64)hl != 21u + (guint64)rl + el)
-                return FALSE;
+                return RMQ_START_NO;
         }
     }
+    *len_out = len;
+    return RMQ_START_YES;
+}
+
+/* The segment starts with a remoting frame (rmq_frame_start) and the frames that follow have
+ * valid headers. Never throws. */
+gboolean rocketmq_heur_check(tvbuff_t *tvb)
+{
+    guint avail = tvb_captured_length(tvb);
+    guint32 len = 0;
+    if (rmq_frame_start(tvb, 0, &len) != RMQ_START_YES)
+        return FALSE;
     /* the frames that follow in this segment */
     guint64 off = 4 + (guint64)len;
     for (guint i = 0; i < 64 && off < avail; i++) {
@@ -2509,6 +2771,93 @@ gboolean rocketmq_heur_check(tvbuff_t *tvb)
         off += 4 + (guint64)l2;
     }
     return TRUE;
+}
+
+/* ============================================================================================
+ * Framing: frame lengths, and the way back to a frame boundary
+ * ============================================================================================ */
+
+/* Length of the frame at `offset` for tcp_dissect_pdus(). In step with the stream (the previous
+ * frame was whole) the length word is trusted. Otherwise — the first bytes of a direction (the
+ * capture may start inside a frame), after a frame cut by the snaplen or a segment end, after a
+ * length word out of range — a frame must pass the heuristic's header check; if it does not, the
+ * bytes up to the next offset that does (searched within the captured bytes) are handed over as
+ * skipped, so decoding goes on at the next frame. */
+static guint get_rocketmq_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
+{
+    rmq_framing_t *fr = (rmq_framing_t *)data;
+    rmq_pass_t *ps = rmq_pass(pinfo);
+    gboolean reassembling = rmq_desegment && pinfo->can_desegment;
+    guint cap = (guint)tvb_captured_length_remaining(tvb, offset);
+    guint rest = (guint)tvb_reported_length_remaining(tvb, offset);
+    guint32 l = 0;
+    memset(fr, 0, sizeof(*fr));
+    if (cap < 4)                          /* more to come, or the length word is cut (a cut frame) */
+        return (reassembling && cap == rest) ? 0 : rest;
+    l = tvb_get_uint32(tvb, offset, ENC_BIG_ENDIAN);
+    if (ps->synced && rmq_frame_length_ok(l))
+        return l + 4;
+    rmq_start_t st = rmq_frame_start(tvb, (guint)offset, &l);
+    if (st == RMQ_START_YES) {
+        rmq_set_synced(pinfo, TRUE);
+        return l + 4;
+    }
+    if (st == RMQ_START_MORE && reassembling && cap == rest)
+        return 0;                         /* one more segment decides */
+    if (st == RMQ_START_MORE && rmq_frame_length_ok(l) && cap < rest)
+        return l + 4;                     /* the snaplen cut the header: decoded as far as it goes */
+    /* not a frame start: search the next one */
+    fr->skip = TRUE;
+    fr->length = tvb_get_uint32(tvb, offset, ENC_BIG_ENDIAN);
+    fr->bad_length = ps->synced;          /* in step, the length word itself was wrong */
+    guint lim = MIN(cap, RMQ_RESYNC_MAX);
+    for (guint d = 1; d < lim; d++) {
+        guint32 l2 = 0;
+        rmq_start_t s2 = rmq_frame_start(tvb, (guint)offset + d, &l2);
+        /* a start the captured bytes cannot confirm yet: only with a length word and header word
+         * that pass (the next segment decides) */
+        if (s2 == RMQ_START_YES || (s2 == RMQ_START_MORE && reassembling && cap == rest && cap - d >= 8)) {
+            rmq_set_synced(pinfo, s2 == RMQ_START_YES);
+            return d;
+        }
+    }
+    fr->rest = TRUE;
+    rmq_set_synced(pinfo, FALSE);
+    return rest;
+}
+
+/* First pass, before anything of the frame is decoded: a segment that starts beyond the end of
+ * the previous one in its direction follows a gap (a lost segment, or one that comes later out
+ * of order): the stream is no longer known to be at a frame boundary, and answers travelling
+ * this way may be in the gap. */
+static void rmq_check_gap(packet_info *pinfo, const struct tcpinfo *ti)
+{
+    if (PINFO_FD_VISITED(pinfo) || !ti || pinfo->ptype != PT_TCP)
+        return;
+    rmq_conv_t *cv = rmq_conv(pinfo);
+    guint dir = rmq_dir(pinfo);
+    /* (the first data byte after the handshake has relative sequence number 1; a capture that
+     * starts mid-stream numbers from 0) */
+    if (!ti->is_reassembled && (cv->seq_known[dir] ? (gint32)(ti->seq - cv->next_seq[dir]) > 0 : ti->seq > 1)) {
+        cv->synced[dir] = FALSE;
+        rmq_answers_hidden(pinfo);
+    }
+    if (!cv->seq_known[dir] || (gint32)(ti->nxtseq - cv->next_seq[dir]) > 0) {
+        cv->next_seq[dir] = ti->nxtseq;
+        cv->seq_known[dir] = TRUE;
+    }
+}
+
+static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    rmq_framing_t framing;
+    memset(&framing, 0, sizeof(framing));
+    rmq_check_gap(pinfo, (const struct tcpinfo *)data);
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "RocketMQ");
+    col_clear(pinfo->cinfo, COL_INFO);
+    /* fixed length 1: skipped bytes up to the next frame may be fewer than a length word */
+    tcp_dissect_pdus(tvb, pinfo, tree, rmq_desegment, 1, get_rocketmq_pdu_len, dissect_rocketmq_pdu, &framing);
+    return tvb_captured_length(tvb);
 }
 
 /* A recognised conversation is dissected like one on the port, from this frame on. */
@@ -2667,6 +3016,9 @@ void proto_register_rocketmq(void)
             "The request was not answered in the capture", HFILL } },
         { &hf_rocketmq_pending_poll, { "Long poll still pending", "rocketmq.pending_poll", FT_BOOLEAN, BASE_NONE,
             NULL, 0x0, "Unanswered long-polling request whose suspend timeout had not expired at the end of the capture", HFILL } },
+        { &hf_rocketmq_response_lost, { "Response not in the capture", "rocketmq.response_lost", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, "Unanswered request whose response a gap in the capture (lost segment, bytes skipped) or a "
+            "snaplen cut may hide: not counted as unanswered", HFILL } },
         { &hf_rocketmq_body, { "Body", "rocketmq.body", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_rocketmq_body_text, { "Body text", "rocketmq.body_text", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_rocketmq_body_uncompressed_length, { "Uncompressed length", "rocketmq.uncompressed_length", FT_UINT32,
@@ -2778,7 +3130,13 @@ void proto_register_rocketmq(void)
         { &ei_rocketmq_rsp_note, { "rocketmq.response_note", PI_RESPONSE_CODE, PI_NOTE,
             "Non-success response that is part of normal operation (nothing to pull...)", EXPFILL } },
         { &ei_rocketmq_no_response, { "rocketmq.no_response.expert", PI_SEQUENCE, PI_WARN,
-            "Request not answered in the capture", EXPFILL } },
+            "No response seen to this request", EXPFILL } },
+        { &ei_rocketmq_response_lost, { "rocketmq.response_lost.expert", PI_SEQUENCE, PI_NOTE,
+            "Response not in the capture (lost segment)", EXPFILL } },
+        { &ei_rocketmq_resync, { "rocketmq.resync", PI_SEQUENCE, PI_NOTE,
+            "Bytes skipped up to the next frame boundary", EXPFILL } },
+        { &ei_rocketmq_snaplen, { "rocketmq.cut", PI_UNDECODED, PI_NOTE,
+            "Frame cut by the snaplen: decoded as far as it is captured", EXPFILL } },
         { &ei_rocketmq_no_request, { "rocketmq.no_request", PI_SEQUENCE, PI_NOTE,
             "Response whose request is not in the capture", EXPFILL } },
         { &ei_rocketmq_bad_record, { "rocketmq.bad_record", PI_MALFORMED, PI_ERROR,

@@ -9,7 +9,8 @@
  * The tokenizer builds a tree of nodes holding offsets into the buffer (nothing is copied or
  * unescaped until fastjson_text() is asked). It is bounded: nesting by max_depth (the root is at
  * depth 0), nodes by max_nodes; every read is within [buf, buf + len). On an error the tree built
- * so far is kept and the first error's message and position are recorded.
+ * so far is kept and the first error's message and position are recorded. Nodes say whether they
+ * are complete, so a reader of a cut buffer takes only what is complete.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -29,6 +30,10 @@ typedef struct fastjson_node {
     struct fastjson_node *key;       /* object member: its key (any value) */
     struct fastjson_node *first, *last, *next;   /* children (members / elements) in order */
     guint n;                         /* number of children */
+    gboolean complete;               /* the value ended inside the buffer: a closed string or
+                                      * container, a number or word followed by another byte (a cut
+                                      * buffer, e.g. a snaplen-truncated header, leaves the last
+                                      * values incomplete: `"opaque":10` may have been 1001) */
 } fastjson_node_t;
 
 typedef struct fastjson_parser {

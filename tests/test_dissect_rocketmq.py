@@ -4,6 +4,7 @@ Real captures: ../shared/captures/external/rocketmq/* (4.x brokers, JSON headers
 captures/rocketmq-realclient.pcapng (ali-ons client against scripted servers, see its README).
 Edge cases no real capture has are built with capbuilder from the encoders in rocketmq_pdus.py.
 """
+import re
 import zlib
 import unittest
 
@@ -143,11 +144,22 @@ class RealClientCapture(tslib.PluginTestCase):
         for bad in ("Malformed", "totalSize", "JSON body", "does not match"):
             self.assertFalse([m for m in msgs if bad in m], bad)
 
+    def test_no_control_characters_in_labels(self):
+        # properties (\u0001 / \u0002 separated) read name=value, never raw or escaped separators
+        text = tslib.detail(self.cap, "rocketmq")
+        bad = [line for line in text.split("\n") if re.search(r"[\x00-\x08\x0b-\x1f\x7f]|\\00[12]", line)]
+        self.assertEqual(bad, [])
+        self.assertIn("i (properties): TAGS=TagA, KEYS=order-0", text)
+        self.assertIn("TAGS\x01TagA\x02KEYS\x01order-0\x02",   # the filterable value keeps them
+                      tslib.values(self.cap, "rocketmq.ext.value", "frame.number == 89"))
+
     def test_info_column(self):
         info = tslib.info_column(self.cap, "frame.number == 89 || frame.number == 91 || frame.number == 198")
         self.assertEqual(info[0], "SEND_MESSAGE_V2 topic=TopicA queue=0 opaque=34")
-        self.assertEqual(info[1], "Response SUCCESS SEND_MESSAGE_V2 opaque=34 msgId=7F00000100002A9F0000000000000000 offset=0")
-        self.assertEqual(info[2], "Response SUCCESS PULL_MESSAGE opaque=7 → FOUND 5 msgs")
+        # responses end with their response time; a pull answer names its request's topic
+        self.assertEqual(info[1], "Response SUCCESS SEND_MESSAGE_V2 opaque=34 msgId=7F00000100002A9F0000000000000000 "
+                                  "offset=0 [0.8 ms]")
+        self.assertEqual(info[2], "Response SUCCESS PULL_MESSAGE topic=TopicA opaque=7 → FOUND 5 msgs [2312.8 ms]")
 
     def test_port_registration_beats_smpp_heuristic(self):
         # stock tshark labels some 281-byte PULL_MESSAGE frames SMPP; ours must win (no option needed)
@@ -302,7 +314,8 @@ class BuiltCaptures(tslib.PluginTestCase):
         c.c2s(R.frame(R.binary_header(105, 2, ext=[("topic", "DecodeAsB")]), stype=1))
         p = cap.write(self.cap_path("decodeas.pcap"))
         args = ["-d", "tcp.port==4444,rocketmq"]
-        self.assertEqual(tslib.values(p, "rocketmq.topic", args=args), ["DecodeAsJ", "DecodeAsB"])
+        # the response carries its request's topic (generated)
+        self.assertEqual(tslib.values(p, "rocketmq.topic", args=args), ["DecodeAsJ", "DecodeAsJ", "DecodeAsB"])
         self.assertEqual(tslib.values(p, "rocketmq.response_to", args=args), ["4"])
 
     def test_json_request_binary_response_mixed_per_frame(self):
@@ -454,7 +467,8 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertEqual(tslib.values(p, "rocketmq.broker_addr"), ["10.0.0.1:10911", "10.0.0.9:10911"])
         self.assertEqual(tslib.values(p, "rocketmq.cluster"), ["DefaultCluster"])
         # the MessageQueue object keys are rendered as trees: their topics become typed fields
-        self.assertEqual(tslib.values(p, "rocketmq.topic", "frame.number == 7"), ["TopicS", "TopicS"])
+        # (and the response first carries its request's topic, generated)
+        self.assertEqual(tslib.values(p, "rocketmq.topic", "frame.number == 7"), ["TopicS", "TopicS", "TopicS"])
         self.assertIn("consumerOffset: 8", tslib.detail(p, "rocketmq", "frame.number == 7"))
         self.assertEqual(tslib.experts(p, "rocketmq"), [])
 
@@ -468,7 +482,7 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertEqual(tslib.values(p, "rocketmq.request_code"), ["105"])
         self.assertEqual(tslib.values(p, "rocketmq.broker_addr"), ["10.0.0.1:10911"])
         self.assertTrue([m for m in tslib.experts(p, "rocketmq") if m.startswith("JSON body:")])
-        self.assertEqual(tslib.values(p, "rocketmq.topic"), ["T", "U"])
+        self.assertEqual(tslib.values(p, "rocketmq.topic"), ["T", "T", "U"])   # the response: its request's
         self.assertEqual(tslib.malformed_frames(p), [])
 
     def test_oneway_requests_expect_nothing(self):
@@ -485,7 +499,9 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertEqual([x["rocketmq.no_response"] for x in r], [[], [], []])
         # the normal request at the end really is unanswered and says so
         self.assertEqual(tslib.frames(p, "rocketmq.no_response"), [7])
-        self.assertEqual(tslib.experts(p, "rocketmq"), ["Request not answered in the capture"])
+        self.assertEqual(tslib.experts(p, "rocketmq"), ["No response seen to this request"])
+        self.assertEqual(tslib.info_column(p, "frame.number == 7"),
+                         ["UPDATE_CONSUMER_OFFSET topic=T queue=0 opaque=60 [no response]"])
 
     def test_broker_request_reuses_client_opaque(self):
         cap = Capture()

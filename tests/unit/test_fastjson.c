@@ -174,6 +174,32 @@ static void test_truncated_at_every_byte(void)
     }
 }
 
+/* A cut header (snaplen): only members whose value ended inside the buffer are complete; the
+ * number cut at the end ("1001" captured as "10") is not. */
+static void test_cut_buffer_marks_complete_members(void)
+{
+    static const char doc[] = "{\"code\":0,\"extFields\":{\"a\":\"x\",\"b\":\"yy\"},\"flag\":1,\"opaque\":1001}";
+    doc_t d;
+    parse(&d, doc, 32, 1000);
+    g_assert_true(d.root->complete);
+    g_assert_true(child(d.root, 3)->complete);
+    /* cut inside the opaque's digits */
+    d.root = fastjson_parse(&d.p, pool, (const guint8 *)doc, (int)strlen(doc) - 3, 32, 1000);
+    g_assert_false(d.root->complete);
+    g_assert_cmpuint(d.root->n, ==, 4);
+    g_assert_true(child(d.root, 0)->complete);          /* code 0 is followed by ',' */
+    g_assert_true(child(d.root, 1)->complete);          /* extFields closed */
+    g_assert_true(child(d.root, 2)->complete);          /* flag */
+    g_assert_false(child(d.root, 3)->complete);         /* "10": the rest is cut */
+    g_assert_cmpstr(text_of(&d, child(d.root, 3)), ==, "10");
+    /* cut inside extFields: the closed string member is complete, the open one and the object not */
+    d.root = fastjson_parse(&d.p, pool, (const guint8 *)doc, 37, 32, 1000);   /* ..."b":"y */
+    g_assert_cmpuint(d.root->n, ==, 2);
+    g_assert_false(child(d.root, 1)->complete);
+    g_assert_true(child(child(d.root, 1), 0)->complete);
+    g_assert_false(child(child(d.root, 1), 1)->complete);
+}
+
 static void test_errors(void)
 {
     static const struct { const char *text; const char *err; int pos; } v[] = {
@@ -245,6 +271,7 @@ int main(int argc, char **argv)
     g_test_add_func("/fastjson/string_escapes", test_string_escapes);
     g_test_add_func("/fastjson/nested_objects_and_object_keys", test_nested_objects_and_object_keys);
     g_test_add_func("/fastjson/truncated_at_every_byte", test_truncated_at_every_byte);
+    g_test_add_func("/fastjson/cut_buffer_marks_complete_members", test_cut_buffer_marks_complete_members);
     g_test_add_func("/fastjson/errors", test_errors);
     g_test_add_func("/fastjson/depth_limit", test_depth_limit);
     g_test_add_func("/fastjson/node_limit", test_node_limit);
