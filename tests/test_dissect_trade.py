@@ -108,9 +108,10 @@ class TradeExampleBytes(tslib.PluginTestCase):
 
     def test_info_column_sender_to_receiver_summary(self):
         info = tslib.info_column(self.cap, filt="trade")
-        self.assertEqual(info, ["DocumentSystem \u2192 Control: Ping", "Multiplexer \u2192 Control: Pong",
+        # responses show their response time as every protocol of the plugin does (issue #16 item 8)
+        self.assertEqual(info, ["DocumentSystem \u2192 Control: Ping", "Multiplexer \u2192 Control: Pong [4.2 ms]",
                                 "Multiplexer \u2192 Control: Roundtrip",
-                                "DocumentSystem \u2192 Control: Roundtrip (echo)"])
+                                "DocumentSystem \u2192 Control: Roundtrip (echo) [2.1 ms]"])
 
     def test_examples_raise_no_trade_expert(self):
         self.assertEqual(trade_experts(self.cap), {})
@@ -267,8 +268,8 @@ class TradeFraming(tslib.PluginTestCase):
         self.assertEqual(r, {4: {"trade.keyword": ["Ping", "Status"], "trade.length": ["10", "15", "8"],
                                  "trade.receiver": ["65535", "65535", "5"]}})
         self.assertEqual(tslib.info_column(cap, filt="trade"),
-                         ["3 Trade PDUs: DocumentSystem \u2192 Control: Ping, DocumentSystem \u2192 Control: "
-                          "Status: ok, DocumentSystem \u2192 5: Data (3 bytes)"])
+                         ["3 Trade PDUs: DocumentSystem \u2192 Control: Ping [no response], DocumentSystem "
+                          "\u2192 Control: Status: ok, DocumentSystem \u2192 5: Data (3 bytes)"])
 
     def test_forty_pdus_in_one_segment(self):
         def fn(cap, c):
