@@ -1313,6 +1313,10 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
     const char *summary;
     char *kw;
 
+    if (c->off >= c->end && c->rep_end > c->end) {
+        trade_mark_cut(c);
+        return "(cut by the snaplen)";
+    }
     if (c->off >= c->end) {
         expert_add_info(pinfo, c->pdu_item, &ei_trade_no_keyword);
         return "(no keyword)";
