@@ -312,6 +312,8 @@ typedef struct {
     gboolean has_hole;          /* bytes from hole_seq (a boundary) on were missing: a late */
     guint32  hole_seq;          /* (out-of-order) segment starting there is decoded */
     guint32  missing_frame;     /* last frame where bytes of this direction were missing or cut */
+    wmem_list_t *forgotten;     /* unanswered FIFO Pings of this direction given up since the other
+                                 * direction's last payload: their Pong may be in a gap there */
 } trade_dir_t;
 
 typedef struct {
@@ -568,6 +570,7 @@ static trade_conv_t *trade_conv_new(packet_info *pinfo)
     st->roundtrips = ts_trans_table_new(proto_trade, TS_TRANS_BY_ID);
     st->pings_clk = ts_trans_table_new(proto_trade, TS_TRANS_BY_ID);
     for (int d = 0; d < 2; d++) {
+        st->dir[d].forgotten = wmem_list_new(wmem_file_scope());
         st->rt_open[d] = wmem_map_new(wmem_file_scope(), wmem_int64_hash, g_int64_equal);
         st->ping_open[d] = wmem_map_new(wmem_file_scope(), wmem_int64_hash, g_int64_equal);
     }
@@ -995,6 +998,17 @@ static void trade_bytes_missing(trade_conv_t *st, int d, packet_info *pinfo)
     if (op && !op->rsp_frame)
         op->rsp_lost = TRUE;
     wmem_map_foreach(st->ping_open[!d], trade_mark_rsp_lost, NULL);
+    for (wmem_list_frame_t *f = wmem_list_head(st->dir[!d].forgotten); f; f = wmem_list_frame_next(f))
+        ((ts_trans_t *)wmem_list_frame_data(f))->rsp_lost = TRUE;
+}
+
+/* First pass: the other direction's payload arrived without a gap: Pings given up before it were
+ * not answered in missing bytes. */
+static void trade_forgotten_clear(trade_conv_t *st, int d)
+{
+    wmem_list_t *l = st->dir[!d].forgotten;
+    while (wmem_list_head(l))
+        wmem_list_remove_frame(l, wmem_list_head(l));
 }
 
 /* First pass: a Ping is a request; with a clock it is answered by the Pong echoing that clock,
@@ -1008,8 +1022,11 @@ static void trade_match_ping(trade_conv_t *st, packet_info *pinfo, int d, guint 
     ts_trans_t *prev = dd->open_ping;
     if (prev && !prev->rsp_frame) {
         const trade_ping_data_t *ppd = (const trade_ping_data_t *)prev->req_data;
-        if (!ppd || !ppd->by_clock)     /* FIFO: forget it; by clock: a late Pong still finds it */
+        if (!ppd || !ppd->by_clock) {   /* FIFO: forget it; by clock: a late Pong still finds it */
             ts_trans_forget(st->pings, prev);
+            if (wmem_list_count(dd->forgotten) < 64)
+                wmem_list_append(dd->forgotten, prev);
+        }
         pi->prev_unanswered = prev->req_frame;
     }
     ts_trans_t *t;
@@ -1858,6 +1875,8 @@ static int dissect_trade(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
                 pinfo->desegment_offset += off;
         }
     }
+    if (!PINFO_FD_VISITED(pinfo) && sy && sy->how == TRADE_SYNC_OK && !pk->cut_bytes)
+        trade_forgotten_clear(st, d);
     if (pk->cut_item && pk->cut_bytes) {
         if (tvb_captured_length(tvb) < tvb_reported_length(tvb))
             expert_add_info_format(pinfo, pk->cut_item, &ei_trade_cut,
