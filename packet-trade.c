@@ -1686,6 +1686,8 @@ static gboolean trade_start_plausible(tvbuff_t *tvb, guint off)
 static int trade_resync(tvbuff_t *tvb, guint from)
 {
     guint cap = tvb_captured_length(tvb);
+    if (from >= cap)
+        return -1;
     guint lim = cap - from > TRADE_RESYNC_SCAN_MAX ? from + TRADE_RESYNC_SCAN_MAX : cap;
     for (guint o = from; o + TRADE_HDR_LEN + 5 <= lim; o++) {
         if (trade_control_at(tvb, o, cap))
@@ -1790,7 +1792,7 @@ static void trade_cut_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         if (off + 3 > cap) {
             trade_pkt_t *pk = trade_pkt_get(pinfo);
             pk->cut_bytes += rep - off;
-            if (!pk->cut_item)
+            if (!pk->cut_item && off < cap)
                 pk->cut_item = proto_tree_add_item(tree, proto_trade, tvb, off, cap - off, ENC_NA);
             return;
         }
@@ -1846,10 +1848,12 @@ static int dissect_trade(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     if (sy && sy->skip != 0) {
         int end = sy->skip < 0 ? rep : off + sy->skip;
         int cap = (int)tvb_captured_length(tvb);
-        proto_item *ti = proto_tree_add_item(tree, proto_trade, tvb, off, (end < cap ? end : cap) - off, ENC_NA);
+        int shown = (end < cap ? end : cap) - off;       /* the captured part of the skipped bytes */
+        if (shown < 0)
+            shown = 0;
+        proto_item *ti = proto_tree_add_item(tree, proto_trade, tvb, off, shown, ENC_NA);
         proto_tree *pt = proto_item_add_subtree(ti, ett_trade);
-        proto_item *it = proto_tree_add_uint(pt, hf_trade_unsynced, tvb, off, (end < cap ? end : cap) - off,
-                                             (guint32)(end - off));
+        proto_item *it = proto_tree_add_uint(pt, hf_trade_unsynced, tvb, off, shown, (guint32)(end - off));
         const char *what = trade_sync_text(sy);
         proto_item_append_text(ti, ", %s: %d bytes %s", what, end - off,
                                sy->skip < 0 ? "without a PDU boundary" : "before the next PDU");
