@@ -1241,6 +1241,7 @@ static void trade_analyse_ping(trade_ctx_t *c, trade_conv_t *st, int d, guint id
     trade_tap_rec_t *r = trade_tap_rec(pinfo, TRADE_EV_PING, st->label,
                                        pd ? pd->module : trade_module_label(pinfo->pool, sender));
     r->base.is_request = TRUE;
+    r->base.trans = t;          /* answered / lost in a gap: known at draw time (include/stats.h) */
     r->base.bytes = (guint32)c->rep_end;
     if (pi && pi->has_interval)
         r->gap_s = nstime_to_sec(&pi->interval);
@@ -1266,6 +1267,8 @@ static void trade_analyse_roundtrip(trade_ctx_t *c, guint32 sender, const trade_
     trade_tap_rec_t *r = trade_tap_rec(pinfo, lk->is_request ? TRADE_EV_ROUNDTRIP : TRADE_EV_ECHO, NULL,
                                        trade_module_label(pinfo->pool, sender));
     r->base.is_request = lk->is_request;
+    if (lk->is_request)
+        r->base.trans = lk->t;
     trade_tap_answer(r, lk->answered, &lk->delta, (guint32)c->rep_end);
     tap_queue_packet(trade_tap, pinfo, r);
 }
