@@ -47,6 +47,8 @@
 #define TRADE_OVERDUE_FACTOR   1.5
 #define TRADE_RTT_EXCESS_MS    10.0     /* reported RTT > 2 x wire and by more than this: note */
 #define TRADE_TCP_SCAN_MAX     512      /* bytes of a frame searched for its TCP header */
+#define TRADE_RESYNC_SCAN_MAX  4096     /* bytes searched for the next PDU boundary after a gap */
+#define TRADE_MAX_CALLS        8        /* top-level calls per frame whose framing is remembered */
 
 #define TRADE_C2S 0   /* client (module) -> server (Multiplexer) */
 #define TRADE_S2C 1
@@ -113,6 +115,10 @@ static int hf_trade_zw_advertised_by = -1;
 static int hf_trade_td_since_pong = -1;
 static int hf_trade_td_last_pong = -1;
 static int hf_trade_td_since_ping = -1;
+static int hf_trade_unsynced = -1;
+static int hf_trade_cut = -1;
+static int hf_trade_response_lost = -1;
+static int hf_trade_ping_outstanding = -1;
 
 static gint ett_trade = -1;
 static gint ett_trade_analysis = -1;
@@ -134,12 +140,18 @@ static expert_field ei_trade_teardown = EI_INIT;
 static expert_field ei_trade_rt_no_echo = EI_INIT;
 static expert_field ei_trade_rtt_reported_high = EI_INIT;
 static expert_field ei_trade_conn_unknown = EI_INIT;
+static expert_field ei_trade_unsynced = EI_INIT;
+static expert_field ei_trade_cut = EI_INIT;
+static expert_field ei_trade_response_lost = EI_INIT;
+static expert_field ei_trade_pong_outstanding = EI_INIT;
+static expert_field ei_trade_pong_ping_lost = EI_INIT;
 
 /* ---- preferences ------------------------------------------------------------------------------ */
 static ts_bool trade_desegment = TRUE;
 static ts_bool trade_detect_greeting = TRUE;
 static guint trade_ping_interval = 0;        /* s; 0 = learn */
 static guint trade_keepalive_timeout = 90;   /* s */
+static guint trade_ping_interval_min = 1;    /* s; floor of a learned Ping interval */
 static range_t *trade_tcp_ports = NULL;
 
 /* ---- module names: built-in table of the spec + a user table (UAT) that overrides it ---------- */
@@ -291,6 +303,17 @@ typedef struct {
     /* window advertised by the sender of this direction */
     trade_zw_t *zw;             /* current episode (NULL or ended: window open) */
     gboolean closed;            /* FIN or RST seen from this side */
+    /* framing (first pass): where the next PDU of this direction starts, as a TCP sequence number */
+    gboolean started;           /* payload of this direction seen */
+    gboolean seq_known;         /* next_seq is a PDU boundary */
+    guint32  next_seq;
+    gboolean has_pend;          /* a PDU starting at pend_seq is being reassembled by TCP */
+    guint32  pend_seq;
+    gboolean has_hole;          /* bytes from hole_seq (a boundary) on were missing: a late */
+    guint32  hole_seq;          /* (out-of-order) segment starting there is decoded */
+    guint32  missing_frame;     /* last frame where bytes of this direction were missing or cut */
+    wmem_list_t *forgotten;     /* unanswered FIFO Pings of this direction given up since the other
+                                 * direction's last payload: their Pong may be in a gap there */
 } trade_dir_t;
 
 typedef struct {
@@ -304,7 +327,9 @@ typedef struct {
     address     srv_addr;
     guint32     srv_port;
     const char *label;               /* "client:port → server:port" */
-    ts_trans_table_t *pings;         /* FIFO, space = direction of the Ping */
+    ts_trans_table_t *pings;         /* FIFO, space = direction of the Ping (Pings without a clock) */
+    ts_trans_table_t *pings_clk;     /* by echoed clock, space = direction of the Ping */
+    wmem_map_t *ping_open[2];        /* clock -> open Ping with that clock, per direction */
     ts_trans_table_t *roundtrips;    /* by clock value, space = direction of the Roundtrip */
     wmem_map_t *rt_open[2];          /* clock -> open Roundtrip, per direction */
     wmem_map_t *conns;               /* connection id -> trade_conn_t */
@@ -329,11 +354,14 @@ typedef struct {
     const char *conn_ip;
     const char *conn_user;
     gboolean conn_unknown;
+    guint32  ping_lost;              /* Pong without Ping: bytes of the Ping side missing (frame; G_MAXUINT32:
+                                      * that side not seen yet) */
 } trade_pdu_info_t;
 
 typedef struct {
     const char *module;              /* name of the pinging module */
     trade_zw_t *zw;                  /* the peer's zero window while the Ping was open */
+    gboolean    by_clock;            /* matched by its clock (else FIFO) */
 } trade_ping_data_t;
 
 typedef struct {
@@ -383,6 +411,8 @@ typedef struct {
     guint calls;                     /* top-level calls of the dissector in this frame */
     guint n;                         /* PDUs (and greetings) shown */
     wmem_strbuf_t *info;
+    proto_item *cut_item;            /* first PDU of the frame cut by the snaplen */
+    guint cut_bytes;                 /* Trade bytes of the frame not captured */
 } trade_pkt_t;
 
 static guint trade_conv_count = 0;   /* Trade conversations in this file (postdissector fast exit) */
@@ -538,8 +568,12 @@ static trade_conv_t *trade_conv_new(packet_info *pinfo)
                                    address_to_str(pinfo->pool, srv), sport);
     st->pings = ts_trans_table_new(proto_trade, TS_TRANS_FIFO);
     st->roundtrips = ts_trans_table_new(proto_trade, TS_TRANS_BY_ID);
-    for (int d = 0; d < 2; d++)
+    st->pings_clk = ts_trans_table_new(proto_trade, TS_TRANS_BY_ID);
+    for (int d = 0; d < 2; d++) {
+        st->dir[d].forgotten = wmem_list_new(wmem_file_scope());
         st->rt_open[d] = wmem_map_new(wmem_file_scope(), wmem_int64_hash, g_int64_equal);
+        st->ping_open[d] = wmem_map_new(wmem_file_scope(), wmem_int64_hash, g_int64_equal);
+    }
     st->conns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     return st;
 }
@@ -592,7 +626,9 @@ static double trade_expected_interval(const trade_dir_t *dd)
         }
         v[j] = x;
     }
-    return (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    double median = (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    /* Pings a few ms apart (a burst, a pipelining module) must not make every pause "overdue" */
+    return median < (double)trade_ping_interval_min ? (double)trade_ping_interval_min : median;
 }
 
 /* ---- per-frame analysis (first pass) ----------------------------------------------------------
@@ -775,14 +811,35 @@ typedef struct {
     proto_tree  *tree;
     proto_item  *pdu_item;
     int          off;
-    int          end;
+    int          end;            /* end of the captured part of the PDU */
+    int          rep_end;        /* end of the PDU on the wire (> end: cut by the snaplen) */
 } trade_ctx_t;
 
-/* TRUE when n more bytes are inside the PDU; otherwise marks the rest as truncated. */
+/* Bytes of the PDU that the snaplen cut off: shown once per PDU, one expert note per frame. */
+static void trade_mark_cut(trade_ctx_t *c)
+{
+    trade_pkt_t *pk = trade_pkt_get(c->pinfo);
+    proto_item *it = proto_tree_add_uint(c->tree, hf_trade_cut, c->tvb, 0, 0, (guint32)(c->rep_end - c->end));
+    proto_item_set_generated(it);
+    if (!pk->cut_item)
+        pk->cut_item = it ? it : c->pdu_item;
+    pk->cut_bytes += (guint)(c->rep_end - c->end);
+    c->off = c->end;
+    c->rep_end = c->end;
+}
+
+/* TRUE when n more bytes are inside the PDU; otherwise marks the rest as truncated (or cut by the
+ * snaplen when the PDU is longer than what was captured). */
 static gboolean trade_need(trade_ctx_t *c, int n)
 {
     if (c->off + n <= c->end)
         return TRUE;
+    if (c->rep_end > c->end && c->off + n <= c->rep_end) {
+        if (c->off < c->end)
+            proto_tree_add_item(c->tree, hf_trade_data, c->tvb, c->off, c->end - c->off, ENC_NA);
+        trade_mark_cut(c);
+        return FALSE;
+    }
     proto_item *pi = NULL;
     if (c->off < c->end)
         pi = proto_tree_add_item(c->tree, hf_trade_data, c->tvb, c->off, c->end - c->off, ENC_NA);
@@ -809,6 +866,12 @@ static gboolean trade_strz(trade_ctx_t *c, int hf, char **s)
         return FALSE;
     }
     int nul = tvb_find_uint8(c->tvb, c->off, c->end - c->off, 0);
+    if (nul < 0 && c->rep_end > c->end) {
+        proto_tree_add_item_ret_display_string(c->tree, hf, c->tvb, c->off, c->end - c->off, ENC_ASCII,
+                                               c->pinfo->pool, s);
+        trade_mark_cut(c);
+        return FALSE;
+    }
     if (nul < 0) {
         proto_item *pi = proto_tree_add_item_ret_display_string(c->tree, hf, c->tvb, c->off, c->end - c->off,
                                                                 ENC_ASCII, c->pinfo->pool, s);
@@ -877,45 +940,273 @@ static const ts_trans_hf_t trade_ping_hf = {
     &hf_trade_ping_pong_in, &hf_trade_pong_ping_in, &hf_trade_pong_delay, &hf_trade_ping_no_pong,
     &ei_trade_ping_no_pong, &ei_trade_pong_no_ping
 };
+/* A Ping whose Pong is hidden by missing bytes, a Pong whose Ping is: no "no Pong" / "no Ping" claims */
+static const ts_trans_hf_t trade_ping_hf_lost = {
+    &hf_trade_ping_pong_in, &hf_trade_pong_ping_in, &hf_trade_pong_delay, NULL, NULL, NULL
+};
 static const ts_trans_hf_t trade_rt_hf = {
     &hf_trade_rt_echo_in, &hf_trade_rt_request_in, &hf_trade_rt_wire_rtt, &hf_trade_rt_no_echo,
     &ei_trade_rt_no_echo, NULL
 };
 
-static void trade_analyse_ping(trade_ctx_t *c, trade_conv_t *st, int d, guint idx, guint32 sender)
+/* What the matching needs of a control PDU, read before its tree is built (so the links can be
+ * the first items of the PDU's tree). Only the captured part of the PDU is looked at. */
+typedef struct {
+    int      kw;                     /* TRADE_KW_* */
+    gboolean has_clock;
+    guint64  clock;
+} trade_peek_t;
+
+static void trade_peek_control(tvbuff_t *tvb, int end, trade_peek_t *pk)
+{
+    char kw[32];
+    pk->kw = TRADE_KW_UNKNOWN;
+    pk->has_clock = FALSE;
+    pk->clock = 0;
+    if (end <= TRADE_HDR_LEN)
+        return;
+    int lim = end - TRADE_HDR_LEN < (int)sizeof kw ? end - TRADE_HDR_LEN : (int)sizeof kw;
+    int nul = tvb_find_uint8(tvb, TRADE_HDR_LEN, lim, 0);
+    if (nul <= TRADE_HDR_LEN)
+        return;
+    tvb_memcpy(tvb, kw, TRADE_HDR_LEN, (size_t)(nul - TRADE_HDR_LEN + 1));
+    pk->kw = str_to_val(kw, trade_keyword_vals, TRADE_KW_UNKNOWN);
+    if (pk->kw != TRADE_KW_PING && pk->kw != TRADE_KW_PONG && pk->kw != TRADE_KW_ROUNDTRIP)
+        return;
+    int voff = nul + 2;
+    if (nul + 1 >= end)
+        return;
+    guint n = tvb_get_uint8(tvb, nul + 1);
+    if (n == 0 || n > TRADE_MAX_VALUE_LEN || voff + (int)n > end)
+        return;
+    for (guint i = 0; i < n; i++)
+        pk->clock |= (guint64)tvb_get_uint8(tvb, voff + (int)i) << (8 * i);
+    pk->has_clock = TRUE;
+}
+
+/* First pass: bytes of direction d are missing (gap, cut by the snaplen, no PDU boundary known).
+ * An open Ping of the other side may have been answered in them: "response not in the capture". */
+static void trade_mark_rsp_lost(gpointer key _U_, gpointer value, gpointer user_data _U_)
+{
+    ((ts_trans_t *)value)->rsp_lost = TRUE;
+}
+
+static void trade_bytes_missing(trade_conv_t *st, int d, packet_info *pinfo)
+{
+    st->dir[d].missing_frame = pinfo->num;
+    ts_trans_t *op = st->dir[!d].open_ping;
+    if (op && !op->rsp_frame)
+        op->rsp_lost = TRUE;
+    wmem_map_foreach(st->ping_open[!d], trade_mark_rsp_lost, NULL);
+    for (wmem_list_frame_t *f = wmem_list_head(st->dir[!d].forgotten); f; f = wmem_list_frame_next(f))
+        ((ts_trans_t *)wmem_list_frame_data(f))->rsp_lost = TRUE;
+}
+
+/* First pass: the other direction's payload arrived without a gap: Pings given up before it were
+ * not answered in missing bytes. */
+static void trade_forgotten_clear(trade_conv_t *st, int d)
+{
+    wmem_list_t *l = st->dir[!d].forgotten;
+    while (wmem_list_head(l))
+        wmem_list_remove_frame(l, wmem_list_head(l));
+}
+
+/* First pass: a Ping is a request; with a clock it is answered by the Pong echoing that clock,
+ * without one by the next Pong (FIFO). Keepalives are not pipelined: a FIFO Ping still open when
+ * the next one is sent will not be answered. */
+static void trade_match_ping(trade_conv_t *st, packet_info *pinfo, int d, guint idx, guint32 sender,
+                             const trade_peek_t *pk)
+{
+    trade_dir_t *dd = &st->dir[d];
+    trade_pdu_info_t *pi = trade_pdu_info(pinfo, idx, TRUE);
+    ts_trans_t *prev = dd->open_ping;
+    if (prev && !prev->rsp_frame) {
+        const trade_ping_data_t *ppd = (const trade_ping_data_t *)prev->req_data;
+        if (!ppd || !ppd->by_clock) {   /* FIFO: forget it; by clock: a late Pong still finds it */
+            ts_trans_forget(st->pings, prev);
+            if (wmem_list_count(dd->forgotten) < 64)
+                wmem_list_append(dd->forgotten, prev);
+        }
+        pi->prev_unanswered = prev->req_frame;
+    }
+    ts_trans_t *t;
+    gboolean by_clock = pk->has_clock && !wmem_map_lookup(st->ping_open[d], &pk->clock);
+    if (by_clock) {
+        t = ts_trans_request(pinfo, st->pings_clk, (guint32)d, pk->clock, idx);
+        guint64 *key = wmem_new(wmem_file_scope(), guint64);
+        *key = pk->clock;
+        wmem_map_insert(st->ping_open[d], key, t);
+    } else {
+        t = ts_trans_request(pinfo, st->pings, (guint32)d, 0, idx);
+    }
+    trade_ping_data_t *pd = wmem_new0(wmem_file_scope(), trade_ping_data_t);
+    pd->module = wmem_strdup(wmem_file_scope(), trade_module_label(pinfo->pool, sender));
+    pd->by_clock = by_clock;
+    trade_zw_t *zw = st->dir[!d].zw;
+    if (zw && !zw->ended)
+        pd->zw = zw;
+    t->req_data = pd;
+    if (dd->n_pings) {
+        nstime_delta(&pi->interval, &pinfo->abs_ts, &dd->last_ping_time);
+        pi->has_interval = TRUE;
+        if (dd->n_intervals < TRADE_LEARN_MAX)
+            dd->intervals[dd->n_intervals++] = nstime_to_sec(&pi->interval);
+    }
+    pi->expected = trade_expected_interval(dd);
+    dd->n_pings++;
+    dd->ping_sender = sender;
+    dd->last_ping_frame = pinfo->num;
+    dd->last_ping_time = pinfo->abs_ts;
+    dd->open_ping = t;
+}
+
+/* First pass: a Pong answers the open Ping of the other side echoing its clock, else the oldest
+ * open Ping without a clock. */
+static void trade_match_pong(trade_conv_t *st, packet_info *pinfo, int d, guint idx, const trade_peek_t *pk)
+{
+    ts_trans_t *open = pk->has_clock ? (ts_trans_t *)wmem_map_lookup(st->ping_open[!d], &pk->clock) : NULL;
+    if (open) {
+        wmem_map_remove(st->ping_open[!d], &pk->clock);
+        ts_trans_response(pinfo, st->pings_clk, (guint32)!d, pk->clock, TRUE, idx);
+    } else if (ts_trans_fifo_head(st->pings, (guint32)!d) || !pk->has_clock) {
+        ts_trans_response(pinfo, st->pings, (guint32)!d, 0, TRUE, idx);
+    } else {
+        ts_trans_response(pinfo, st->pings_clk, (guint32)!d, pk->clock, TRUE, idx);
+    }
+    trade_dir_t *pinger = &st->dir[!d];
+    pinger->has_pong = TRUE;
+    pinger->last_pong_frame = pinfo->num;
+    pinger->last_pong_time = pinfo->abs_ts;
+    ts_trans_t *t = ts_trans_lookup(pinfo, proto_trade, idx);
+    if (t && !t->req_frame && (pinger->missing_frame || !pinger->started)) {
+        /* its Ping was probably in bytes the capture does not hold */
+        trade_pdu_info_t *pi = trade_pdu_info(pinfo, idx, TRUE);
+        pi->ping_lost = pinger->missing_frame ? pinger->missing_frame : G_MAXUINT32;
+    }
+}
+
+/* First pass: a Roundtrip is a request unless an open Roundtrip of the other direction carries the
+ * same clock (then it is the echo). */
+static void trade_match_roundtrip(trade_conv_t *st, packet_info *pinfo, int d, guint idx, guint32 sender,
+                                  const trade_peek_t *pk)
+{
+    if (!pk->has_clock)
+        return;
+    guint64 clock = pk->clock;
+    if (wmem_map_lookup(st->rt_open[!d], &clock)) {
+        wmem_map_remove(st->rt_open[!d], &clock);
+        ts_trans_t *t = ts_trans_response(pinfo, st->roundtrips, (guint32)!d, clock, TRUE, idx);
+        if (t->req_frame) {
+            double ms = trade_secs_between(&pinfo->abs_ts, &t->req_time) * 1000.0;
+            st->has_wire_rtt = TRUE;
+            st->wire_rtt_ms = ms;
+            st->wire_rtt_frame = pinfo->num;
+            trade_wire_rtt_t *w = wmem_new0(wmem_file_scope(), trade_wire_rtt_t);
+            w->wire_ms = ms;
+            w->frame = pinfo->num;
+            wmem_map_insert(trade_wire_rtts,
+                            wmem_strdup(wmem_file_scope(), trade_module_label(pinfo->pool, sender)), w);
+        }
+    } else {
+        ts_trans_request(pinfo, st->roundtrips, (guint32)d, clock, idx);
+        guint64 *key = wmem_new(wmem_file_scope(), guint64);
+        *key = clock;
+        wmem_map_insert(st->rt_open[d], key, GUINT_TO_POINTER(1));
+    }
+}
+
+/* The request/response links of a Ping, Pong or Roundtrip: the first items of the PDU's tree
+ * (after the summary line). Returns the suffix for the Info column: the response time on a
+ * response, " [no response]" on an unanswered request (later passes). *delta: request -> response. */
+typedef struct {
+    ts_trans_t *t;
+    gboolean    is_request;
+    gboolean    answered;            /* response with its request */
+    nstime_t    delta;
+} trade_link_t;
+
+static const char *trade_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, trade_conv_t *st,
+                                   guint idx, const trade_peek_t *pk, trade_link_t *lk)
+{
+    const char *suffix = "";
+    ts_trans_t *t = ts_trans_lookup(pinfo, proto_trade, idx);
+    memset(lk, 0, sizeof *lk);
+    lk->t = t;
+    if (!t)
+        return suffix;
+    if (pk->kw == TRADE_KW_ROUNDTRIP) {
+        lk->is_request = t->req_frame == pinfo->num;
+        lk->answered = ts_trans_add_links(tree, tvb, pinfo, t, lk->is_request, &trade_rt_hf, &lk->delta);
+        if (lk->answered)
+            suffix = wmem_strdup_printf(pinfo->pool, " [%.1f ms]", nstime_to_msec(&lk->delta));
+        else if (lk->is_request && !t->rsp_frame && PINFO_FD_VISITED(pinfo))
+            suffix = " [no response]";
+        return suffix;
+    }
+    lk->is_request = pk->kw == TRADE_KW_PING;
+    proto_item *it;
+    if (lk->is_request) {
+        gboolean lost = !t->rsp_frame && t->rsp_lost;
+        ts_trans_add_links(tree, tvb, pinfo, t, TRUE, lost ? &trade_ping_hf_lost : &trade_ping_hf, NULL);
+        if (!t->rsp_frame && PINFO_FD_VISITED(pinfo)) {
+            if (lost) {
+                it = proto_tree_add_boolean(tree, hf_trade_response_lost, tvb, 0, 0, TRUE);
+                proto_item_set_generated(it);
+                expert_add_info(pinfo, it, &ei_trade_response_lost);
+            } else {
+                suffix = " [no response]";
+            }
+        }
+        /* spec 9.2 B: the Pong still outstanding after the application's keepalive timeout */
+        nstime_t waited;
+        gboolean known = TRUE;
+        if (t->rsp_frame)
+            nstime_delta(&waited, &t->rsp_time, &t->req_time);
+        else if (PINFO_FD_VISITED(pinfo) && !t->rsp_lost)
+            nstime_delta(&waited, &st->last_time, &t->req_time);
+        else
+            known = FALSE;
+        if (known && trade_keepalive_timeout && nstime_to_sec(&waited) >= (double)trade_keepalive_timeout) {
+            it = proto_tree_add_time(tree, hf_trade_ping_outstanding, tvb, 0, 0, &waited);
+            proto_item_set_generated(it);
+            expert_add_info_format(pinfo, it, &ei_trade_pong_outstanding,
+                                   "Pong still outstanding after %.1f s (keepalive timeout %u s)%s",
+                                   (double)trade_keepalive_timeout, trade_keepalive_timeout,
+                                   t->rsp_frame ? wmem_strdup_printf(pinfo->pool, ": it came after %.1f s",
+                                                                     nstime_to_sec(&waited))
+                                                : ": none in the capture");
+        }
+    } else {
+        trade_pdu_info_t *pi = trade_pdu_info(pinfo, idx, FALSE);
+        gboolean lost = pi && pi->ping_lost && !t->req_frame;
+        lk->answered = ts_trans_add_links(tree, tvb, pinfo, t, FALSE, lost ? &trade_ping_hf_lost : &trade_ping_hf,
+                                          &lk->delta);
+        if (lost) {
+            if (pi->ping_lost == G_MAXUINT32)
+                expert_add_info_format(pinfo, proto_tree_get_parent(tree), &ei_trade_pong_ping_lost,
+                                       "Pong whose Ping is not in the capture (the capture starts after it)");
+            else
+                expert_add_info_format(pinfo, proto_tree_get_parent(tree), &ei_trade_pong_ping_lost,
+                                       "Pong whose Ping is not in the capture (bytes of the other direction are "
+                                       "missing, last in frame %u)", pi->ping_lost);
+        }
+        if (lk->answered)
+            suffix = wmem_strdup_printf(pinfo->pool, " [%.1f ms]", nstime_to_msec(&lk->delta));
+    }
+    /* the identity of the transaction on both sides (issue: one filter selects Ping and Pong) */
+    trade_ping_data_t *pd = t->req_frame ? (trade_ping_data_t *)t->req_data : NULL;
+    if (pd && pd->module) {
+        it = proto_tree_add_string(tree, hf_trade_module, tvb, 0, 0, pd->module);
+        proto_item_set_generated(it);
+    }
+    return suffix;
+}
+
+static void trade_analyse_ping(trade_ctx_t *c, trade_conv_t *st, int d, guint idx, guint32 sender,
+                               const trade_link_t *lk)
 {
     packet_info *pinfo = c->pinfo;
-    trade_dir_t *dd = &st->dir[d];
-    if (!PINFO_FD_VISITED(pinfo)) {
-        trade_pdu_info_t *pi = trade_pdu_info(pinfo, idx, TRUE);
-        ts_trans_t *prev = dd->open_ping;
-        if (prev && !prev->rsp_frame) {
-            /* an older Ping still waits: keepalives are not pipelined, it will not be answered */
-            ts_trans_forget(st->pings, prev);
-            pi->prev_unanswered = prev->req_frame;
-        }
-        ts_trans_t *t = ts_trans_request(pinfo, st->pings, (guint32)d, 0, idx);
-        trade_ping_data_t *pd = wmem_new0(wmem_file_scope(), trade_ping_data_t);
-        pd->module = wmem_strdup(wmem_file_scope(), trade_module_label(pinfo->pool, sender));
-        trade_zw_t *zw = st->dir[!d].zw;
-        if (zw && !zw->ended)
-            pd->zw = zw;
-        t->req_data = pd;
-        if (dd->n_pings) {
-            nstime_delta(&pi->interval, &pinfo->abs_ts, &dd->last_ping_time);
-            pi->has_interval = TRUE;
-            if (dd->n_intervals < TRADE_LEARN_MAX)
-                dd->intervals[dd->n_intervals++] = nstime_to_sec(&pi->interval);
-        }
-        pi->expected = trade_expected_interval(dd);
-        dd->n_pings++;
-        dd->ping_sender = sender;
-        dd->last_ping_frame = pinfo->num;
-        dd->last_ping_time = pinfo->abs_ts;
-        dd->open_ping = t;
-    }
-    ts_trans_t *t = ts_trans_lookup(pinfo, proto_trade, idx);
-    ts_trans_add_links(c->tree, c->tvb, pinfo, t, TRUE, &trade_ping_hf, NULL);
+    ts_trans_t *t = lk->t;
     trade_pdu_info_t *pi = trade_pdu_info(pinfo, idx, FALSE);
     trade_ping_data_t *pd = t ? (trade_ping_data_t *)t->req_data : NULL;
     if (t && !t->rsp_frame && PINFO_FD_VISITED(pinfo) && pd && pd->zw) {
@@ -950,71 +1241,36 @@ static void trade_analyse_ping(trade_ctx_t *c, trade_conv_t *st, int d, guint id
     trade_tap_rec_t *r = trade_tap_rec(pinfo, TRADE_EV_PING, st->label,
                                        pd ? pd->module : trade_module_label(pinfo->pool, sender));
     r->base.is_request = TRUE;
-    r->base.bytes = (guint32)c->end;
+    r->base.trans = t;          /* answered / lost in a gap: known at draw time (include/stats.h) */
+    r->base.bytes = (guint32)c->rep_end;
     if (pi && pi->has_interval)
         r->gap_s = nstime_to_sec(&pi->interval);
     tap_queue_packet(trade_tap, pinfo, r);
 }
 
-static void trade_analyse_pong(trade_ctx_t *c, trade_conv_t *st, int d, guint idx)
+static void trade_analyse_pong(trade_ctx_t *c, trade_conv_t *st, int d, const trade_link_t *lk)
 {
     packet_info *pinfo = c->pinfo;
-    if (!PINFO_FD_VISITED(pinfo)) {
-        ts_trans_response(pinfo, st->pings, (guint32)!d, 0, TRUE, idx);
-        trade_dir_t *pinger = &st->dir[!d];
-        pinger->has_pong = TRUE;
-        pinger->last_pong_frame = pinfo->num;
-        pinger->last_pong_time = pinfo->abs_ts;
-    }
-    ts_trans_t *t = ts_trans_lookup(pinfo, proto_trade, idx);
-    nstime_t delta = NSTIME_INIT_ZERO;
-    gboolean answered = ts_trans_add_links(c->tree, c->tvb, pinfo, t, FALSE, &trade_ping_hf, &delta);
+    ts_trans_t *t = lk->t;
     trade_ping_data_t *pd = (t && t->req_frame) ? (trade_ping_data_t *)t->req_data : NULL;
     trade_tap_rec_t *r = trade_tap_rec(pinfo, TRADE_EV_PONG, st->label,
                                        pd ? pd->module : trade_dir_module(st, !d));
-    trade_tap_answer(r, answered, &delta, (guint32)c->end);
+    trade_tap_answer(r, lk->answered, &lk->delta, (guint32)c->rep_end);
     tap_queue_packet(trade_tap, pinfo, r);
 }
 
-/* Roundtrip: a request when no open Roundtrip of the other direction carries the same clock. */
-static gboolean trade_analyse_roundtrip(trade_ctx_t *c, trade_conv_t *st, int d, guint idx,
-                                        guint32 sender, gboolean has_clock, guint64 clock)
+static void trade_analyse_roundtrip(trade_ctx_t *c, guint32 sender, const trade_link_t *lk)
 {
     packet_info *pinfo = c->pinfo;
-    if (!PINFO_FD_VISITED(pinfo) && has_clock) {
-        if (wmem_map_lookup(st->rt_open[!d], &clock)) {
-            wmem_map_remove(st->rt_open[!d], &clock);
-            ts_trans_t *t = ts_trans_response(pinfo, st->roundtrips, (guint32)!d, clock, TRUE, idx);
-            if (t->req_frame) {
-                double ms = trade_secs_between(&pinfo->abs_ts, &t->req_time) * 1000.0;
-                st->has_wire_rtt = TRUE;
-                st->wire_rtt_ms = ms;
-                st->wire_rtt_frame = pinfo->num;
-                trade_wire_rtt_t *w = wmem_new0(wmem_file_scope(), trade_wire_rtt_t);
-                w->wire_ms = ms;
-                w->frame = pinfo->num;
-                wmem_map_insert(trade_wire_rtts,
-                                wmem_strdup(wmem_file_scope(), trade_module_label(pinfo->pool, sender)), w);
-            }
-        } else {
-            ts_trans_request(pinfo, st->roundtrips, (guint32)d, clock, idx);
-            guint64 *key = wmem_new(wmem_file_scope(), guint64);
-            *key = clock;
-            wmem_map_insert(st->rt_open[d], key, GUINT_TO_POINTER(1));
-        }
-    }
-    ts_trans_t *t = ts_trans_lookup(pinfo, proto_trade, idx);
-    if (!t)
-        return FALSE;
-    gboolean is_request = t->req_frame == pinfo->num;
-    nstime_t delta = NSTIME_INIT_ZERO;
-    gboolean answered = ts_trans_add_links(c->tree, c->tvb, pinfo, t, is_request, &trade_rt_hf, &delta);
-    trade_tap_rec_t *r = trade_tap_rec(pinfo, is_request ? TRADE_EV_ROUNDTRIP : TRADE_EV_ECHO, NULL,
+    if (!lk->t)
+        return;
+    trade_tap_rec_t *r = trade_tap_rec(pinfo, lk->is_request ? TRADE_EV_ROUNDTRIP : TRADE_EV_ECHO, NULL,
                                        trade_module_label(pinfo->pool, sender));
-    r->base.is_request = is_request;
-    trade_tap_answer(r, answered, &delta, (guint32)c->end);
+    r->base.is_request = lk->is_request;
+    if (lk->is_request)
+        r->base.trans = lk->t;
+    trade_tap_answer(r, lk->answered, &lk->delta, (guint32)c->rep_end);
     tap_queue_packet(trade_tap, pinfo, r);
-    return !is_request;
 }
 
 static void trade_analyse_rfm(trade_ctx_t *c, trade_conv_t *st, guint idx, const char *module,
@@ -1069,13 +1325,18 @@ static void trade_conn_links(trade_ctx_t *c, guint idx)
 }
 
 /* Control PDU body; returns the keyword summary for the Info column. */
-static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d, guint idx, guint32 sender)
+static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d, guint idx, guint32 sender,
+                                         const trade_link_t *lk)
 {
     packet_info *pinfo = c->pinfo;
     wmem_allocator_t *pool = pinfo->pool;
     const char *summary;
     char *kw;
 
+    if (c->off >= c->end && c->rep_end > c->end) {
+        trade_mark_cut(c);
+        return "(cut by the snaplen)";
+    }
     if (c->off >= c->end) {
         expert_add_info(pinfo, c->pdu_item, &ei_trade_no_keyword);
         return "(no keyword)";
@@ -1099,16 +1360,16 @@ static const char *trade_dissect_control(trade_ctx_t *c, trade_conv_t *st, int d
         guint64 clock;
         trade_clock(c, TRUE, &has, &clock);
         if (k == TRADE_KW_PING)
-            trade_analyse_ping(c, st, d, idx, sender);
+            trade_analyse_ping(c, st, d, idx, sender, lk);
         else
-            trade_analyse_pong(c, st, d, idx);
+            trade_analyse_pong(c, st, d, lk);
         summary = kw;
     } else if (k == TRADE_KW_ROUNDTRIP) {
         gboolean has = FALSE;
         guint64 clock = 0;
         trade_clock(c, FALSE, &has, &clock);
-        gboolean echo = trade_analyse_roundtrip(c, st, d, idx, sender, has, clock);
-        summary = echo ? "Roundtrip (echo)" : "Roundtrip";
+        trade_analyse_roundtrip(c, sender, lk);
+        summary = (lk->t && !lk->is_request) ? "Roundtrip (echo)" : "Roundtrip";
     } else if (k == TRADE_KW_RT_FOR_MODULE) {
         char *module;
         gboolean has = FALSE;
@@ -1214,6 +1475,7 @@ static int dissect_trade_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     int d = trade_dir(st, pinfo);
     guint idx = ts_pdu_index(pinfo, proto_trade);
     int len = (int)tvb_reported_length(tvb);
+    int cap = (int)tvb_captured_length(tvb);    /* < len: cut by the snaplen */
     ts_service_pdu(pinfo, proto_trade, d == TRADE_C2S, (guint32)len);
     wmem_allocator_t *pool = pinfo->pool;
     const char *summary;
@@ -1223,25 +1485,57 @@ static int dissect_trade_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
 
     guint32 sender = tvb_get_uint8(tvb, 0);
     const char *sname = trade_module_label(pool, sender);
+    guint32 size = tvb_get_uint16(tvb, 1, ENC_BIG_ENDIAN);
+    guint32 receiver = cap >= TRADE_HDR_LEN ? tvb_get_uint16(tvb, 3, ENC_BIG_ENDIAN) : 0;
+
+    /* match first, so the links are the first items of the tree */
+    trade_peek_t pk = { TRADE_KW_UNKNOWN, FALSE, 0 };
+    trade_link_t lk = { NULL, FALSE, FALSE, NSTIME_INIT_ZERO };
+    const char *link_info = "";
+    if (size >= TRADE_HDR_LEN && cap >= TRADE_HDR_LEN && receiver == TRADE_CONTROL) {
+        trade_peek_control(tvb, cap < len ? cap : len, &pk);
+        if (!PINFO_FD_VISITED(pinfo)) {
+            if (pk.kw == TRADE_KW_PING)
+                trade_match_ping(st, pinfo, d, idx, sender, &pk);
+            else if (pk.kw == TRADE_KW_PONG)
+                trade_match_pong(st, pinfo, d, idx, &pk);
+            else if (pk.kw == TRADE_KW_ROUNDTRIP)
+                trade_match_roundtrip(st, pinfo, d, idx, sender, &pk);
+        }
+        if (pk.kw == TRADE_KW_PING || pk.kw == TRADE_KW_PONG || pk.kw == TRADE_KW_ROUNDTRIP)
+            link_info = trade_add_links(pt, tvb, pinfo, st, idx, &pk, &lk);
+    }
+
     trade_add_sender(pt, tvb, sender, sname);
     proto_item *it = proto_tree_add_string(pt, hf_trade_sender_name, tvb, 0, 1, sname);
     proto_item_set_generated(it);
-    guint32 size;
-    proto_item *len_item = proto_tree_add_item_ret_uint(pt, hf_trade_length, tvb, 1, 2, ENC_BIG_ENDIAN, &size);
+    proto_item *len_item = proto_tree_add_item(pt, hf_trade_length, tvb, 1, 2, ENC_BIG_ENDIAN);
 
+    trade_ctx_t c = { tvb, pinfo, pt, ti, TRADE_HDR_LEN, cap < len ? cap : len, len };
     if (size < TRADE_HDR_LEN) {
         expert_add_info_format(pinfo, len_item, &ei_trade_size_too_small,
                                "PDU size %u is below the %d-byte header: the rest of this segment is not "
                                "dissected", size, TRADE_HDR_LEN);
-        if (len > 3)
-            proto_tree_add_item(pt, hf_trade_data, tvb, 3, len - 3, ENC_NA);
+        if (c.end > 3)
+            proto_tree_add_item(pt, hf_trade_data, tvb, 3, c.end - 3, ENC_NA);
+        if (len > c.end) {
+            c.off = c.end;
+            trade_mark_cut(&c);
+        }
         summary = wmem_strdup_printf(pool, "%s: invalid size %u", sname, size);
         proto_item_append_text(ti, ", %s", summary);
         trade_pkt_add_summary(pinfo, summary);
         return len;
     }
+    if (cap < TRADE_HDR_LEN) {
+        c.off = c.end = cap;
+        trade_mark_cut(&c);
+        summary = wmem_strdup_printf(pool, "%s: PDU of %u bytes (cut by the snaplen)", sname, size);
+        proto_item_append_text(ti, ", %s", summary);
+        trade_pkt_add_summary(pinfo, summary);
+        return len;
+    }
 
-    guint32 receiver = tvb_get_uint16(tvb, 3, ENC_BIG_ENDIAN);
     const char *rname = trade_receiver_label(pool, receiver);
     if (receiver == TRADE_CONTROL)
         proto_tree_add_uint_format_value(pt, hf_trade_receiver, tvb, 3, 2, receiver, "Control (0x%04x)", receiver);
@@ -1253,21 +1547,22 @@ static int dissect_trade_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         st->dir[d].has_sender = TRUE;
     }
 
-    trade_ctx_t c = { tvb, pinfo, pt, ti, TRADE_HDR_LEN, len };
     const char *what;
     if (receiver == TRADE_CONTROL) {
-        what = trade_dissect_control(&c, st, d, idx, sender);
+        what = trade_dissect_control(&c, st, d, idx, sender, &lk);
     } else {
         if (c.off < c.end)
             proto_tree_add_item(pt, hf_trade_data, tvb, c.off, c.end - c.off, ENC_NA);
-        what = wmem_strdup_printf(pool, "Data (%d bytes)", c.end - c.off);
+        what = wmem_strdup_printf(pool, "Data (%d bytes)", len - TRADE_HDR_LEN);
         c.off = c.end;
     }
+    if (c.rep_end > c.end)
+        trade_mark_cut(&c);
     if (c.off < c.end) {
         proto_item *tr = proto_tree_add_item(pt, hf_trade_trailing, tvb, c.off, c.end - c.off, ENC_NA);
         expert_add_info_format(pinfo, tr, &ei_trade_trailing_data, "%d byte(s) of trailing data", c.end - c.off);
     }
-    summary = wmem_strdup_printf(pool, "%s " UTF8_RIGHTWARDS_ARROW " %s: %s", sname, rname, what);
+    summary = wmem_strdup_printf(pool, "%s " UTF8_RIGHTWARDS_ARROW " %s: %s%s", sname, rname, what, link_info);
     proto_item_append_text(ti, ", %s", summary);
     trade_pkt_add_summary(pinfo, summary);
     return len;
@@ -1316,6 +1611,218 @@ static void trade_dissect_greeting(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     trade_pkt_add_summary(pinfo, summary);
 }
 
+/* ---- framing: PDU boundaries across gaps, mid-stream starts and cut frames ----------------------
+ * TCP hands the dissector segments (or reassembled PDUs). Normally each starts at a PDU boundary;
+ * it does not when a segment is lost or out of order, when the capture starts inside a PDU, or
+ * when the snaplen cut a frame (no reassembly then). On the first pass each direction remembers,
+ * as a TCP sequence number, where its next PDU starts; a call that does not start there skips to
+ * that boundary, or - when bytes before it are missing - searches the next PDU boundary with the
+ * heuristic's check (a whole control PDU with a known keyword whose data fills it exactly). Data
+ * PDUs have no recognisable shape: the dissector resynchronises on the next control PDU. */
+
+static gboolean trade_heur_control(tvbuff_t *tvb, guint sender, guint off, guint end);
+
+enum { TRADE_SYNC_OK = 0, TRADE_SYNC_START, TRADE_SYNC_GAP, TRADE_SYNC_CONT, TRADE_SYNC_OLD };
+
+/* Per top-level call of a frame (first pass result): bytes skipped before the first PDU. */
+typedef struct {
+    gint32 skip;                     /* -1: no PDU boundary in this call's data */
+    guint8 how;                      /* TRADE_SYNC_* */
+} trade_sync_t;
+
+/* A whole control PDU with a known keyword whose data fills it exactly starts at off. */
+static gboolean trade_control_at(tvbuff_t *tvb, guint off, guint cap)
+{
+    if (off + TRADE_HDR_LEN + 5 > cap || tvb_get_ntohs(tvb, off + 3) != TRADE_CONTROL)
+        return FALSE;
+    guint size = tvb_get_ntohs(tvb, off + 1);
+    if (size < TRADE_HDR_LEN + 5 || off + size > cap)
+        return FALSE;
+    return trade_heur_control(tvb, tvb_get_uint8(tvb, off), off + TRADE_HDR_LEN, off + size);
+}
+
+/* The captured bytes [off, cap) are a known keyword with its NUL, or the start of one. */
+static gboolean trade_keyword_prefix(tvbuff_t *tvb, guint off, guint cap)
+{
+    char kw[32];
+    guint n = cap - off < sizeof kw - 1 ? cap - off : (guint)sizeof kw - 1;
+    if (off >= cap || n == 0)
+        return FALSE;
+    tvb_memcpy(tvb, kw, (gint)off, n);
+    kw[n] = '\0';
+    guint klen = (guint)strlen(kw);
+    if (klen == 0)
+        return FALSE;
+    for (const value_string *v = trade_keyword_vals; v->strptr; v++) {
+        if (klen < n ? strcmp(kw, v->strptr) == 0 : strncmp(kw, v->strptr, klen) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The first payload of a direction: does it start at a PDU boundary? (The capture may have
+ * started inside a PDU.) Yes when it starts with a control PDU as the heuristic wants it, with
+ * PDUs that fill it exactly or lead to such a control PDU, or with the start of a control PDU
+ * with a known keyword that continues beyond the captured bytes. */
+static gboolean trade_start_plausible(tvbuff_t *tvb, guint off)
+{
+    guint cap = tvb_captured_length(tvb), rep = tvb_reported_length(tvb);
+    for (guint i = 0; i < 64; i++) {
+        if (i > 0 && off == rep)
+            return TRUE;
+        if (trade_control_at(tvb, off, cap))
+            return TRUE;
+        if (off + TRADE_HDR_LEN > cap)
+            return FALSE;
+        guint size = tvb_get_ntohs(tvb, off + 1);
+        if (size < TRADE_HDR_LEN)
+            return FALSE;
+        if (off + size > cap)
+            return tvb_get_ntohs(tvb, off + 3) == TRADE_CONTROL &&
+                   trade_keyword_prefix(tvb, off + TRADE_HDR_LEN, cap);
+        off += size;
+    }
+    return FALSE;
+}
+
+/* The next PDU boundary at or after `from` (bounded scan), or -1. */
+static int trade_resync(tvbuff_t *tvb, guint from)
+{
+    guint cap = tvb_captured_length(tvb);
+    if (from >= cap)
+        return -1;
+    guint lim = cap - from > TRADE_RESYNC_SCAN_MAX ? from + TRADE_RESYNC_SCAN_MAX : cap;
+    for (guint o = from; o + TRADE_HDR_LEN + 5 <= lim; o++) {
+        if (trade_control_at(tvb, o, cap))
+            return (int)o;
+    }
+    return -1;
+}
+
+/* First pass: after the PDUs of this call from `start`, where does the next one begin? */
+static void trade_walk(trade_dir_t *dd, tvbuff_t *tvb, guint start, guint32 seq, gboolean reasm)
+{
+    guint rep = tvb_reported_length(tvb), cap = tvb_captured_length(tvb), o = start;
+    dd->has_pend = FALSE;
+    while (o < rep) {                                /* every step advances >= 5 bytes */
+        if (o + 3 > cap) {
+            if (reasm && cap == rep) {               /* TCP brings the rest of the header */
+                dd->seq_known = dd->has_pend = TRUE;
+                dd->pend_seq = dd->next_seq = seq + o;
+            } else {                                 /* size cut by the snaplen: boundary lost */
+                dd->seq_known = FALSE;
+            }
+            return;
+        }
+        guint size = tvb_get_ntohs(tvb, o + 1);
+        if (size < TRADE_HDR_LEN) {                  /* malformed: no boundary after it */
+            dd->seq_known = FALSE;
+            return;
+        }
+        if (o + size > rep && reasm && cap == rep) {
+            dd->has_pend = TRUE;
+            dd->pend_seq = seq + o;
+        }
+        o += size;
+    }
+    dd->seq_known = TRUE;
+    dd->next_seq = seq + o;
+}
+
+static trade_sync_t *trade_sync(trade_conv_t *st, int d, tvbuff_t *tvb, packet_info *pinfo,
+                                const struct tcpinfo *tcpi, guint base, guint call)
+{
+    trade_sync_t *sy = (trade_sync_t *)ts_pdu_data_get(pinfo, proto_trade, TS_PDU_SLOT_1, call);
+    if (sy || PINFO_FD_VISITED(pinfo) || !tcpi || call >= TRADE_MAX_CALLS)
+        return sy;
+    sy = wmem_new0(wmem_file_scope(), trade_sync_t);
+    ts_pdu_data_set(pinfo, proto_trade, TS_PDU_SLOT_1, call, sy);
+    trade_dir_t *dd = &st->dir[d];
+    guint rep = tvb_reported_length(tvb);
+    guint32 s0 = tcpi->seq + base;
+    gboolean update = TRUE;
+    if (!dd->started) {
+        dd->started = TRUE;
+        if (base == 0 && !trade_start_plausible(tvb, 0)) {
+            int b = trade_resync(tvb, 0);
+            sy->how = TRADE_SYNC_START;
+            sy->skip = b;
+            trade_bytes_missing(st, d, pinfo);
+        }
+    } else if (dd->seq_known && (s0 == dd->next_seq || (dd->has_pend && s0 == dd->pend_seq))) {
+        /* at the boundary */
+    } else if (dd->has_hole && s0 == dd->hole_seq) {
+        /* the late (out-of-order) segment that fills a hole: decoded, the framing stays ahead */
+        dd->has_hole = FALSE;
+        update = FALSE;
+    } else if (dd->seq_known && (gint32)(s0 - dd->next_seq) < 0) {
+        guint32 ahead = dd->next_seq - s0;
+        if (ahead < rep - base) {                    /* the rest of a PDU (not reassembled), then one */
+            sy->how = TRADE_SYNC_CONT;
+            sy->skip = (gint32)ahead;
+        } else {                                     /* all before the boundary: seen already */
+            sy->how = (trade_desegment && pinfo->can_desegment > 0) ? TRADE_SYNC_OLD : TRADE_SYNC_CONT;
+            sy->skip = -1;
+            update = FALSE;
+        }
+    } else {
+        /* bytes before this one are missing (lost or out of order), or no boundary is known */
+        if (dd->seq_known && !dd->has_hole) {
+            dd->has_hole = TRUE;
+            dd->hole_seq = dd->next_seq;
+        }
+        trade_bytes_missing(st, d, pinfo);
+        int b = trade_resync(tvb, base);
+        sy->how = TRADE_SYNC_GAP;
+        sy->skip = b < 0 ? -1 : b - (int)base;
+    }
+    if (sy->skip < 0) {
+        if (update)
+            dd->seq_known = dd->has_pend = FALSE;
+        return sy;
+    }
+    if (update)
+        trade_walk(dd, tvb, base + (guint)sy->skip, tcpi->seq, trade_desegment && pinfo->can_desegment > 0);
+    return sy;
+}
+
+/* PDUs of a frame the snaplen cut (TCP does not reassemble those): walked here, because
+ * tcp_dissect_pdus() reads every header it reaches. A PDU's uncaptured part is marked cut. */
+static void trade_cut_pdus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint off)
+{
+    guint rep = tvb_reported_length(tvb), cap = tvb_captured_length(tvb);
+    while (off < rep) {                              /* every step advances >= 5 bytes or stops */
+        if (off + 3 > cap) {
+            trade_pkt_t *pk = trade_pkt_get(pinfo);
+            pk->cut_bytes += rep - off;
+            if (!pk->cut_item && off < cap)
+                pk->cut_item = proto_tree_add_item(tree, proto_trade, tvb, off, cap - off, ENC_NA);
+            return;
+        }
+        guint size = tvb_get_ntohs(tvb, off + 1);
+        guint plen = (size < TRADE_HDR_LEN || size > rep - off) ? rep - off : size;
+        guint clen = cap - off < plen ? cap - off : plen;
+        dissect_trade_pdu(tvb_new_subset_length_caplen(tvb, (gint)off, (gint)clen, (gint)plen), pinfo, tree, NULL);
+        if (size < TRADE_HDR_LEN)
+            return;
+        off += plen;
+    }
+}
+
+static const char *trade_sync_text(const trade_sync_t *sy)
+{
+    switch (sy->how) {
+    case TRADE_SYNC_START:
+        return "The capture starts inside a PDU";
+    case TRADE_SYNC_GAP:
+        return "Bytes before this segment are missing (lost or out of order)";
+    case TRADE_SYNC_OLD:
+        return "Data before the current PDU boundary (retransmitted or out of order): not decoded again";
+    default:
+        return "Rest of a PDU that started in an earlier frame (not reassembled)";
+    }
+}
+
 static int dissect_trade(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     trade_conv_t *st = trade_conv_get(pinfo);
@@ -1338,13 +1845,55 @@ static int dissect_trade(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
             off = glen;
         }
     }
-    if (off == 0) {
-        tcp_dissect_pdus(tvb, pinfo, tree, trade_desegment, 3, get_trade_pdu_len, dissect_trade_pdu, data);
-    } else if ((guint)off < tvb_reported_length(tvb)) {
-        tvbuff_t *rest = tvb_new_subset_remaining(tvb, off);
-        tcp_dissect_pdus(rest, pinfo, tree, trade_desegment, 3, get_trade_pdu_len, dissect_trade_pdu, data);
-        if (pinfo->desegment_len)
-            pinfo->desegment_offset += off;
+    int rep = (int)tvb_reported_length(tvb);
+    const trade_sync_t *sy = off < rep ? trade_sync(st, d, tvb, pinfo, (const struct tcpinfo *)data, (guint)off,
+                                                    pk->calls - 1) : NULL;
+    if (sy && sy->skip != 0) {
+        int end = sy->skip < 0 ? rep : off + sy->skip;
+        int cap = (int)tvb_captured_length(tvb);
+        int shown = (end < cap ? end : cap) - off;       /* the captured part of the skipped bytes */
+        if (shown < 0)
+            shown = 0;
+        proto_item *ti = proto_tree_add_item(tree, proto_trade, tvb, off, shown, ENC_NA);
+        proto_tree *pt = proto_item_add_subtree(ti, ett_trade);
+        proto_item *it = proto_tree_add_uint(pt, hf_trade_unsynced, tvb, off, shown, (guint32)(end - off));
+        const char *what = trade_sync_text(sy);
+        proto_item_append_text(ti, ", %s: %d bytes %s", what, end - off,
+                               sy->skip < 0 ? "without a PDU boundary" : "before the next PDU");
+        if (sy->how != TRADE_SYNC_CONT)
+            expert_add_info_format(pinfo, it, &ei_trade_unsynced, "%s: %d bytes %s", what, end - off,
+                                   sy->skip < 0 ? "not decoded (no PDU boundary found)"
+                                                : "skipped to the next PDU boundary");
+        if (sy->skip < 0) {
+            if (!pk->n)
+                col_add_fstr(pinfo->cinfo, COL_INFO, "[%s]", what);
+            trade_pkt_set_info(pinfo);
+            return (int)tvb_captured_length(tvb);
+        }
+        off = end;
+    }
+    if (off < rep) {
+        tvbuff_t *rest = off ? tvb_new_subset_remaining(tvb, off) : tvb;
+        if (tvb_captured_length(rest) < tvb_reported_length(rest)) {
+            trade_cut_pdus(rest, pinfo, tree, 0);
+        } else {
+            tcp_dissect_pdus(rest, pinfo, tree, trade_desegment, 3, get_trade_pdu_len, dissect_trade_pdu, data);
+            if (pinfo->desegment_len)
+                pinfo->desegment_offset += off;
+        }
+    }
+    if (!PINFO_FD_VISITED(pinfo) && sy && sy->how == TRADE_SYNC_OK && !pk->cut_bytes)
+        trade_forgotten_clear(st, d);
+    if (pk->cut_item && pk->cut_bytes) {
+        if (tvb_captured_length(tvb) < tvb_reported_length(tvb))
+            expert_add_info_format(pinfo, pk->cut_item, &ei_trade_cut,
+                                   "Frame cut by the snaplen: %u bytes of Trade data not captured", pk->cut_bytes);
+        else
+            expert_add_info_format(pinfo, pk->cut_item, &ei_trade_cut,
+                                   "%u bytes of Trade data not in this frame (PDU not reassembled)", pk->cut_bytes);
+        if (!PINFO_FD_VISITED(pinfo))
+            trade_bytes_missing(st, d, pinfo);
+        pk->cut_bytes = 0;
     }
     trade_pkt_set_info(pinfo);
     return (int)tvb_captured_length(tvb);
@@ -1799,6 +2348,18 @@ void proto_register_trade(void)
             NULL, HFILL } },
         { &hf_trade_td_since_ping, { "Time since last Ping", "trade.teardown.since_last_ping", FT_RELATIVE_TIME,
             BASE_NONE, NULL, 0x0, "FIN/RST: time since the closing side's last Ping on the wire", HFILL } },
+        { &hf_trade_unsynced, { "Bytes without a known PDU boundary", "trade.unsynced", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Bytes skipped up to the next PDU boundary: the capture starts inside a PDU, bytes before them are "
+            "missing, or they are the rest of a PDU not reassembled", HFILL } },
+        { &hf_trade_cut, { "Bytes not captured", "trade.cut", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Bytes of this PDU not in the frame: cut by the snaplen (or the PDU continues in a segment that "
+            "was not reassembled)", HFILL } },
+        { &hf_trade_response_lost, { "Response lost", "trade.response_lost", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "No Pong in the capture, but bytes of the Pong's direction are missing after this Ping (lost "
+            "segment, snaplen): the Pong may be among them", HFILL } },
+        { &hf_trade_ping_outstanding, { "Pong outstanding for", "trade.ping.outstanding", FT_RELATIVE_TIME,
+            BASE_NONE, NULL, 0x0, "Time from this Ping to its Pong (or to the end of the capture without one), "
+            "shown when it reaches the keepalive timeout", HFILL } },
     };
     static gint *ett[] = { &ett_trade, &ett_trade_analysis };
     static ei_register_info ei[] = {
@@ -1836,6 +2397,16 @@ void proto_register_trade(void)
             "Reported RTT much higher than the wire RTT", EXPFILL } },
         { &ei_trade_conn_unknown, { "trade.conn_unknown", PI_SEQUENCE, PI_NOTE,
             "Close Connection for a connection id not announced in this capture", EXPFILL } },
+        { &ei_trade_unsynced, { "trade.unsynced", PI_SEQUENCE, PI_NOTE,
+            "Not at a PDU boundary: bytes skipped to the next PDU", EXPFILL } },
+        { &ei_trade_cut, { "trade.cut", PI_UNDECODED, PI_NOTE,
+            "Frame cut by the snaplen", EXPFILL } },
+        { &ei_trade_response_lost, { "trade.response_lost.expert", PI_SEQUENCE, PI_NOTE,
+            "Response not in the capture (lost segment)", EXPFILL } },
+        { &ei_trade_pong_outstanding, { "trade.pong_outstanding", PI_SEQUENCE, PI_ERROR,
+            "Pong still outstanding after the keepalive timeout", EXPFILL } },
+        { &ei_trade_pong_ping_lost, { "trade.pong_ping_lost", PI_SEQUENCE, PI_NOTE,
+            "Pong whose Ping is not in the capture", EXPFILL } },
     };
     static uat_field_t module_fields[] = {
         UAT_FLD_DEC(trade_modules, id, "Id", "Module id (0-255) as sent in the sender byte"),
@@ -1866,6 +2437,10 @@ void proto_register_trade(void)
                                    "Seconds without a Pong after which a module gives up the connection "
                                    "(\"No response from multiplexer within 1 minutes 30 seconds\")",
                                    10, &trade_keepalive_timeout);
+    prefs_register_uint_preference(m, "ping_interval_min", "Minimum learned Ping interval (s)",
+                                   "A Ping interval learned from the traffic is at least this many seconds, so "
+                                   "Pings sent in a burst (milliseconds apart) do not make every pause overdue",
+                                   10, &trade_ping_interval_min);
     uat_t *u = uat_new("Trade modules", sizeof(trade_module_uat_t), "trade_modules", TRUE,
                        &trade_modules_uat, &trade_modules_uat_num, UAT_AFFECTS_DISSECTION, NULL,
                        trade_module_copy_cb, trade_module_update_cb, trade_module_free_cb,

@@ -108,9 +108,10 @@ class TradeExampleBytes(tslib.PluginTestCase):
 
     def test_info_column_sender_to_receiver_summary(self):
         info = tslib.info_column(self.cap, filt="trade")
-        self.assertEqual(info, ["DocumentSystem \u2192 Control: Ping", "Multiplexer \u2192 Control: Pong",
+        # responses show their response time as every protocol of the plugin does (issue #16 item 8)
+        self.assertEqual(info, ["DocumentSystem \u2192 Control: Ping", "Multiplexer \u2192 Control: Pong [4.2 ms]",
                                 "Multiplexer \u2192 Control: Roundtrip",
-                                "DocumentSystem \u2192 Control: Roundtrip (echo)"])
+                                "DocumentSystem \u2192 Control: Roundtrip (echo) [2.1 ms]"])
 
     def test_examples_raise_no_trade_expert(self):
         self.assertEqual(trade_experts(self.cap), {})
@@ -267,8 +268,8 @@ class TradeFraming(tslib.PluginTestCase):
         self.assertEqual(r, {4: {"trade.keyword": ["Ping", "Status"], "trade.length": ["10", "15", "8"],
                                  "trade.receiver": ["65535", "65535", "5"]}})
         self.assertEqual(tslib.info_column(cap, filt="trade"),
-                         ["3 Trade PDUs: DocumentSystem \u2192 Control: Ping, DocumentSystem \u2192 Control: "
-                          "Status: ok, DocumentSystem \u2192 5: Data (3 bytes)"])
+                         ["3 Trade PDUs: DocumentSystem \u2192 Control: Ping [no response], DocumentSystem "
+                          "\u2192 Control: Status: ok, DocumentSystem \u2192 5: Data (3 bytes)"])
 
     def test_forty_pdus_in_one_segment(self):
         def fn(cap, c):
@@ -521,6 +522,122 @@ class TradeUnansweredPing(tslib.PluginTestCase):
         ex1 = trade_experts(path, two_pass=False)
         self.assertNotIn(7, ex1)
         self.assertEqual(tslib.values(path, "trade.zero_window.duration"), ["50.000000000"])
+
+
+class TradeMatchingAndConventions(tslib.PluginTestCase):
+    """Issue #16 items 4, 8, 9: Ping/Pong by echoed clock, the learned interval's floor, "Pong still
+    outstanding", the module on both sides, links first, lost responses."""
+
+    def test_pong_matched_by_echoed_clock_not_by_order(self):
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        ca, cb = T.clock_us(T0 + 1), T.clock_us(T0 + 2)
+        c.c2s(T.ping(37, clock=ca), t=T0 + 1)          # 4
+        c.c2s(T.ping(37, clock=cb), t=T0 + 2)          # 5
+        c.s2c(T.pong(1, clock=cb), t=T0 + 2.01)        # 6 answers 5 (FIFO would say 4)
+        c.s2c(T.pong(1, clock=ca), t=T0 + 2.02)        # 7 answers 4, late
+        c.c2s(T.ping(37), t=T0 + 3)                    # 8 no clock: FIFO
+        c.s2c(T.pong(1), t=T0 + 3.004)                 # 9
+        path = cap.write(self.cap_path("clock.pcap"))
+        r = by_frame(path, ["trade.ping.pong_in", "trade.pong.ping_in"], filt="trade")
+        self.assertEqual({f: (v["trade.ping.pong_in"], v["trade.pong.ping_in"]) for f, v in r.items()},
+                         {4: (["7"], []), 5: (["6"], []), 6: ([], ["5"]), 7: ([], ["4"]), 8: (["9"], []),
+                          9: ([], ["8"])})
+        # the older Ping was still open when the newer was sent (spec 9.2 B), answered later all the same
+        self.assertEqual(tslib.values(path, "trade.ping.prev_unanswered"), ["4"])
+        self.assertEqual(tslib.values(path, "trade.ping.no_pong"), [])
+
+    def test_response_carries_the_pinging_module_and_links_come_first(self):
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        c.c2s(T.ping(37, clock=T.clock_us(T0 + 1)), t=T0 + 1)   # 4
+        c.s2c(T.pong(1, clock=T.clock_us(T0 + 1)), dt=0.0031)   # 5
+        path = cap.write(self.cap_path("identity.pcap"))
+        # one filter selects the Ping and its Pong
+        self.assertEqual(tslib.frames(path, 'trade.module == "DocumentSystem"'), [4, 5])
+        self.assertEqual(by_frame(path, ["trade.sender_name", "trade.module"], filt="frame.number == 5")[5],
+                         {"trade.sender_name": ["Multiplexer"], "trade.module": ["DocumentSystem"]})
+        # the links are the first items of each PDU's tree
+        text = tslib.detail(path, "trade")
+        blocks = [b for b in text.split("Trade multiplexer protocol, ")[1:]]
+        self.assertTrue(blocks[0].splitlines()[1].strip().startswith("[Pong in: 5]"), blocks[0])
+        lines = [ln.strip() for ln in blocks[1].splitlines()[1:4]]
+        self.assertEqual(lines[0], "[Ping in: 4]")
+        self.assertTrue(lines[1].startswith("[Pong delay: 0.00"), lines)
+        self.assertEqual(tslib.info_column(path, filt="trade"),
+                         ["DocumentSystem \u2192 Control: Ping", "Multiplexer \u2192 Control: Pong [3.1 ms]"])
+
+    def test_learned_interval_has_a_floor(self):
+        # a module that pings in bursts 1 ms apart, then pauses 1.2 s: the learned median is 1 ms
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        t = T0 + 1
+        for burst in range(4):
+            for i in range(4):
+                c.c2s(T.ping(37), t=t + i * 0.001)
+                c.s2c(T.pong(1), dt=0.0002)
+            t += 1.2
+        c.c2s(T.status(37, "idle"), t=t + 0.2)
+        path = cap.write(self.cap_path("burst.pcap"))
+        self.assertEqual([a for v in trade_experts(path).values() for a, _ in v if a == "trade.ping_overdue"], [])
+        expected = set(tslib.values(path, "trade.ping.expected_interval"))
+        self.assertEqual(expected, {"1.000000000"})
+        # without the floor every pause is "overdue" (what the issue saw)
+        ex = trade_experts(path, args=["-o", "trade.ping_interval_min:0"])
+        overdue = [m for v in ex.values() for a, m in v if a == "trade.ping_overdue"]
+        self.assertEqual(len(overdue), 4)      # the 3 pauses and the final silence
+        self.assertTrue(all("expected every 0.0 s" in m for m in overdue), overdue)
+
+    def test_pong_still_outstanding_after_the_keepalive_timeout(self):
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        c.c2s(T.ping(37), t=T0 + 1)                    # 4: answered after 95 s
+        c.s2c(T.pong(1), t=T0 + 96)                    # 5
+        c.c2s(T.ping(37), t=T0 + 100)                  # 6: never answered, capture goes on 91 s
+        c.c2s(T.status(37, "still here"), t=T0 + 191)  # 7
+        c.c2s(T.ping(37), t=T0 + 192)                  # 8: never answered, capture ends 1 s later
+        c.c2s(T.status(37, "bye"), t=T0 + 193)         # 9
+        path = cap.write(self.cap_path("outstanding.pcap"))
+        ex = trade_experts(path)
+        self.assertIn(("trade.pong_outstanding", "Pong still outstanding after 90.0 s (keepalive timeout 90 s): "
+                       "it came after 95.0 s"), ex[4])
+        self.assertIn(("trade.pong_outstanding", "Pong still outstanding after 90.0 s (keepalive timeout 90 s): "
+                       "none in the capture"), ex[6])
+        self.assertEqual([a for a, _ in ex[8]], ["trade.ping_no_pong", "trade.ping_prev_unanswered"])
+        self.assertEqual(tslib.frames(path, "trade.ping.outstanding >= 90"), [4, 6])
+        info = tslib.info_column(path, filt="frame.number == 6 || frame.number == 8")
+        self.assertEqual(info, ["DocumentSystem \u2192 Control: Ping [no response]"] * 2)
+        # the timeout preference moves the threshold
+        self.assertEqual(tslib.frames(path, "trade.ping.outstanding", args=["-o", "trade.keepalive_timeout:120"]), [])
+
+    def test_pong_lost_in_a_gap_is_not_unanswered(self):
+        cap = Capture(t0=T0)
+        c = cap.tcp(CLI, SRV, t=T0)
+        c.c2s(T.ping(37), t=T0 + 1)                    # 4
+        c.s2c(T.pong(1), dt=0.002)                     # 5
+        c.c2s(T.ping(37), t=T0 + 31)                   # 6: its Pong is lost
+        c.s2c(T.pong(1), dt=0.002)                     # 7 (dropped below)
+        c.c2s(T.ping(37), t=T0 + 61)                   # 8
+        c.s2c(T.pong(1), dt=0.002)                     # 9 -> 8
+        c.c2s(T.ping(37), t=T0 + 91)                   # 10: its Ping side loses bytes before the next
+        c.s2c(T.pong(1), dt=0.002)                     # 11
+        c.c2s(T.data(37, 5, bytes(100)) + T.ping(37), t=T0 + 121, segs=[60])   # 12 (dropped), 13
+        c.s2c(T.pong(1), dt=0.002)                     # 14
+        del cap.packets[11]
+        del cap.packets[6]
+        path = cap.write(self.cap_path("lostpong.pcap"))
+        # frames after the deletions: 4 5 6, 7 = Ping (was 8), 8 = Pong (9), 9 = Ping (10), 10 = Pong (11),
+        # 11 = the rest of a data PDU and a Ping (13), 12 = Pong (14)
+        r = by_frame(path, ["trade.ping.pong_in", "trade.ping.no_pong", "trade.response_lost"],
+                     filt='trade.keyword == "Ping"')
+        self.assertEqual(r[6], {"trade.ping.pong_in": [], "trade.ping.no_pong": [], "trade.response_lost": ["1"]})
+        self.assertEqual(r[7]["trade.ping.pong_in"], ["8"])
+        self.assertEqual(r[11]["trade.ping.pong_in"], ["12"])
+        ex = trade_experts(path)
+        self.assertEqual(ex[6], [("trade.response_lost.expert", "Response not in the capture (lost segment)")])
+        self.assertEqual(ex[11], [("trade.unsynced", "Bytes before this segment are missing (lost or out of "
+                                                     "order): 45 bytes skipped to the next PDU boundary")])
+        self.assertNotIn("[no response]", " ".join(tslib.info_column(path, filt="trade")))
 
 
 if __name__ == "__main__":

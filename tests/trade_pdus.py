@@ -134,3 +134,50 @@ def build_incident(cap):
     c.rst(True, t=t0 + INCIDENT_PING_OFFSETS[-1] + INCIDENT_PONG_DELAY + INCIDENT_RST_AFTER_PONG)
     fr["rst"] = len(cap.packets)
     return fr
+
+
+# ---- known-truth keepalive traffic (issue #19 tests) ---------------------------------------------
+
+TRUTH_T0 = 1401960000.0
+TRUTH_SERVER = "192.168.0.1:2107"
+TRUTH_MSS = 536
+TRUTH_MODULES = [DOCSYS, CARPENTER, TRADESITE, ZEP, SCRIPTING]
+
+
+def truth_clock(conn, i):
+    """The unique clock of Ping i of connection conn: the tag of the pair (µs since 1901)."""
+    return clock_us(TRUTH_T0) + conn * 100000 + i * 1000 + 7
+
+
+def build_keepalive_truth(cap, conn, n_pings=10, seed=None, t0=None, mss=TRUTH_MSS):
+    """One module connection on `cap` whose module -> Multiplexer side is a continuous stream of
+    data PDUs (10..1200 byte payloads, random bytes) with a Ping carrying a unique clock after
+    every 1..4 of them, cut into `mss`-byte segments 20 ms apart: PDUs and Pings straddle
+    segments (a segment ends early rather than carry the ends of two Pings: one Ping in flight at
+    a time). 2 ms after the segment holding a Ping's last byte the Multiplexer answers with a Pong
+    echoing the clock (one Pong per segment). Returns the truth {Ping clock: Pong clock}."""
+    import random
+    rng = random.Random(conn if seed is None else seed)
+    sender = TRUTH_MODULES[conn % len(TRUTH_MODULES)]
+    t = (TRUTH_T0 + conn * 0.0013) if t0 is None else t0
+    c = cap.tcp("10.1.%d.%d:%d" % (conn // 200, conn % 200 + 10, 40000 + conn), TRUTH_SERVER, t=t)
+    stream, ping_ends = b"", []
+    for i in range(n_pings):
+        for _ in range(rng.randint(1, 4)):
+            stream += data(sender, rng.randint(2000, 2999), rng.randbytes(rng.randint(10, 1200)))
+        clock = truth_clock(conn, i)
+        stream += ping(sender, clock)
+        ping_ends.append((len(stream), clock))
+    stream += data(sender, 2000, rng.randbytes(300))
+    off, pending = 0, list(ping_ends)
+    while off < len(stream):
+        end = min(off + mss, len(stream))
+        if len(pending) > 1 and pending[1][0] <= end:     # one Ping in flight at a time
+            end = pending[0][0]
+        piece = stream[off:end]
+        t += 0.02
+        c.c2s(piece, t=t)
+        off += len(piece)
+        while pending and pending[0][0] <= off:
+            c.s2c(pong(MULTIPLEXER, pending.pop(0)[1]), dt=0.002)
+    return {clock: clock for _, clock in ping_ends}
