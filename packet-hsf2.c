@@ -1502,6 +1502,36 @@ static gboolean hsf2_looks_like_start(tvbuff_t *tvb, guint off)
     return TRUE;
 }
 
+/* Where the first PDU of a segment starts when the position in the stream is unknown: at its
+ * start if that looks like a PDU; else, in a segment captured whole, at the first offset from
+ * which PDUs with valid headers fill the segment exactly (bounded scan); else nowhere (returns
+ * the segment's length). */
+static guint32 hsf2_find_start(tvbuff_t *tvb)
+{
+    guint rep = tvb_reported_length(tvb), cap = tvb_captured_length(tvb);
+    if (hsf2_looks_like_start(tvb, 0))
+        return 0;
+    if (cap < rep)
+        return rep;
+    for (guint off = 1; off + HSF2_HB_LEN <= cap && off < 4096; off++) {
+        guint8 b = tvb_get_uint8(tvb, off);
+        guint at = off;
+        guint n;
+        if (b != HSF2_TYPE_HEARTBEAT && b != HSF2_TYPE_TB && b != HSF2_TYPE_HSF && b != 0xDA)
+            continue;
+        /* every PDU from here has a valid header and the last one ends with the segment */
+        for (n = 0; n < 64 && at < cap; n++) {
+            guint64 len = 0;
+            if (!hsf2_heur_pdu(tvb, at, cap, FALSE, &len) || len == 0 || at + len > cap)
+                break;
+            at += (guint)len;
+        }
+        if (n > 0 && at == cap)
+            return off;
+    }
+    return rep;
+}
+
 /* Decide (first pass) or recall how many bytes at the start of this data continue a PDU that is
  * not dissected here. `data` is TCP's struct tcpinfo. */
 static guint32 hsf2_stream_position(tvbuff_t *tvb, packet_info *pinfo, void *data, hsf2_flow_t **flowp,
@@ -1527,18 +1557,32 @@ static guint32 hsf2_stream_position(tvbuff_t *tvb, packet_info *pinfo, void *dat
     cv = hsf2_conv(pinfo);
     dir = hsf2_dir(pinfo, cv);
     fl = &cv->flow[dir];
-    if (ti->is_reassembled) {       /* whole segments, in order */
-        fl->pend = FALSE;
+    *flowp = fl;
+    if (ti->is_reassembled) {       /* whole segments, in order: the position is known */
+        fl->pend = fl->lost_pos = fl->cont = FALSE;
         fl->next_seq = ti->nxtseq;
         fl->started = TRUE;
-        return 0;
+        return 0;                   /* *seqp stays unknown (0) */
     }
-    *flowp = fl;
     *seqp = seq;
+    /* the peer acknowledges bytes of its own direction that were not handed over here (and that
+     * TCP is not reassembling): they are missing from the capture */
+    if ((ti->flags & 0x010) && cv->flow[1 - dir].started && !cv->flow[1 - dir].pend &&
+        (gint32)(ti->lastackseq - cv->flow[1 - dir].next_seq) > 0) {
+        hsf2_mark_lost(pinfo, cv, 1 - dir, FALSE);
+        cv->flow[1 - dir].lost_pos = TRUE;
+        cv->flow[1 - dir].cont = FALSE;
+        cv->flow[1 - dir].next_seq = ti->lastackseq;
+    }
     if (!fl->started) {
         /* without the handshake, the first segment may start inside a PDU */
         struct tcp_analysis *tcpd = get_tcp_conversation_data(find_or_create_conversation(pinfo), pinfo);
         fl->lost_pos = !tcpd || !(tcpd->conversation_completeness & 0x01);   /* SYN seen */
+        if (!fl->lost_pos && seq == 1 && !cv->flow[1 - dir].started) {
+            /* relative sequence numbers after a handshake: the peer's data starts at 1 too */
+            cv->flow[1 - dir].started = TRUE;
+            cv->flow[1 - dir].next_seq = 1;
+        }
     } else {
         gint32 gap = (gint32)(seq - fl->next_seq);
         if (gap < 0)                /* retransmission, out of order: as it comes */
@@ -1571,10 +1615,8 @@ static guint32 hsf2_stream_position(tvbuff_t *tvb, packet_info *pinfo, void *dat
             skip = rep;
         }
     } else if (fl->lost_pos) {
-        if (hsf2_looks_like_start(tvb, 0))
-            fl->lost_pos = FALSE;
-        else
-            skip = rep;
+        skip = hsf2_find_start(tvb);
+        fl->lost_pos = skip == rep;
     }
     fl->started = TRUE;
     fl->next_seq = ti->nxtseq;
@@ -1603,7 +1645,8 @@ typedef struct {
     guint       cut_len;   /* a PDU the snaplen cut: its length (0: unknown), when the frame at
                             * hand was stretched to the end of the segment */
     hsf2_flow_t *flow;     /* first pass, a segment (not reassembled data): its direction */
-    guint32     seq;       /* TCP sequence number of the tvb's first byte */
+    guint32     seq;       /* TCP sequence number of the tvb's first byte (when seq_known) */
+    gboolean    seq_known;
     packet_info *pinfo;
 } hsf2_framing_t;
 
@@ -1673,7 +1716,7 @@ static guint get_hsf2_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, voi
         (r == HSF2_LEN_MORE || (r == HSF2_LEN_OK && plen > rest))) {
         /* TCP reassembles it; should a later segment of it be cut, TCP gives up */
         fr->flow->pend = TRUE;
-        fr->flow->pend_known = r == HSF2_LEN_OK;
+        fr->flow->pend_known = r == HSF2_LEN_OK && fr->seq_known;
         fr->flow->pend_end = fr->seq + (guint32)offset + plen;
     }
     if (r == HSF2_LEN_OK)
@@ -1729,6 +1772,7 @@ static int dissect_hsf2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     framing.pinfo = pinfo;
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "HSF2");
     framing.skip = hsf2_stream_position(tvb, pinfo, data, &framing.flow, &framing.seq);
+    framing.seq_known = framing.flow && !((const struct tcpinfo *)data)->is_reassembled;
     tcp_dissect_pdus(tvb, pinfo, tree, hsf2_desegment, 1, get_hsf2_pdu_len, dissect_hsf2_frame, &framing);
     return (int)tvb_captured_length(tvb);
 }

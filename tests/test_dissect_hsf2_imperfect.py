@@ -123,17 +123,109 @@ class Imperfect(tslib.PluginTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.truth = T.build()
+        # a smaller capture for the runs that drop segments: 8 connections of 30 calls
+        cls.small = T.build(n_conns=8, per_conn=30, seed=7)
 
-    def check(self, name, snaplen=None, drop=()):
-        (n, problems), pdus, frame_of = run_case(self, self.truth, name, snaplen, drop)
+    def check(self, truth, name, snaplen=None, drop=()):
+        (n, problems), pdus, frame_of = run_case(self, truth, name, snaplen, drop)
         self.assertEqual(problems[:20], [], "%s: %s" % (name, n))
-        return n, pdus, frame_of
+        return n, pdus
 
     def test_clean_capture(self):
-        n, _, _ = self.check("clean.pcap")
+        n, pdus = self.check(self.truth, "clean.pcap")
         self.assertEqual(n["requests"], 2000)
         self.assertEqual(n["pairs"], 2000)
         self.assertEqual(n["errors"], 74)
+        self.assertFalse([p for p in pdus if p["cut"] or p["response_lost"] or p["no_response"]])
+
+    def _snaplen(self, snaplen, requests, pairs, errors):
+        """Every request and response whose id is captured is found and paired; a request whose
+        response the snaplen hid is 'response not in the capture', never 'no response'."""
+        n, pdus = self.check(self.truth, "snap%d.pcap" % snaplen, snaplen=snaplen)
+        self.assertEqual((n["requests"], n["pairs"], n["errors"]), (requests, pairs, errors))
+        lost = [p for p in pdus if p["response_lost"]]
+        self.assertEqual(len(lost), requests - pairs)
+        self.assertTrue(all(p["cut"] == "1" for p in pdus if p["frame"] in {q["frame"] for q in pdus if q["cut"]}
+                            and p["cut"]))
+        return n, pdus
+
+    def test_snaplen_96(self):
+        n, pdus = self._snaplen(96, 1242, 1004, 52)
+        # 42 bytes of payload: no request's names are captured, so they are unknown, on the
+        # request and on its response
+        self.assertFalse([p for p in pdus if p["service"] is not None])
+
+    def test_snaplen_200(self):
+        n, pdus = self._snaplen(200, 1606, 1564, 71)
+        by_id = {}
+        for p in pdus:
+            by_id.setdefault(p["id"], []).append(p)
+        named = [c for c in self.truth.calls if c.req_id in by_id and by_id[c.req_id][0]["service"]]
+        self.assertGreater(len(named), 1000)
+        for c in named:   # the names decoded are the truth's, on the response too
+            self.assertEqual({p["service"] for p in by_id[c.req_id]}, {c.service}, c.req_id)
+
+    def test_snaplen_one_expert_per_frame(self):
+        path = self.cap_path("snap200.pcap")
+        T.write(self.truth.cap, path, snaplen=200)
+        rows = tslib.fields(path, ["frame.number", "hsf2.cut", "_ws.expert.message"], "hsf2.cut")
+        self.assertGreater(len(rows), 500)
+        for r in rows:
+            cut_notes = [m for m in r["_ws.expert.message"] if m.startswith("Frame cut by the snaplen")]
+            self.assertEqual(len(cut_notes), 1, r)
+
+    def test_snaplen_tables(self):
+        """The hot table counts what the capture shows: requests whose names were cut under
+        (unknown), their responses with them."""
+        path = self.cap_path("snap96t.pcap")
+        T.write(self.truth.cap, path, snaplen=96)
+        out = tslib.stats(path, "hsf2,hotservices", two_pass=True)
+        rows = [[c.strip() for c in l.split("|")] for l in out.splitlines() if l.count("|") >= 9]
+        unknown = [r for r in rows if r[0] == "(unknown)"]
+        self.assertEqual(len(unknown), 1, out)
+        self.assertEqual(unknown[0][1], "(unknown)")
+        self.assertEqual((int(unknown[0][2]), int(unknown[0][3])), (1242, 1004))
+
+    def _small_runs(self):
+        """Runs over the small capture: each drops, in every connection, its r-th and
+        (r+R)-th data segment (never the last one of a direction: a lost final answer with no
+        later traffic cannot be told from no answer)."""
+        t = self.small
+        droppable = {}
+        for k, pk in t.data_packets.items():
+            last = {}
+            for i in pk:
+                last[t.cap.packets[i][1][26:30]] = i     # by source address
+            droppable[k] = [i for i in pk if i not in last.values()]
+        R = (max(len(v) for v in droppable.values()) + 1) // 2
+        for r in range(R):
+            drop = set()
+            for v in droppable.values():
+                for j in (r, r + R):
+                    if j < len(v):
+                        drop.add(v[j])
+            yield r, drop
+
+    def test_drop_each_segment(self):
+        """A lost segment costs only the PDUs it holds: every other pair is right, no request is
+        claimed unanswered (the ones whose response was lost say so)."""
+        worst = 0
+        for r, drop in self._small_runs():
+            (n, problems), pdus, _ = run_case(self, self.small, "drop%d.pcap" % r, drop=drop)
+            self.assertEqual(problems[:10], [], "run %d: %s" % (r, n))
+            worst = max(worst, 240 - n["pairs"])
+        self.assertLess(worst, 8 * 2 * 4 + 1)   # two gaps in each of 8 connections, <= 4 calls each
+
+    def test_start_mid_stream(self):
+        """Each connection starts 1-5 packets in: what is left is decoded and paired."""
+        t = self.small
+        for k in range(1, 6):
+            drop = set()
+            for pk in t.conn_packets.values():
+                drop.update(pk[:k])
+            (n, problems), pdus, _ = run_case(self, t, "mid%d.pcap" % k, drop=drop)
+            self.assertEqual(problems[:10], [], "start %d packets in: %s" % (k, n))
+            self.assertGreaterEqual(n["pairs"], 240 - 8 * 2, k)
 
 
 if __name__ == "__main__":
