@@ -488,6 +488,8 @@ static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     rec->bytes = tvb_reported_length(tvb);
     if (rq)
         hsf2_fill_key(rec, rq);
+    else if (is_error)      /* its request is not in the capture (e.g. cut by the snaplen): still an error */
+        rec->key = rec->cols[0] = "(unknown)";
     tap_queue_packet(hsf2_tap, pinfo, rec);
     return ms;
 }

@@ -9,12 +9,14 @@ one call per segment, pipelined calls (several requests in one segment, the resp
 segment in another order), arguments and results that span several segments, heartbeats and
 error statuses.
 
-Mutations work on the packet list of the capbuilder.Capture (no re-encoding): a snaplen cuts the
-recorded bytes of every packet; a drop removes packets. The frame number of packet index i in a
-mutated capture is its position in the kept list + 1.
+Mutations are tests/messy.py's, applied to the packets of the capbuilder.Capture (no re-encoding):
+a snaplen cuts the recorded bytes of every packet; a drop removes packets; start_late drops the
+first packets of every connection. The frame number of packet index i in a mutated capture is its
+position in the kept list + 1.
 """
 import random
-import struct
+
+import messy
 
 from capbuilder import Capture
 import hsf2_pdus as P
@@ -168,26 +170,27 @@ def build(n_conns=20, per_conn=100, seed=19, t0=1700000000.0):
 
 # ---- mutations ---------------------------------------------------------------------------------
 
-def write(cap, path, snaplen=None, drop=()):
-    """Write cap's packets (minus the indices in `drop`), each cut to `snaplen` bytes (the
-    original length stays the wire length). Returns {packet index: frame number}."""
-    drop = set(drop)
-    out = [struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, snaplen or 262144, 1)]
-    frame_of = {}
-    for i, (ts, frame) in enumerate(cap.packets):
-        if i in drop:
-            continue
-        frame_of[i] = len(frame_of) + 1
-        sec = int(ts)
-        nsec = int(round((ts - sec) * 1e9))
-        if nsec >= 1000000000:
-            sec, nsec = sec + 1, nsec - 1000000000
-        rec = frame[:snaplen] if snaplen else frame
-        out.append(struct.pack("<IIII", sec, nsec, len(rec), len(frame)))
-        out.append(rec)
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
-    return frame_of
+def write(cap, path, snaplen=None, drop=(), start=0):
+    """Write cap's packets made messy with tests/messy.py: without the packet indices in `drop`,
+    each TCP connection starting `start` packets in (messy.start_late), every frame cut to
+    `snaplen` bytes (messy.snaplen; the original length stays the wire length). Returns
+    {packet index: frame number} of the packets kept."""
+    pkts = messy.from_capture(cap)
+    gone = set(drop)
+    if start:
+        for st in messy.streams(pkts):
+            gone.update(st.indices[:start])
+    out = messy.drop(pkts, sorted(set(drop))) if drop else pkts
+    if start:
+        assert not drop, "one mutation at a time"
+        out = messy.start_late(pkts, start)
+    if snaplen:
+        messy.write(path, messy.snaplen(out, snaplen), snaplen=snaplen)
+    else:
+        messy.write(path, out)
+    kept = [i for i in range(len(pkts)) if i not in gone]
+    assert len(kept) == len(out)
+    return {i: n + 1 for n, i in enumerate(kept)}
 
 
 def header_visible(pdu, snaplen, need):

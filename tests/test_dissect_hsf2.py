@@ -517,6 +517,60 @@ class Malformed(tslib.PluginTestCase):
 
 
 
+class CleanLabels(tslib.PluginTestCase):
+    """Issue #16: error messages a provider serialized as a Hessian string are decoded (no length
+    byte shown as a box), no control character reaches a label or an expert text, the links are
+    the first items of a PDU's tree and a response carries its request's service and method."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cap = Capture()
+        c = cap.tcp(CLIENT, SERVER)                                                     # 1-3
+        c.c2s(P.request("com.example.S:1", "get", [("long", P.hessian(P.Long(1)))], req_id=1))   # 4
+        c.s2c(P.response(1, P.hessian("service not found"), status=60))                 # 5: Hessian text
+        c.c2s(P.request("com.example.S:1", "put", [("long", P.hessian(P.Long(2)))], req_id=2))   # 6
+        c.s2c(P.response(2, P.hessian("no provider\tfor com.example.S:1\n"), status=70))  # 7
+        c.c2s(P.request("com.example.S:1", "del", [("long", P.hessian(P.Long(3)))], req_id=3))   # 8
+        c.s2c(P.response(3, b"raw\x01text", status=80))                                 # 9: UTF-8 text
+        c.c2s(P.request("com.example.S:1", "get", [("long", P.hessian(P.Long(4)))], req_id=4))   # 10
+        c.s2c(P.response(4, P.hessian("ok")))                                           # 11
+        c.c2s(P.request("com.example.S:1", "get", [("long", P.hessian(P.Long(5)))], req_id=5))   # 12
+        cls.path = cap.write(cls.tmp + "/labels.pcap")
+
+    def test_hessian_error_message_decoded(self):
+        self.assertEqual(one(self.path, "hsf2.error_msg", "frame.number == 5"), "service not found")
+        self.assertEqual(tslib.experts(self.path, "frame.number == 5"),
+                         ["Status SERVICE_NOT_FOUND (60): service not found"])
+
+    def test_no_control_characters(self):
+        self.assertEqual(tslib.experts(self.path, "frame.number == 7"),
+                         ["Status SERVICE_ERROR (70): service error - no provider\\tfor com.example.S:1\\n"])
+        self.assertEqual(tslib.experts(self.path, "frame.number == 9"),
+                         ["Status SERVER_ERROR (80): server error - raw\\001text"])
+        out = tslib.detail(self.path, "hsf2")
+        bad = [l for l in out.splitlines() if any(ord(ch) < 32 and ch != "\t" for ch in l)]
+        self.assertEqual(bad, [])
+
+    def test_links_first_in_the_tree(self):
+        out = tslib.detail(self.path, "hsf2", "frame.number in {10, 11, 12}")
+        firsts = []
+        lines = out.splitlines()
+        for i, l in enumerate(lines):
+            if l.startswith("Taobao HSF2 RPC"):
+                firsts.append(lines[i + 1].strip())
+        self.assertEqual(firsts, ["[Response in: 11]", "[Request in: 10]", "[No response: True]"])
+        self.assertIn("Request get (com.example.S:1) id=5 [no response]", tslib.info_column(self.path, "frame.number == 12"))
+        self.assertEqual(tslib.info_column(self.path, "frame.number == 11")[0][:21], "Response OK id=4 [1.0")
+
+    def test_response_carries_request_identity(self):
+        got = tslib.fields(self.path, ["frame.number", "hsf2.service", "hsf2.method"], "hsf2.op == 1")
+        self.assertEqual([(r["frame.number"], r["hsf2.service"], r["hsf2.method"]) for r in got],
+                         [(["5"], ["com.example.S:1"], ["get"]), (["7"], ["com.example.S:1"], ["put"]),
+                          (["9"], ["com.example.S:1"], ["del"]), (["11"], ["com.example.S:1"], ["get"])])
+        self.assertEqual(tslib.frames(self.path, 'hsf2.method == "get"'), [4, 5, 10, 11, 12])
+
+
 class OtherCodecs(tslib.PluginTestCase):
     """JSON arguments go to Wireshark's json dissector, Java/Kryo ones stay bytes, codec 1 is
     decoded as Hessian 1."""
