@@ -285,7 +285,9 @@ typedef struct {
     guint32           port0;
     hsf2_flow_t       flow[2];
     wmem_list_t      *open[2];     /* two-way requests sent in each direction, for
-                                    * hsf2_mark_lost(); answered ones are skipped there */
+                                    * hsf2_mark_lost(); answered ones are skipped there and
+                                    * swept out when the list doubles (hsf2_open_add()) */
+    guint             open_limit[2];
 } hsf2_conv_t;
 
 /* what a response needs from its request (file scope) */
@@ -348,6 +350,23 @@ static void hsf2_mark_lost(packet_info *pinfo, hsf2_conv_t *cv, int dir, gboolea
         }
         wmem_list_remove_frame(open, f);
     }
+}
+
+/* Remember an open request of direction `dir`; answered ones are swept out each time the list
+ * has doubled since the last sweep (amortised constant time, memory bounded by twice the number
+ * of open requests). */
+static void hsf2_open_add(hsf2_conv_t *cv, int dir, ts_trans_t *t)
+{
+    wmem_list_t *open = cv->open[dir];
+    wmem_list_append(open, t);
+    if (wmem_list_count(open) <= MAX(cv->open_limit[dir], 1024))
+        return;
+    for (wmem_list_frame_t *f = wmem_list_head(open), *next; f; f = next) {
+        next = wmem_list_frame_next(f);
+        if (((ts_trans_t *)wmem_list_frame_data(f))->rsp_frame)
+            wmem_list_remove_frame(open, f);
+    }
+    cv->open_limit[dir] = 2 * wmem_list_count(open);
 }
 
 typedef struct {
@@ -414,10 +433,8 @@ static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean
         }
         t = ts_trans_request(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, idx);
         t->req_data = rq;
-        if (!one_way) {
-            hsf2_conv_t *cv = hsf2_conv(pinfo);
-            wmem_list_append(cv->open[hsf2_dir(pinfo, cv)], t);
-        }
+        if (!one_way)
+            hsf2_open_add(hsf2_conv(pinfo), hsf2_dir(pinfo, hsf2_conv(pinfo)), t);
     } else {
         t = ts_trans_response(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, TRUE, idx);
     }
@@ -1391,8 +1408,8 @@ static void hsf2_note_cut(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt)
         return;
     ts_packet_data_set(pinfo, proto_hsf2, GUINT_TO_POINTER(1));
     expert_add_info_format(pinfo, pi, &ei_hsf2_cut,
-                           "Frame cut by the snaplen: %u of %u bytes of this HSF2 PDU captured, the rest is not decoded",
-                           tvb_captured_length(tvb), tvb_reported_length(tvb));
+                           "Frame cut by the snaplen: %u of the %u bytes from this HSF2 PDU's start on are captured, "
+                           "the rest is not decoded", tvb_captured_length(tvb), tvb_reported_length(tvb));
 }
 
 static void dissect_hsf2_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
