@@ -225,5 +225,32 @@ class Imperfect(tslib.PluginTestCase):
             self.assertGreaterEqual(n["pairs"], 240 - 8 * 2, k)
 
 
+class CutInsideReassembly(tslib.PluginTestCase):
+    """A PDU TCP started to reassemble (its first segment is whole) whose next segment the
+    snaplen cut: TCP gives up on it; HSF2 takes the cut segment as the continuation it is (no
+    malformed frame, no false request) and goes on with the next PDU."""
+
+    def test_split_request_then_cut_segment(self):
+        import hsf2_pdus as P
+        from capbuilder import Capture
+        cap = Capture()
+        c = cap.tcp("10.0.0.1:40000", "10.0.0.2:12200")                              # 1-3
+        c.c2s(P.request("com.example.S:1", "m", [("java.lang.String", P.hessian("x" * 200))], req_id=1),
+              segs=[20])                                                               # 4 (whole), 5 (cut)
+        c.s2c(P.response(1, P.hessian("ok")))                                          # 6
+        c.c2s(P.heartbeat(2))                                                          # 7
+        c.s2c(P.heartbeat(2, response=True))                                           # 8
+        path = self.cap_path("split-cut.pcap")
+        T.write(cap, path, snaplen=96)
+        rows = tslib.fields(path, ["frame.number", "hsf2.req_id", "hsf2.continuation", "hsf2.response_to",
+                                   "hsf2.no_response"], "hsf2")
+        got = {r["frame.number"][0]: (r["hsf2.req_id"], r["hsf2.continuation"], r["hsf2.response_to"],
+                                      r["hsf2.no_response"]) for r in rows}
+        self.assertEqual(got["5"], ([], ["257"], [], []))
+        self.assertEqual(got["6"], (["1"], [], [], []))       # its request was never dissected
+        self.assertEqual(got["8"], (["2"], [], ["7"], []))
+        self.assertEqual(tslib.malformed_frames(path), [])
+
+
 if __name__ == "__main__":
     unittest.main()
