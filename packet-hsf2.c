@@ -17,9 +17,11 @@
 #include "hessian2.h"
 
 #include <epan/conversation.h>
+#include <epan/exceptions.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <wsutil/str_util.h>
+#include <epan/strutil.h>
 
 #define HSF2_TCP_PORTS "12200"
 
@@ -90,6 +92,9 @@ static int hf_hsf2_response_to = -1;
 static int hf_hsf2_time = -1;
 static int hf_hsf2_no_response = -1;
 static int hf_hsf2_over_timeout = -1;
+static int hf_hsf2_response_lost = -1;
+static int hf_hsf2_cut = -1;
+static int hf_hsf2_continuation = -1;
 static int hf_hsf2_tr_request_flag = -1;
 static int hf_hsf2_tr_direction = -1;
 static int hf_hsf2_tr_conn_len = -1;
@@ -128,6 +133,8 @@ static expert_field ei_hsf2_bad_length = EI_INIT;
 static expert_field ei_hsf2_exception = EI_INIT;
 static expert_field ei_hsf2_trailing = EI_INIT;
 static expert_field ei_hsf2_empty_name = EI_INIT;
+static expert_field ei_hsf2_response_lost = EI_INIT;
+static expert_field ei_hsf2_cut = EI_INIT;
 
 static const value_string hsf2_type_vals[] = {
     { HSF2_TYPE_HEARTBEAT, "Heartbeat" },
@@ -258,8 +265,29 @@ static ts_hot_table_def_t hsf2_hot_table = {
 
 /* ---- conversation state ------------------------------------------------------------------ */
 
+/* Where one direction of the connection is, for captures that miss bytes (first pass). */
+typedef struct {
+    gboolean started;      /* a segment of this direction was seen */
+    guint32  next_seq;     /* TCP sequence number after the last segment seen */
+    gboolean lost_pos;     /* the position in the stream is unknown (capture starts mid-stream, a
+                            * segment is missing, a PDU of unknown length was cut by the snaplen):
+                            * a segment starts a PDU only if it looks like one */
+    gboolean cont;         /* the bytes before cont_end continue a PDU cut by the snaplen */
+    guint32  cont_end;
+    gboolean pend;         /* a PDU TCP is reassembling starts in an earlier segment, ends at */
+    gboolean pend_known;   /* pend_end (when known) */
+    guint32  pend_end;
+} hsf2_flow_t;
+
 typedef struct {
     ts_trans_table_t *tables[4];   /* per HSF2_KIND_* */
+    address           addr0;       /* source of the first segment seen: direction 0 */
+    guint32           port0;
+    hsf2_flow_t       flow[2];
+    wmem_list_t      *open[2];     /* two-way requests sent in each direction, for
+                                    * hsf2_mark_lost(); answered ones are skipped there and
+                                    * swept out when the list doubles (hsf2_open_add()) */
+    guint             open_limit[2];
 } hsf2_conv_t;
 
 /* what a response needs from its request (file scope) */
@@ -271,11 +299,12 @@ typedef struct {
     gint32      timeout;      /* ms, <= 0: none */
     int         srt_kind;
     const char *srt_name;
+    gboolean    lost_cut;     /* rsp_lost because the snaplen cut PDUs (not a lost segment) */
 } hsf2_req_t;
 
 static wmem_map_t *hsf2_method_index;   /* "service\x1fmethod" -> hsf2_row_t (file scope contents) */
 
-static ts_trans_table_t *hsf2_table(packet_info *pinfo, int kind)
+static hsf2_conv_t *hsf2_conv(packet_info *pinfo)
 {
     conversation_t *conv = find_or_create_conversation(pinfo);
     hsf2_conv_t *cv = (hsf2_conv_t *)conversation_get_proto_data(conv, proto_hsf2);
@@ -283,9 +312,61 @@ static ts_trans_table_t *hsf2_table(packet_info *pinfo, int kind)
         cv = wmem_new0(wmem_file_scope(), hsf2_conv_t);
         for (int k = 0; k < 4; k++)
             cv->tables[k] = ts_trans_table_new(proto_hsf2, TS_TRANS_BY_ID);
+        copy_address_wmem(wmem_file_scope(), &cv->addr0, &pinfo->src);
+        cv->port0 = pinfo->srcport;
+        cv->open[0] = wmem_list_new(wmem_file_scope());
+        cv->open[1] = wmem_list_new(wmem_file_scope());
         conversation_add_proto_data(conv, proto_hsf2, cv);
     }
-    return cv->tables[kind];
+    return cv;
+}
+
+static ts_trans_table_t *hsf2_table(packet_info *pinfo, int kind)
+{
+    return hsf2_conv(pinfo)->tables[kind];
+}
+
+/* 0: the direction of the first segment seen, 1: the other one */
+static int hsf2_dir(packet_info *pinfo, const hsf2_conv_t *cv)
+{
+    return (pinfo->srcport == cv->port0 && addresses_equal(&pinfo->src, &cv->addr0)) ? 0 : 1;
+}
+
+/* First pass: PDUs sent in direction `dir` are missing from the capture (a lost segment, or PDUs
+ * the snaplen cut before their request id). The responses among them answer requests sent the
+ * other way: every request of that direction still open is marked "response not in the capture"
+ * (a response seen later still answers it). Each request is marked at most once. */
+static void hsf2_mark_lost(packet_info *pinfo, hsf2_conv_t *cv, int dir, gboolean by_snaplen)
+{
+    wmem_list_t *open = cv->open[1 - dir];
+    wmem_list_frame_t *f;
+    if (PINFO_FD_VISITED(pinfo))
+        return;
+    while ((f = wmem_list_head(open)) != NULL) {
+        ts_trans_t *t = (ts_trans_t *)wmem_list_frame_data(f);
+        if (!t->rsp_frame && !t->rsp_lost) {
+            t->rsp_lost = TRUE;
+            ((hsf2_req_t *)t->req_data)->lost_cut = by_snaplen;
+        }
+        wmem_list_remove_frame(open, f);
+    }
+}
+
+/* Remember an open request of direction `dir`; answered ones are swept out each time the list
+ * has doubled since the last sweep (amortised constant time, memory bounded by twice the number
+ * of open requests). */
+static void hsf2_open_add(hsf2_conv_t *cv, int dir, ts_trans_t *t)
+{
+    wmem_list_t *open = cv->open[dir];
+    wmem_list_append(open, t);
+    if (wmem_list_count(open) <= MAX(cv->open_limit[dir], 1024))
+        return;
+    for (wmem_list_frame_t *f = wmem_list_head(open), *next; f; f = next) {
+        next = wmem_list_frame_next(f);
+        if (((ts_trans_t *)wmem_list_frame_data(f))->rsp_frame)
+            wmem_list_remove_frame(open, f);
+    }
+    cv->open_limit[dir] = 2 * wmem_list_count(open);
 }
 
 typedef struct {
@@ -307,7 +388,9 @@ static int hsf2_srt_row(packet_info *pinfo, const char *service, const char *met
             r->name = "(other methods)";
         } else {
             r->row = (int)row;
-            r->name = wmem_strconcat(wmem_file_scope(), m, " (", s, ")", NULL);
+            /* both names unknown: a request cut by the snaplen before them */
+            r->name = (service || method) ? wmem_strconcat(wmem_file_scope(), m, " (", s, ")", NULL)
+                                          : "(unknown method)";
             /* SRT tables created after this point (e.g. the GUI dialog opened once the file is
              * loaded) take their row names from this table */
             hsf2_srt_vals[row].strptr = wmem_strdup(wmem_epan_scope(), r->name);
@@ -326,10 +409,11 @@ static const ts_trans_hf_t hsf2_links = {
 
 /* ---- tracking and tap records ------------------------------------------------------------- */
 
-/* Record (first pass) or look up the transaction of this PDU. `table` is an HSF2_KIND_*. */
+/* Record (first pass) or look up the transaction of this PDU. `table` is an HSF2_KIND_*.
+ * service and method NULL: not in the capture (cut by the snaplen). */
 static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean heartbeat,
                               gboolean is_request, gint64 id, const char *service, const char *method,
-                              gint32 timeout)
+                              gint32 timeout, gboolean one_way)
 {
     ts_trans_t *t = ts_trans_lookup(pinfo, proto_hsf2, idx);
     if (t || PINFO_FD_VISITED(pinfo))
@@ -349,6 +433,8 @@ static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean
         }
         t = ts_trans_request(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, idx);
         t->req_data = rq;
+        if (!one_way)
+            hsf2_open_add(hsf2_conv(pinfo), hsf2_dir(pinfo, hsf2_conv(pinfo)), t);
     } else {
         t = ts_trans_response(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, TRUE, idx);
     }
@@ -359,21 +445,18 @@ static void hsf2_fill_key(ts_tap_rec_t *rec, const hsf2_req_t *rq)
 {
     if (!rq)
         return;
-    rec->key = rq->kind == HSF2_KIND_HEARTBEAT ? "(heartbeat)" : (rq->service ? rq->service : "");
-    rec->cols[0] = rq->method ? rq->method : "";
+    rec->key = rq->kind == HSF2_KIND_HEARTBEAT ? "(heartbeat)" : (rq->service ? rq->service : "(unknown)");
+    rec->cols[0] = rq->method ? rq->method : (rq->kind == HSF2_KIND_HEARTBEAT ? "" : "(unknown)");
     rec->kind = rq->srt_kind;
     rec->kind_name = rq->srt_name;
 }
 
-/* Links of a request PDU and its tap record. One-way requests expect no answer. */
-static void hsf2_request_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t,
-                              gboolean one_way)
+/* Tap record of a request PDU. One-way requests expect no answer. */
+static void hsf2_request_done(tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t, gboolean one_way)
 {
     ts_tap_rec_t *rec = wmem_new(pinfo->pool, ts_tap_rec_t);
     if (t && one_way && !PINFO_FD_VISITED(pinfo))
         ts_trans_forget(hsf2_table(pinfo, ((hsf2_req_t *)t->req_data)->table), t);
-    if (!one_way)
-        ts_trans_add_links(pt, tvb, pinfo, t, TRUE, &hsf2_links, NULL);
     ts_tap_rec_init(rec, "hsf2");
     rec->is_request = TRUE;
     if (t)
@@ -383,7 +466,8 @@ static void hsf2_request_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt,
     tap_queue_packet(hsf2_tap, pinfo, rec);
 }
 
-/* Links, timeout check and tap record of a response PDU. Returns the response time (ms) or -1. */
+/* Timeout check and tap record of a response PDU (its links are at the top of the tree, see
+ * hsf2_add_links()). Returns the response time (ms) or -1. */
 static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t,
                                  guint32 status, gboolean is_error)
 {
@@ -394,8 +478,10 @@ static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     const hsf2_req_t *rq = (t && t->req_frame) ? (const hsf2_req_t *)t->req_data : NULL;
     ts_tap_rec_t *rec = wmem_new(pinfo->pool, ts_tap_rec_t);
 
-    if (t)
-        has = ts_trans_add_links(pt, tvb, pinfo, t, FALSE, &hsf2_links, &delta);
+    if (t && t->req_frame) {
+        nstime_delta(&delta, &pinfo->abs_ts, &t->req_time);
+        has = TRUE;
+    }
     if (has) {
         ms = nstime_to_msec(&delta);
         if (rq && rq->timeout > 0 && ms > (double)rq->timeout) {
@@ -419,6 +505,8 @@ static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     rec->bytes = tvb_reported_length(tvb);
     if (rq)
         hsf2_fill_key(rec, rq);
+    else if (is_error)      /* its request is not in the capture (e.g. cut by the snaplen): still an error */
+        rec->key = rec->cols[0] = "(unknown)";
     tap_queue_packet(hsf2_tap, pinfo, rec);
     return ms;
 }
@@ -428,6 +516,12 @@ static const char *hsf2_val(packet_info *pinfo, guint32 v, const value_string *v
 {
     const char *s = try_val_to_str(v, vs);
     return s ? s : wmem_strdup_printf(pinfo->pool, "status %u", v);
+}
+
+/* A decoded string for an expert or Info text: control characters escaped */
+static const char *hsf2_text(packet_info *pinfo, const char *str)
+{
+    return format_text(pinfo->pool, (const void *)str, strlen(str));
 }
 
 static const char *hsf2_ms_suffix(packet_info *pinfo, double ms)
@@ -547,17 +641,17 @@ static void hsf2_add_exception(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt
     proto_item_set_generated(pi);
     if (msg)
         proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_exception_msg, tvb, v->offset, v->length, msg));
-    expert_add_info_format(pinfo, pi, &ei_hsf2_exception, "Exception %s%s%s", cls, msg ? ": " : "", msg ? msg : "");
+    expert_add_info_format(pinfo, pi, &ei_hsf2_exception, "Exception %s%s%s", hsf2_text(pinfo, cls),
+                           msg ? ": " : "", msg ? hsf2_text(pinfo, msg) : "");
     *is_error = TRUE;
 }
 
 /* ---- 0x0C heartbeat ------------------------------------------------------------------------- */
 
-static const char *dissect_hsf2_heartbeat(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+static const char *dissect_hsf2_heartbeat(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t)
 {
     guint32 op, timeout = 0;
     gint64 id;
-    ts_trans_t *t;
 
     proto_tree_add_item_ret_uint(pt, hf_hsf2_op, tvb, 1, 1, ENC_NA, &op);
     proto_tree_add_item(pt, hf_hsf2_version, tvb, 2, 1, ENC_NA);
@@ -565,21 +659,19 @@ static const char *dissect_hsf2_heartbeat(tvbuff_t *tvb, packet_info *pinfo, pro
     proto_tree_add_item_ret_int64(pt, hf_hsf2_req_id, tvb, 6, 8, ENC_BIG_ENDIAN, &id);
     if (op == 0) {
         proto_tree_add_item_ret_uint(pt, hf_hsf2_timeout, tvb, 14, 4, ENC_BIG_ENDIAN, &timeout);
-        t = hsf2_track(pinfo, idx, HSF2_KIND_HEARTBEAT, TRUE, TRUE, id, NULL, NULL, (gint32)timeout);
-        hsf2_request_done(tvb, pinfo, pt, t, FALSE);
+        hsf2_request_done(tvb, pinfo, t, FALSE);
         return wmem_strdup_printf(pinfo->pool, "Heartbeat request id=%" PRId64, id);
     }
     proto_tree_add_item(pt, hf_hsf2_hb_pad, tvb, 14, 4, ENC_BIG_ENDIAN);
     if (op != 1)
         proto_tree_add_expert_format(pt, pinfo, &ei_hsf2_bad_frame, tvb, 1, 1, "Unknown heartbeat op %u", op);
-    t = hsf2_track(pinfo, idx, HSF2_KIND_HEARTBEAT, TRUE, FALSE, id, NULL, NULL, 0);
     return wmem_strdup_printf(pinfo->pool, "Heartbeat response id=%" PRId64 "%s", id,
                               hsf2_ms_suffix(pinfo, hsf2_response_done(tvb, pinfo, pt, t, 0, FALSE)));
 }
 
 /* ---- 0x0E HSF remoting ------------------------------------------------------------------------ */
 
-static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t)
 {
     guint32 codec, timeout, ls, lm, nargs, lp;
     gint64 id;
@@ -588,7 +680,6 @@ static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto
     proto_tree *lt;
     int off, types_off, objs_off;
     gboolean is_invoke, want_arg, vis;
-    ts_trans_t *t;
 
     proto_tree_add_item_ret_uint(pt, hf_hsf2_codec, tvb, 3, 1, ENC_NA, &codec);
     proto_tree_add_item(pt, hf_hsf2_reserved, tvb, 4, 3, ENC_NA);
@@ -674,21 +765,38 @@ static const char *dissect_hsf2_request(tvbuff_t *tvb, packet_info *pinfo, proto
             proto_item_append_text(pi, " %s", sum);
     }
 
-    t = hsf2_track(pinfo, idx, HSF2_KIND_RPC, FALSE, TRUE, id, (const char *)service, (const char *)method,
-                   (gint32)timeout);
-    hsf2_request_done(tvb, pinfo, pt, t, FALSE);
+    hsf2_request_done(tvb, pinfo, t, FALSE);
     return wmem_strdup_printf(pinfo->pool, "Request %s%s%s%s (%s) id=%" PRId64, method,
                               generic ? " [" : "", generic ? generic : "", generic ? "]" : "", service, id);
 }
 
-static const char *dissect_hsf2_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+/* The error message of a non-OK response: UTF-8 text (spec), or one Hessian string filling the
+ * body (providers that serialize the message with the response codec: decoding it as text would
+ * show its length byte). Added as hsf2.error_msg; returns it without control characters. */
+static const char *hsf2_error_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, int blen, guint codec)
+{
+    hessian_version_t ver;
+    const guint8 *raw = NULL;
+    if ((codec == 1 || codec == 4) && hsf2_hessian_version(codec, tvb, HSF2_RSP_HDR, blen, FALSE, &ver)) {
+        hessian_ctx_t *ctx = hessian_ctx_new(pinfo->pool, tvb, HSF2_RSP_HDR, blen, ver, NULL);
+        hessian_value_t *v = hessian_read(ctx);
+        if (v && v->kind == HESSIAN_STRING && hessian_at_end(ctx) &&
+            v->length == blen && v->str_len > 0) {
+            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_error_msg, tvb, HSF2_RSP_HDR, blen, v->str));
+            return format_text(pinfo->pool, (const void *)v->str, v->str_len);
+        }
+    }
+    proto_tree_add_item_ret_string(pt, hf_hsf2_error_msg, tvb, HSF2_RSP_HDR, blen, ENC_UTF_8, pinfo->pool, &raw);
+    return raw ? format_text(pinfo->pool, (const void *)raw, strlen((const char *)raw)) : NULL;
+}
+
+static const char *dissect_hsf2_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t)
 {
     guint32 status, codec, blen;
     gint64 id;
     proto_item *si;
     gboolean is_error;
     const char *extra = "";
-    ts_trans_t *t = NULL;
     double ms;
 
     si = proto_tree_add_item_ret_uint(pt, hf_hsf2_status, tvb, 3, 1, ENC_NA, &status);
@@ -722,20 +830,16 @@ static const char *dissect_hsf2_response(tvbuff_t *tvb, packet_info *pinfo, prot
                 proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_result, tvb, HSF2_RSP_HDR, (int)blen, sum));
             hsf2_add_exception(tvb, pinfo, pt, v, &is_error);
             if (is_error)
-                extra = wmem_strdup_printf(pinfo->pool, " (exception %s)", v->type);
+                extra = wmem_strdup_printf(pinfo->pool, " (exception %s)", hsf2_text(pinfo, v->type));
         }
     } else {
-        const guint8 *msg = NULL;
-        if (blen)
-            proto_tree_add_item_ret_string(pt, hf_hsf2_error_msg, tvb, HSF2_RSP_HDR, (int)blen, ENC_UTF_8,
-                                           pinfo->pool, &msg);
+        const char *msg = blen ? hsf2_error_msg(tvb, pinfo, pt, (int)blen, codec) : NULL;
         const char *text = val_to_str_const(status, hsf2_status_text, "unknown status");
         gboolean show_msg = msg && *msg && strcmp((const char *)msg, text) != 0;
         expert_add_info_format(pinfo, si, &ei_hsf2_status, "Status %s (%u): %s%s%s",
                                val_to_str_const(status, hsf2_status_vals, "UNKNOWN"), status, text,
                                show_msg ? " - " : "", show_msg ? (const char *)msg : "");
     }
-    t = hsf2_track(pinfo, idx, HSF2_KIND_RPC, FALSE, FALSE, id, NULL, NULL, 0);
     ms = hsf2_response_done(tvb, pinfo, pt, t, status, is_error);
     return wmem_strdup_printf(pinfo->pool, "Response %s id=%" PRId64 "%s%s",
                               hsf2_val(pinfo, status, hsf2_status_vals), id, hsf2_ms_suffix(pinfo, ms), extra);
@@ -745,7 +849,7 @@ static const char *dissect_hsf2_response(tvbuff_t *tvb, packet_info *pinfo, prot
 
 #define HSF2_TB_HEARTBEAT_CLASS "com.taobao.remoting.impl.ConnectionHeartBeat"
 
-static const char *dissect_hsf2_tb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+static const char *dissect_hsf2_tb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t)
 {
     guint32 flag, codec, dir, clen, nlen, dlen;
     const guint8 *app_class = NULL;
@@ -754,7 +858,6 @@ static const char *dissect_hsf2_tb(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     gint64 id = 0;
     int off = HSF2_TB_HDR;
     proto_item *ci;
-    ts_trans_t *t = NULL;
 
     proto_tree_add_item_ret_uint(pt, hf_hsf2_tr_request_flag, tvb, 1, 1, ENC_NA, &flag);
     proto_tree_add_item_ret_uint(pt, hf_hsf2_codec, tvb, 2, 1, ENC_NA, &codec);
@@ -790,9 +893,7 @@ static const char *dissect_hsf2_tb(tvbuff_t *tvb, packet_info *pinfo, proto_tree
         proto_item_set_generated(proto_tree_add_int64(pt, hf_hsf2_req_id, tvb, idv->offset, idv->length, id));
     }
     if (flag == 0) {
-        if (have_id)
-            t = hsf2_track(pinfo, idx, HSF2_KIND_TB, heartbeat, TRUE, id, (const char *)app_class, "", 0);
-        hsf2_request_done(tvb, pinfo, pt, t, dir == 1 || !have_id);
+        hsf2_request_done(tvb, pinfo, t, dir == 1 || !have_id);
         return wmem_strdup_printf(pinfo->pool, "TB %srequest %s id=%" PRId64, heartbeat ? "heartbeat " : "",
                                   heartbeat ? "" : (const char *)app_class, id);
     }
@@ -805,11 +906,9 @@ static const char *dissect_hsf2_tb(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     if (res && res->kind == HESSIAN_STRING) {
         proto_item *ei = proto_tree_add_string(pt, hf_hsf2_error_msg, tvb, res->offset, res->length, res->str);
         proto_item_set_generated(ei);
-        expert_add_info_format(pinfo, ei, &ei_hsf2_status, "TB Remoting error: %s", res->str);
+        expert_add_info_format(pinfo, ei, &ei_hsf2_status, "TB Remoting error: %s", hsf2_text(pinfo, res->str));
         is_error = TRUE;
     }
-    if (have_id)
-        t = hsf2_track(pinfo, idx, HSF2_KIND_TB, heartbeat, FALSE, id, NULL, NULL, 0);
     return wmem_strdup_printf(pinfo->pool, "TB %sresponse id=%" PRId64 "%s", heartbeat ? "heartbeat " : "", id,
                               hsf2_ms_suffix(pinfo, hsf2_response_done(tvb, pinfo, pt, t, 0, is_error)));
 }
@@ -836,7 +935,7 @@ static guint hsf2_desc_count(const char *d)
     return n;
 }
 
-static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, guint idx)
+static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t)
 {
     static int *const flag_bits[] = {
         &hf_hsf2_dubbo_request, &hf_hsf2_dubbo_two_way, &hf_hsf2_dubbo_event, &hf_hsf2_dubbo_serialization, NULL
@@ -849,7 +948,6 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
     const char *service = NULL, *method = NULL;
     gint32 timeout = 0;
     gboolean is_error = FALSE;
-    ts_trans_t *t;
 
     proto_tree_add_item(pt, hf_hsf2_dubbo_magic, tvb, 0, 2, ENC_BIG_ENDIAN);
     proto_tree_add_bitmask(pt, tvb, 2, hf_hsf2_dubbo_flags, ett_hsf2_flags, flag_bits, ENC_NA);
@@ -950,14 +1048,15 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
     }
     if (is_req) {
         gboolean one_way = (flags & 0x40) == 0;
-        t = hsf2_track(pinfo, idx, HSF2_KIND_DUBBO, event, TRUE, id, service, method, timeout);
-        hsf2_request_done(tvb, pinfo, pt, t, one_way);
+        /* the timeout comes from the attachments, after the arguments */
+        if (t && t->req_data && !PINFO_FD_VISITED(pinfo))
+            ((hsf2_req_t *)t->req_data)->timeout = timeout;
+        hsf2_request_done(tvb, pinfo, t, one_way);
         if (event)
             return wmem_strdup_printf(pinfo->pool, "Dubbo heartbeat request id=%" PRId64, id);
         return wmem_strdup_printf(pinfo->pool, "Dubbo request %s (%s) id=%" PRId64, method ? method : "?",
                                   service ? service : "?", id);
     }
-    t = hsf2_track(pinfo, idx, HSF2_KIND_DUBBO, event, FALSE, id, NULL, NULL, 0);
     return wmem_strdup_printf(pinfo->pool, "Dubbo %sresponse %s id=%" PRId64 "%s", event ? "heartbeat " : "",
                               hsf2_val(pinfo, status, hsf2_dubbo_status_vals), id,
                               hsf2_ms_suffix(pinfo, hsf2_response_done(tvb, pinfo, pt, t, status, is_error)));
@@ -1103,40 +1202,454 @@ static hsf2_len_t hsf2_pdu_len(tvbuff_t *tvb, packet_info *pinfo, int offset, gu
     }
 }
 
+/* ---- what a PDU says about its transaction (captured bytes only) ------------------------------ */
+
+/* The early look at a PDU: everything tracking needs, read without throwing, so that a PDU cut by
+ * the snaplen is still counted and paired, and the links can be the first items of its tree. */
+typedef struct {
+    gboolean    have_op;      /* request or response is known */
+    gboolean    is_request;
+    gboolean    heartbeat;
+    gboolean    one_way;
+    gboolean    broadcast;    /* HSF SERVER_CLOSING with id -1: answers nothing */
+    gboolean    have_id;
+    gint64      id;
+    int         table;        /* HSF2_KIND_* */
+    guint32     status;       /* responses: HSF / Dubbo status (0: none) */
+    gboolean    is_error;
+    const char *service;      /* NULL: not captured */
+    const char *method;
+    gint32      timeout;
+} hsf2_peek_t;
+
+/* Decode up to `want` values of the Hessian stream at tvb[off, off+len) (captured bytes only).
+ * Returns the number of values in v[]. */
+static guint hsf2_peek_values(tvbuff_t *tvb, packet_info *pinfo, int off, int len, hessian_version_t ver,
+                              const hessian_value_t **v, guint want)
+{
+    hessian_ctx_t *ctx;
+    guint n = 0;
+    if (len <= 0 || tvb_captured_length_remaining(tvb, off) <= 0)
+        return 0;
+    ctx = hessian_ctx_new(pinfo->pool, tvb, off, len, ver, NULL);
+    while (n < want && (v[n] = hessian_read(ctx)) != NULL)
+        n++;
+    return n;
+}
+
+static const char *hsf2_peek_string(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 len, guint enc)
+{
+    if (len > HSF2_MAX_FIELD || off + (guint64)len > tvb_captured_length(tvb))
+        return NULL;
+    return (const char *)tvb_get_string_enc(pinfo->pool, tvb, (int)off, (int)len, enc);
+}
+
+static void hsf2_peek(tvbuff_t *tvb, packet_info *pinfo, hsf2_peek_t *pk)
+{
+    guint cap = tvb_captured_length(tvb);
+    guint8 type = tvb_get_uint8(tvb, 0);
+    const hessian_value_t *v[4];
+    hessian_version_t ver;
+
+    memset(pk, 0, sizeof(*pk));
+    switch (type) {
+    case HSF2_TYPE_HEARTBEAT:
+        pk->table = HSF2_KIND_HEARTBEAT;
+        pk->heartbeat = TRUE;
+        pk->have_op = cap >= 2;
+        pk->is_request = pk->have_op && tvb_get_uint8(tvb, 1) == 0;
+        if ((pk->have_id = cap >= 14))
+            pk->id = tvb_get_int64(tvb, 6, ENC_BIG_ENDIAN);
+        if (pk->is_request && cap >= 18)
+            pk->timeout = (gint32)tvb_get_ntohl(tvb, 14);
+        break;
+    case HSF2_TYPE_HSF:
+        pk->table = HSF2_KIND_RPC;
+        pk->have_op = cap >= 3;
+        pk->is_request = pk->have_op && tvb_get_uint8(tvb, 2) == 0;
+        if (pk->is_request) {
+            if ((pk->have_id = cap >= 15))
+                pk->id = tvb_get_int64(tvb, 7, ENC_BIG_ENDIAN);
+            if (cap >= 19)
+                pk->timeout = (gint32)tvb_get_ntohl(tvb, 15);
+            if (cap >= 31 && tvb_get_ntohl(tvb, 27) <= HSF2_MAX_ARGS) {
+                guint names = HSF2_REQ_FIXED + 8 * tvb_get_ntohl(tvb, 27);
+                guint32 ls = tvb_get_ntohl(tvb, 19), lm = tvb_get_ntohl(tvb, 23);
+                pk->service = hsf2_peek_string(tvb, pinfo, names, ls, ENC_UTF_8);
+                if (pk->service)
+                    pk->method = hsf2_peek_string(tvb, pinfo, names + ls, lm, ENC_UTF_8);
+            }
+        } else if (pk->have_op) {
+            if (cap >= 4) {
+                pk->status = tvb_get_uint8(tvb, 3);
+                pk->is_error = pk->status != HSF2_STATUS_OK;
+            }
+            if ((pk->have_id = cap >= 16))
+                pk->id = tvb_get_int64(tvb, 8, ENC_BIG_ENDIAN);
+            pk->broadcast = pk->status == HSF2_STATUS_SERVER_CLOSING && pk->id == -1;
+        }
+        break;
+    case HSF2_TYPE_TB: {
+        guint32 clen = cap >= HSF2_TB_HDR ? tvb_get_ntohl(tvb, 5) : 0;
+        pk->table = HSF2_KIND_TB;
+        pk->have_op = cap >= 2;
+        pk->is_request = pk->have_op && tvb_get_uint8(tvb, 1) == 0;
+        pk->one_way = cap < 4 || tvb_get_uint8(tvb, 3) == 1;
+        if (cap < HSF2_TB_HDR || clen > HSF2_MAX_FIELD ||
+            !hsf2_hessian_version(tvb_get_uint8(tvb, 2), tvb, HSF2_TB_HDR, (int)clen, FALSE, &ver))
+            break;
+        /* the request id lives in the connection object: ctx.id */
+        if (hsf2_peek_values(tvb, pinfo, HSF2_TB_HDR, (int)clen, ver, v, 1) == 1) {
+            const hessian_value_t *idv = hessian_member(hessian_member(v[0], "ctx"), "id");
+            if (idv && (idv->kind == HESSIAN_LONG || idv->kind == HESSIAN_INT)) {
+                pk->have_id = TRUE;
+                pk->id = idv->i;
+            }
+        }
+        pk->service = hsf2_peek_string(tvb, pinfo, HSF2_TB_HDR + clen, tvb_get_uint8(tvb, 9), ENC_ASCII);
+        pk->method = "";
+        pk->heartbeat = pk->service && strcmp(pk->service, HSF2_TB_HEARTBEAT_CLASS) == 0;
+        pk->one_way = pk->one_way || !pk->have_id;
+        break;
+    }
+    default: {                  /* Dubbo (the framing checked the magic) */
+        guint8 flags = cap >= 3 ? tvb_get_uint8(tvb, 2) : 0;
+        pk->table = HSF2_KIND_DUBBO;
+        pk->have_op = cap >= 3;
+        pk->is_request = (flags & 0x80) != 0;
+        pk->heartbeat = (flags & 0x20) != 0;
+        pk->one_way = (flags & 0x40) == 0;
+        if (!pk->is_request && cap >= 4) {
+            pk->status = tvb_get_uint8(tvb, 3);
+            pk->is_error = pk->status != 20;
+        }
+        if ((pk->have_id = cap >= 12))
+            pk->id = tvb_get_int64(tvb, 4, ENC_BIG_ENDIAN);
+        /* request body: dubbo version, service, service version, method… */
+        if (pk->is_request && !pk->heartbeat && (flags & 0x1F) == 2 && cap >= HSF2_DUBBO_HDR &&
+            hsf2_peek_values(tvb, pinfo, HSF2_DUBBO_HDR, (int)MIN(tvb_get_ntohl(tvb, 12), HSF2_MAX_FIELD),
+                             HESSIAN_V2, v, 4) == 4) {
+            pk->service = v[1]->kind == HESSIAN_STRING ? v[1]->str : NULL;
+            pk->method = v[3]->kind == HESSIAN_STRING ? v[3]->str : NULL;
+        }
+        break;
+    }
+    }
+    if (!pk->is_request)
+        pk->one_way = FALSE;
+}
+
+/* The generated links, first in the PDU's tree: [Response in] / [Request in] + [Time], or why
+ * there is none; on a response, the identity of its request (same field names as on requests).
+ * Returns what the Info column says about it (" [no response]"…). */
+static const char *hsf2_add_links(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t,
+                                  const hsf2_peek_t *pk)
+{
+    const hsf2_req_t *rq;
+    if (!t)
+        return "";
+    if (pk->is_request) {
+        if (pk->one_way)
+            return "";
+        if (!t->rsp_frame && t->rsp_lost) {
+            if (PINFO_FD_VISITED(pinfo)) {
+                proto_item *pi = proto_tree_add_boolean(pt, hf_hsf2_response_lost, tvb, 0, 0, TRUE);
+                proto_item_set_generated(pi);
+                expert_add_info_format(pinfo, pi, &ei_hsf2_response_lost, "Response not in the capture (%s)",
+                                       ((const hsf2_req_t *)t->req_data)->lost_cut ? "cut by the snaplen"
+                                                                                   : "lost segment");
+                return " [response not captured]";
+            }
+            return "";
+        }
+        ts_trans_add_links(pt, tvb, pinfo, t, TRUE, &hsf2_links, NULL);
+        return (!t->rsp_frame && PINFO_FD_VISITED(pinfo)) ? " [no response]" : "";
+    }
+    ts_trans_add_links(pt, tvb, pinfo, t, FALSE, &hsf2_links, NULL);
+    rq = t->req_frame ? (const hsf2_req_t *)t->req_data : NULL;
+    if (rq && rq->kind != HSF2_KIND_HEARTBEAT) {
+        if (rq->service)
+            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_service, tvb, 0, 0, rq->service));
+        if (rq->method && *rq->method)
+            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_method, tvb, 0, 0, rq->method));
+    }
+    return "";
+}
+
+/* Tap record and Info text of a PDU the snaplen cut before its dissector got to the end. */
+static const char *hsf2_cut_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t,
+                                 const hsf2_peek_t *pk, guint8 type)
+{
+    static const char *const prefix[] = { "", "Heartbeat ", "TB ", "Dubbo " };
+    const char *p = type == HSF2_TYPE_HSF ? prefix[0] : type == HSF2_TYPE_HEARTBEAT ? prefix[1]
+                  : type == HSF2_TYPE_TB ? prefix[2] : prefix[3];
+    const char *id = pk->have_id ? wmem_strdup_printf(pinfo->pool, " id=%" PRId64, pk->id) : "";
+
+    if (!pk->have_op)
+        return wmem_strdup_printf(pinfo->pool, "%sframe", p);
+    if (pk->is_request) {
+        hsf2_request_done(tvb, pinfo, t, pk->one_way);
+        if (pk->service && pk->method && *pk->method)
+            return wmem_strdup_printf(pinfo->pool, "%s%s %s (%s)%s", p, *p ? "request" : "Request",
+                                      hsf2_text(pinfo, pk->method), hsf2_text(pinfo, pk->service), id);
+        return wmem_strdup_printf(pinfo->pool, "%s%s%s", p, *p ? "request" : "Request", id);
+    }
+    return wmem_strdup_printf(pinfo->pool, "%s%s%s%s%s%s", p, *p ? "response" : "Response",
+                              pk->status ? " " : "", pk->status ? hsf2_val(pinfo, pk->status, hsf2_status_vals) : "",
+                              id, hsf2_ms_suffix(pinfo, hsf2_response_done(tvb, pinfo, pt, t, pk->status, pk->is_error)));
+}
+
+/* A PDU (or the continuation of one) that the snaplen cut: one expert note per frame. */
+static void hsf2_note_cut(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt)
+{
+    proto_item *pi = proto_tree_add_boolean(pt, hf_hsf2_cut, tvb, 0, 0, TRUE);
+    proto_item_set_generated(pi);
+    if (ts_packet_data_get(pinfo, proto_hsf2))
+        return;
+    ts_packet_data_set(pinfo, proto_hsf2, GUINT_TO_POINTER(1));
+    expert_add_info_format(pinfo, pi, &ei_hsf2_cut,
+                           "Frame cut by the snaplen: %u of the %u bytes from this HSF2 PDU's start on are captured, "
+                           "the rest is not decoded", tvb_captured_length(tvb), tvb_reported_length(tvb));
+}
+
 static void dissect_hsf2_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     guint idx = ts_pdu_index(pinfo, proto_hsf2);
     proto_item *ti = proto_tree_add_item(tree, proto_hsf2, tvb, 0, -1, ENC_NA);
     proto_tree *pt = proto_item_add_subtree(ti, ett_hsf2);
     guint8 type = tvb_get_uint8(tvb, 0);
-    const char *info;
+    const char *volatile info = NULL;
+    volatile gboolean cut = tvb_captured_length(tvb) < tvb_reported_length(tvb);
+    const char *links;
+    hsf2_peek_t pk;
+    ts_trans_t *t = NULL;
+
     ts_service_pdu(pinfo, proto_hsf2, tvb_captured_length(tvb) > 2 && tvb_get_uint8(tvb, type == HSF2_TYPE_HSF ? 2 : 1) == 0, tvb_reported_length(tvb));
 
     if (idx == 0)
         col_clear(pinfo->cinfo, COL_INFO);
+    hsf2_peek(tvb, pinfo, &pk);
+    if (pk.have_op && pk.have_id && !pk.broadcast)
+        t = hsf2_track(pinfo, idx, pk.table, pk.heartbeat, pk.is_request, pk.id, pk.service, pk.method,
+                       pk.timeout, pk.one_way);
+    links = hsf2_add_links(tvb, pinfo, pt, t, &pk);
     proto_tree_add_item(pt, hf_hsf2_type, tvb, 0, 1, ENC_NA);
-    switch (type) {
-    case HSF2_TYPE_HEARTBEAT:
-        info = dissect_hsf2_heartbeat(tvb, pinfo, pt, idx);
-        break;
-    case HSF2_TYPE_TB:
-        info = dissect_hsf2_tb(tvb, pinfo, pt, idx);
-        break;
-    case HSF2_TYPE_HSF: {
-        guint32 op;
-        proto_tree_add_item(pt, hf_hsf2_version, tvb, 1, 1, ENC_NA);
-        proto_tree_add_item_ret_uint(pt, hf_hsf2_op, tvb, 2, 1, ENC_NA, &op);
-        info = op == 0 ? dissect_hsf2_request(tvb, pinfo, pt, idx) : dissect_hsf2_response(tvb, pinfo, pt, idx);
-        break;
+    /* a PDU the snaplen cut ends its decoding where the capture ends (BoundsError), or where its
+     * segment ends when it goes on in later ones (FragmentBoundsError: TCP does not reassemble a
+     * cut segment); anything malformed still goes to tcp_dissect_pdus() */
+    TRY {
+        switch (type) {
+        case HSF2_TYPE_HEARTBEAT:
+            info = dissect_hsf2_heartbeat(tvb, pinfo, pt, t);
+            break;
+        case HSF2_TYPE_TB:
+            info = dissect_hsf2_tb(tvb, pinfo, pt, t);
+            break;
+        case HSF2_TYPE_HSF: {
+            guint32 op;
+            proto_tree_add_item(pt, hf_hsf2_version, tvb, 1, 1, ENC_NA);
+            proto_tree_add_item_ret_uint(pt, hf_hsf2_op, tvb, 2, 1, ENC_NA, &op);
+            info = op == 0 ? dissect_hsf2_request(tvb, pinfo, pt, t) : dissect_hsf2_response(tvb, pinfo, pt, t);
+            break;
+        }
+        default:
+            info = dissect_hsf2_dubbo(tvb, pinfo, pt, t);
+            break;
+        }
     }
-    default:
-        info = dissect_hsf2_dubbo(tvb, pinfo, pt, idx);
-        break;
+    CATCH2(BoundsError, FragmentBoundsError) {
+        if (!cut && EXCEPT_CODE == FragmentBoundsError)
+            RETHROW;
+        cut = TRUE;
+        info = NULL;
     }
+    ENDTRY;
+    if (!info)
+        info = hsf2_cut_done(tvb, pinfo, pt, t, &pk, type);
+    if (cut)
+        hsf2_note_cut(tvb, pinfo, pt);
+    info = wmem_strconcat(pinfo->pool, info, links, cut ? " [cut by snaplen]" : "", NULL);
     proto_item_append_text(ti, ", %s", info);
     col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", info);
     col_set_fence(pinfo->cinfo, COL_INFO);
 }
+
+/* ---- imperfect captures: snaplen, lost segments, mid-stream starts --------------------------- */
+
+/* TCP hands a segment the snaplen cut to its subdissector as it is: the captured bytes, with the
+ * segment's full length as the reported length, and it does not reassemble it (can_desegment is
+ * 0). tcp_dissect_pdus() then gives each PDU whose start is captured its captured part; it does
+ * not know where the next PDU starts when that is in a later segment. So HSF2 keeps, per
+ * direction, where the next PDU starts (the cut PDU's length field, when captured) or that it
+ * does not know (the length was cut too, a segment is missing, the capture starts mid-stream):
+ * then a segment starts a PDU only if it looks like one (the heuristic's header check). The
+ * decision is taken on the first pass and kept per frame. */
+
+typedef struct hsf2_skip {
+    guint32 seq;               /* TCP sequence number of the data handed over */
+    guint32 skip;              /* bytes at its start that continue a PDU not dissected here */
+    struct hsf2_skip *next;
+} hsf2_skip_t;
+
+static gboolean hsf2_heur_pdu(tvbuff_t *tvb, guint off, guint avail, gboolean full, guint64 *len);
+
+/* The bytes at `off` (up to the captured end) look like a PDU start: a valid header, and so are
+ * the PDUs that follow it as far as they are captured (at most 8). */
+static gboolean hsf2_looks_like_start(tvbuff_t *tvb, guint off)
+{
+    guint avail = tvb_captured_length(tvb);
+    for (guint i = 0; i < 8 && off < avail; i++) {
+        guint64 len = 0;
+        if (tvb_get_uint8(tvb, off) == 0xDA) {    /* Dubbo: magic, serialization, body length */
+            const char *why;
+            int bo, bl;
+            guint plen;
+            if (off + 1 >= avail || tvb_get_uint8(tvb, off + 1) != 0xBB ||
+                (off + 2 < avail && !try_val_to_str(tvb_get_uint8(tvb, off + 2) & 0x1F, hsf2_dubbo_serialization_vals)))
+                return FALSE;
+            if (hsf2_pdu_len(tvb, NULL, (int)off, &plen, &why, &bo, &bl) == HSF2_LEN_BAD)
+                return FALSE;
+            if (off + HSF2_DUBBO_HDR <= avail)
+                len = plen;
+        } else if (!hsf2_heur_pdu(tvb, off, avail, FALSE, &len)) {
+            return FALSE;
+        }
+        if (len == 0)
+            break;
+        off += (guint)MIN(len, G_MAXUINT32);
+    }
+    return TRUE;
+}
+
+/* Where the first PDU of a segment starts when the position in the stream is unknown: at its
+ * start if that looks like a PDU; else, in a segment captured whole, at the first offset from
+ * which PDUs with valid headers fill the segment exactly (bounded scan); else nowhere (returns
+ * the segment's length). */
+static guint32 hsf2_find_start(tvbuff_t *tvb)
+{
+    guint rep = tvb_reported_length(tvb), cap = tvb_captured_length(tvb);
+    if (hsf2_looks_like_start(tvb, 0))
+        return 0;
+    if (cap < rep)
+        return rep;
+    for (guint off = 1; off + HSF2_HB_LEN <= cap && off < 4096; off++) {
+        guint8 b = tvb_get_uint8(tvb, off);
+        guint at = off;
+        guint n;
+        if (b != HSF2_TYPE_HEARTBEAT && b != HSF2_TYPE_TB && b != HSF2_TYPE_HSF && b != 0xDA)
+            continue;
+        /* every PDU from here has a valid header and the last one ends with the segment */
+        for (n = 0; n < 64 && at < cap; n++) {
+            guint64 len = 0;
+            if (!hsf2_heur_pdu(tvb, at, cap, FALSE, &len) || len == 0 || at + len > cap)
+                break;
+            at += (guint)len;
+        }
+        if (n > 0 && at == cap)
+            return off;
+    }
+    return rep;
+}
+
+/* Decide (first pass) or recall how many bytes at the start of this data continue a PDU that is
+ * not dissected here. `data` is TCP's struct tcpinfo. */
+static guint32 hsf2_stream_position(tvbuff_t *tvb, packet_info *pinfo, void *data, hsf2_flow_t **flowp,
+                                    guint32 *seqp)
+{
+    const struct tcpinfo *ti = (const struct tcpinfo *)data;
+    guint32 rep = tvb_reported_length(tvb), seq, skip = 0;
+    hsf2_skip_t *rec;
+    hsf2_conv_t *cv;
+    hsf2_flow_t *fl;
+    int dir;
+
+    *flowp = NULL;
+    if (pinfo->ptype != PT_TCP || !ti || rep == 0)
+        return 0;
+    seq = ti->nxtseq - rep;
+    if (PINFO_FD_VISITED(pinfo)) {
+        for (rec = (hsf2_skip_t *)ts_frame_data_get(pinfo, proto_hsf2); rec; rec = rec->next)
+            if (rec->seq == seq)
+                return rec->skip;
+        return 0;
+    }
+    cv = hsf2_conv(pinfo);
+    dir = hsf2_dir(pinfo, cv);
+    fl = &cv->flow[dir];
+    *flowp = fl;
+    if (ti->is_reassembled) {       /* whole segments, in order: the position is known */
+        fl->pend = fl->lost_pos = fl->cont = FALSE;
+        fl->next_seq = ti->nxtseq;
+        fl->started = TRUE;
+        return 0;                   /* *seqp stays unknown (0) */
+    }
+    *seqp = seq;
+    /* the peer acknowledges bytes of its own direction that were not handed over here (and that
+     * TCP is not reassembling): they are missing from the capture */
+    if ((ti->flags & 0x010) && cv->flow[1 - dir].started && !cv->flow[1 - dir].pend &&
+        (gint32)(ti->lastackseq - cv->flow[1 - dir].next_seq) > 0) {
+        hsf2_mark_lost(pinfo, cv, 1 - dir, FALSE);
+        cv->flow[1 - dir].lost_pos = TRUE;
+        cv->flow[1 - dir].cont = FALSE;
+        cv->flow[1 - dir].next_seq = ti->lastackseq;
+    }
+    if (!fl->started) {
+        /* without the handshake, the first segment may start inside a PDU */
+        struct tcp_analysis *tcpd = get_tcp_conversation_data(find_or_create_conversation(pinfo), pinfo);
+        fl->lost_pos = !tcpd || !(tcpd->conversation_completeness & 0x01);   /* SYN seen */
+        if (!fl->lost_pos && seq == 1 && !cv->flow[1 - dir].started) {
+            /* relative sequence numbers after a handshake: the peer's data starts at 1 too */
+            cv->flow[1 - dir].started = TRUE;
+            cv->flow[1 - dir].next_seq = 1;
+        }
+    } else {
+        gint32 gap = (gint32)(seq - fl->next_seq);
+        if (gap < 0)                /* retransmission, out of order: as it comes */
+            return 0;
+        if (gap > 0) {              /* bytes of this direction are not in the capture */
+            hsf2_mark_lost(pinfo, cv, dir, FALSE);
+            fl->lost_pos = TRUE;
+            fl->cont = fl->pend = FALSE;
+        }
+    }
+    if (fl->pend) {                 /* TCP gave up reassembling (this segment was cut) */
+        fl->pend = FALSE;
+        hsf2_mark_lost(pinfo, cv, dir, TRUE);
+        if (fl->pend_known && (gint32)(fl->pend_end - seq) > 0) {
+            fl->cont = TRUE;
+            fl->cont_end = fl->pend_end;
+        } else if (!fl->pend_known) {
+            fl->lost_pos = TRUE;
+        }
+    }
+    if (fl->cont) {
+        gint32 left = (gint32)(fl->cont_end - seq);
+        if (left > 0)
+            skip = MIN((guint32)left, rep);
+        fl->cont = left > (gint32)rep;
+        if (skip < rep && skip >= tvb_captured_length(tvb)) {
+            /* the next PDU starts here, in bytes the snaplen cut */
+            hsf2_mark_lost(pinfo, cv, dir, TRUE);
+            fl->lost_pos = TRUE;
+            skip = rep;
+        }
+    } else if (fl->lost_pos) {
+        skip = hsf2_find_start(tvb);
+        fl->lost_pos = skip == rep;
+    }
+    fl->started = TRUE;
+    fl->next_seq = ti->nxtseq;
+    if (skip) {
+        rec = wmem_new(wmem_file_scope(), hsf2_skip_t);
+        rec->seq = seq;
+        rec->skip = skip;
+        rec->next = (hsf2_skip_t *)ts_frame_data_get(pinfo, proto_hsf2);
+        ts_frame_data_set(pinfo, proto_hsf2, rec);
+    }
+    return skip;
+}
+
+/* ---- framing ---------------------------------------------------------------------------------- */
 
 /* What get_hsf2_pdu_len() found out about the frame at hand, for dissect_hsf2_frame():
  * tcp_dissect_pdus() calls the length function, then the PDU dissector, frame after frame, both
@@ -1146,7 +1659,42 @@ typedef struct {
     const char *why;
     int         bad_off;   /* relative to the start of the frame */
     int         bad_len;
+    guint32     skip;      /* bytes at the start continuing a PDU dissected elsewhere (or not at all) */
+    gboolean    in_skip;   /* the frame at hand is those bytes */
+    guint       cut_len;   /* a PDU the snaplen cut: its length (0: unknown), when the frame at
+                            * hand was stretched to the end of the segment */
+    hsf2_flow_t *flow;     /* first pass, a segment (not reassembled data): its direction */
+    guint32     seq;       /* TCP sequence number of the tvb's first byte (when seq_known) */
+    gboolean    seq_known;
+    packet_info *pinfo;
 } hsf2_framing_t;
+
+/* First pass, a segment the snaplen cut: the PDU at `offset` is the last one whose start is
+ * captured. Where does the next one start? */
+static void hsf2_cut_framing(hsf2_framing_t *fr, tvbuff_t *tvb, int offset, hsf2_len_t r, guint plen)
+{
+    hsf2_flow_t *fl = fr->flow;
+    guint rest = (guint)tvb_reported_length_remaining(tvb, offset);
+    hsf2_conv_t *cv;
+    hsf2_peek_t pk;
+    gboolean hidden;
+
+    if (!fl)
+        return;
+    if (r == HSF2_LEN_OK && plen > rest) {          /* it goes on in later segments */
+        fl->cont = TRUE;
+        fl->cont_end = fr->seq + (guint32)offset + plen;
+    } else if (r != HSF2_LEN_OK || plen < rest) {   /* further PDUs, or bytes of unknown meaning */
+        fl->lost_pos = TRUE;
+    }
+    /* PDU starts the snaplen hid, or this PDU's id cut: their requests get no visible answer */
+    hsf2_peek(tvb_new_subset_remaining(tvb, offset), fr->pinfo, &pk);
+    hidden = r != HSF2_LEN_OK || plen < rest || !pk.have_id;
+    if (hidden) {
+        cv = hsf2_conv(fr->pinfo);
+        hsf2_mark_lost(fr->pinfo, cv, hsf2_dir(fr->pinfo, cv), TRUE);
+    }
+}
 
 /* Length of the frame at `offset` for tcp_dissect_pdus(). The frame type decides how many header
  * bytes the length needs (up to the argument lengths of a request): while they are not all there,
@@ -1156,17 +1704,40 @@ typedef struct {
  * Without reassembly a frame cut short is decoded as far as it goes, and handed over with the
  * segment's remaining length as its own: tcp_dissect_pdus() would mark a frame longer than the
  * segment as a fragment, and reading past the segment would be an "unreassembled packet" instead
- * of the malformed frame it is. */
+ * of the malformed frame it is.
+ * In a segment the snaplen cut, the last PDU whose start is captured is stretched to the end of
+ * the segment (tcp_dissect_pdus() would otherwise look for a next PDU in bytes that are not
+ * there, and throw); dissect_hsf2_frame() cuts it back to its own length. */
 static guint get_hsf2_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
 {
     hsf2_framing_t *fr = (hsf2_framing_t *)data;
     gboolean reassembling = hsf2_desegment && pinfo->can_desegment;
     guint rest = (guint)tvb_reported_length_remaining(tvb, offset);
+    guint avail = (guint)tvb_captured_length_remaining(tvb, offset);
     guint plen = 0;
-    hsf2_len_t r = hsf2_pdu_len(tvb, pinfo, offset, &plen, &fr->why, &fr->bad_off, &fr->bad_len);
+    hsf2_len_t r;
 
+    fr->in_skip = offset == 0 && fr->skip > 0;
+    fr->cut_len = 0;
+    if (fr->in_skip)
+        return fr->skip;
+    r = hsf2_pdu_len(tvb, pinfo, offset, &plen, &fr->why, &fr->bad_off, &fr->bad_len);
     fr->bad = r == HSF2_LEN_BAD;
     fr->bad_off -= offset;
+    if (avail < rest && (r != HSF2_LEN_OK || plen >= avail)) {
+        /* the snaplen cut this segment: no later PDU start of it is captured */
+        if (!PINFO_FD_VISITED(pinfo) && !fr->bad)
+            hsf2_cut_framing(fr, tvb, offset, r, plen);
+        fr->cut_len = r == HSF2_LEN_OK ? plen : 0;
+        return rest;
+    }
+    if (reassembling && fr->flow && !PINFO_FD_VISITED(pinfo) &&
+        (r == HSF2_LEN_MORE || (r == HSF2_LEN_OK && plen > rest))) {
+        /* TCP reassembles it; should a later segment of it be cut, TCP gives up */
+        fr->flow->pend = TRUE;
+        fr->flow->pend_known = r == HSF2_LEN_OK && fr->seq_known;
+        fr->flow->pend_end = fr->seq + (guint32)offset + plen;
+    }
     if (r == HSF2_LEN_OK)
         return (plen > rest && !reassembling) ? rest : plen;
     if (r == HSF2_LEN_MORE && reassembling)
@@ -1178,6 +1749,19 @@ static int dissect_hsf2_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 {
     const hsf2_framing_t *fr = (const hsf2_framing_t *)data;
 
+    if (fr->in_skip) {
+        proto_item *ti = proto_tree_add_item(tree, proto_hsf2, tvb, 0, -1, ENC_NA);
+        proto_tree *pt = proto_item_add_subtree(ti, ett_hsf2);
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_hsf2_continuation, tvb, 0, 0, tvb_reported_length(tvb)));
+        proto_item_append_text(ti, ", Continuation of a PDU not decoded here (%u bytes)", tvb_reported_length(tvb));
+        if (tvb_captured_length(tvb) < tvb_reported_length(tvb))
+            hsf2_note_cut(tvb, pinfo, pt);
+        if (ts_pdu_index(pinfo, proto_hsf2) == 0)
+            col_clear(pinfo->cinfo, COL_INFO);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "[Continuation]");
+        col_set_fence(pinfo->cinfo, COL_INFO);
+        return (int)tvb_captured_length(tvb);
+    }
     if (fr->bad) {
         proto_item *ti = proto_tree_add_item(tree, proto_hsf2, tvb, 0, -1, ENC_NA);
         proto_tree *pt = proto_item_add_subtree(ti, ett_hsf2);
@@ -1192,15 +1776,22 @@ static int dissect_hsf2_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         col_set_fence(pinfo->cinfo, COL_INFO);
         return (int)tvb_captured_length(tvb);
     }
+    if (fr->cut_len && fr->cut_len < tvb_reported_length(tvb))
+        tvb = tvb_new_subset_length(tvb, 0, (gint)fr->cut_len);
     dissect_hsf2_pdu(tvb, pinfo, tree);
     return (int)tvb_captured_length(tvb);
 }
 
-static int dissect_hsf2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static int dissect_hsf2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    hsf2_framing_t framing = { FALSE, NULL, 0, 1 };
+    hsf2_framing_t framing;
 
+    memset(&framing, 0, sizeof(framing));
+    framing.bad_len = 1;
+    framing.pinfo = pinfo;
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "HSF2");
+    framing.skip = hsf2_stream_position(tvb, pinfo, data, &framing.flow, &framing.seq);
+    framing.seq_known = framing.flow && !((const struct tcpinfo *)data)->is_reassembled;
     tcp_dissect_pdus(tvb, pinfo, tree, hsf2_desegment, 1, get_hsf2_pdu_len, dissect_hsf2_frame, &framing);
     return (int)tvb_captured_length(tvb);
 }
@@ -1406,6 +1997,14 @@ void proto_register_hsf2(void)
                            "Time between the request and this response", HFILL } },
         { &hf_hsf2_no_response, { "No response", "hsf2.no_response", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
                                   "The request is not answered in this capture", HFILL } },
+        { &hf_hsf2_response_lost, { "Response not in the capture", "hsf2.response_lost", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+                                    "The response was in bytes the capture misses (a lost segment, PDUs cut by the snaplen)",
+                                    HFILL } },
+        { &hf_hsf2_cut, { "Cut by the snaplen", "hsf2.cut", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+                          "Only the first part of this PDU is in the capture (the frame was cut by the snaplen)", HFILL } },
+        { &hf_hsf2_continuation, { "Continuation", "hsf2.continuation", FT_UINT32, BASE_DEC, NULL, 0x0,
+                                   "Bytes that continue a PDU not decoded here (cut by the snaplen, or whose start "
+                                   "is not in the capture)", HFILL } },
         { &hf_hsf2_over_timeout, { "Answered after the timeout", "hsf2.over_timeout", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
                                    "The response time exceeds the request's own timeout", HFILL } },
         { &hf_hsf2_tr_request_flag, { "Request flag", "hsf2.tr.request_flag", FT_UINT8, BASE_DEC,
@@ -1449,7 +2048,11 @@ void proto_register_hsf2(void)
         { &ei_hsf2_late, { "hsf2.late", PI_SEQUENCE, PI_WARN,
                            "Response time exceeds the request's timeout", EXPFILL } },
         { &ei_hsf2_no_response, { "hsf2.no_response.expert", PI_SEQUENCE, PI_WARN,
-                                  "Request not answered in this capture", EXPFILL } },
+                                  "No response seen to this request", EXPFILL } },
+        { &ei_hsf2_response_lost, { "hsf2.response_lost.expert", PI_SEQUENCE, PI_NOTE,
+                                    "Response not in the capture (lost segment)", EXPFILL } },
+        { &ei_hsf2_cut, { "hsf2.cut.expert", PI_UNDECODED, PI_NOTE,
+                          "Frame cut by the snaplen: the rest of the PDU is not decoded", EXPFILL } },
         { &ei_hsf2_no_request, { "hsf2.no_request", PI_SEQUENCE, PI_NOTE,
                                  "Response to a request not in this capture", EXPFILL } },
         { &ei_hsf2_closing, { "hsf2.server_closing", PI_SEQUENCE, PI_WARN,

@@ -378,7 +378,7 @@ class Conversation(tslib.PluginTestCase):
         for i, st in P.ERRORS.items():
             expected.setdefault("Status %s - error for %d" % (status[st], i), 0)
             expected["Status %s - error for %d" % (status[st], i)] += 1
-        expected["Request not answered in this capture"] = 2
+        expected["No response seen to this request"] = 2
         expected["Response to a request not in this capture"] = 1
         for i in P.LATE_IDS:
             expected["Response after %.3f ms, above the request's timeout of 100 ms" % f["latency_ms"][i]] = 1
@@ -426,7 +426,8 @@ class Reassembly(tslib.PluginTestCase):
         c.s2c(P.SPEC_5_2 + P.heartbeat(3, response=True) + P.SPEC_5_3[:10], segs=[35])
         c.s2c(P.SPEC_5_3[10:])
         path = cap.write(self.cap_path("bytes.pcap"))
-        self.assertEqual(tslib.values(path, "hsf2.method"), ["sayHello"])
+        # the response carries its request's method too (generated, #16 item 4)
+        self.assertEqual(tslib.values(path, "hsf2.method"), ["sayHello", "sayHello"])
         self.assertEqual(tslib.values(path, "hsf2.req_id"), ["1", "1", "3", "2"])
         self.assertEqual(tslib.values(path, "hsf2.error_msg"), ["service not found"])
 
@@ -447,7 +448,7 @@ class Reassembly(tslib.PluginTestCase):
 class Malformed(tslib.PluginTestCase):
     """Hostile input: every case gives an expert, no crash, and the next frame still decodes."""
 
-    UNANSWERED = "Request not answered in this capture"
+    UNANSWERED = "No response seen to this request"   # the first item of the request's tree (#16 item 8)
 
     def _run(self, bad, name):
         """`bad`, then a heartbeat in the next segment. Returns the path and the experts of the
@@ -489,12 +490,12 @@ class Malformed(tslib.PluginTestCase):
     def test_hessian_string_longer_than_its_argument(self):
         pdu = P.request("S", "m", [("java.lang.String", b"\x05ab")])
         _, msgs = self._run(pdu, "hstr.pcap")
-        self.assertEqual(msgs, ["Hessian value truncated (1 more bytes needed, 0 left)", self.UNANSWERED])
+        self.assertEqual(msgs, [self.UNANSWERED, "Hessian value truncated (1 more bytes needed, 0 left)"])
 
     def test_hessian_nesting_10000_deep(self):
         pdu = P.request("S", "m", [("java.util.List", b"\x79" * 10000 + b"\x90")])
         path, msgs = self._run(pdu, "deep.pcap")
-        self.assertEqual(msgs, ["Hessian nesting deeper than 32 levels", self.UNANSWERED])
+        self.assertEqual(msgs, [self.UNANSWERED, "Hessian nesting deeper than 32 levels"])
         self.assertEqual(len(tslib.values(path, "hessian.list", "frame.number == %d" % self.bad_frame)), 0)
         self.assertEqual(tslib.values(path, "hsf2.arg.obj_len", "frame.number == %d" % self.bad_frame),
                          ["10001", "10001"])
@@ -502,7 +503,7 @@ class Malformed(tslib.PluginTestCase):
     def test_reference_to_undefined_class(self):
         pdu = P.request("S", "m", [("com.example.User", b"\x60\x03Tom\xa2")])
         path, msgs = self._run(pdu, "class.pcap")
-        self.assertEqual(msgs, ["Reference to undefined class #0", self.UNANSWERED])
+        self.assertEqual(msgs, [self.UNANSWERED, "Reference to undefined class #0"])
         self.assertEqual(tslib.values(path, "hessian.undecoded", "frame.number == 4"), ["6003546f6da2"])
 
     def test_unknown_frame_type(self):
@@ -512,8 +513,62 @@ class Malformed(tslib.PluginTestCase):
     def test_trailing_bytes_after_argument(self):
         pdu = P.request("S", "m", [("int", b"\x91\x92")])
         _, msgs = self._run(pdu, "trail.pcap")
-        self.assertEqual(msgs, ["1 bytes after the serialized value", self.UNANSWERED])
+        self.assertEqual(msgs, [self.UNANSWERED, "1 bytes after the serialized value"])
 
+
+
+class CleanLabels(tslib.PluginTestCase):
+    """Issue #16: error messages a provider serialized as a Hessian string are decoded (no length
+    byte shown as a box), no control character reaches a label or an expert text, the links are
+    the first items of a PDU's tree and a response carries its request's service and method."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cap = Capture()
+        c = cap.tcp(CLIENT, SERVER)                                                     # 1-3
+        c.c2s(P.request("com.example.S:1", "get", [("long", P.hessian(P.Long(1)))], req_id=1))   # 4
+        c.s2c(P.response(1, P.hessian("service not found"), status=60))                 # 5: Hessian text
+        c.c2s(P.request("com.example.S:1", "put", [("long", P.hessian(P.Long(2)))], req_id=2))   # 6
+        c.s2c(P.response(2, P.hessian("no provider\tfor com.example.S:1\n"), status=70))  # 7
+        c.c2s(P.request("com.example.S:1", "del", [("long", P.hessian(P.Long(3)))], req_id=3))   # 8
+        c.s2c(P.response(3, b"raw\x01text", status=80))                                 # 9: UTF-8 text
+        c.c2s(P.request("com.example.S:1", "get", [("long", P.hessian(P.Long(4)))], req_id=4))   # 10
+        c.s2c(P.response(4, P.hessian("ok")))                                           # 11
+        c.c2s(P.request("com.example.S:1", "get", [("long", P.hessian(P.Long(5)))], req_id=5))   # 12
+        cls.path = cap.write(cls.tmp + "/labels.pcap")
+
+    def test_hessian_error_message_decoded(self):
+        self.assertEqual(one(self.path, "hsf2.error_msg", "frame.number == 5"), "service not found")
+        self.assertEqual(tslib.experts(self.path, "frame.number == 5"),
+                         ["Status SERVICE_NOT_FOUND (60): service not found"])
+
+    def test_no_control_characters(self):
+        self.assertEqual(tslib.experts(self.path, "frame.number == 7"),
+                         ["Status SERVICE_ERROR (70): service error - no provider\\tfor com.example.S:1\\n"])
+        self.assertEqual(tslib.experts(self.path, "frame.number == 9"),
+                         ["Status SERVER_ERROR (80): server error - raw\\001text"])
+        out = tslib.detail(self.path, "hsf2")
+        bad = [l for l in out.splitlines() if any(ord(ch) < 32 and ch != "\t" for ch in l)]
+        self.assertEqual(bad, [])
+
+    def test_links_first_in_the_tree(self):
+        out = tslib.detail(self.path, "hsf2", "frame.number in {10, 11, 12}")
+        firsts = []
+        lines = out.splitlines()
+        for i, l in enumerate(lines):
+            if l.startswith("Taobao HSF2 RPC"):
+                firsts.append(lines[i + 1].strip())
+        self.assertEqual(firsts, ["[Response in: 11]", "[Request in: 10]", "[No response: True]"])
+        self.assertIn("Request get (com.example.S:1) id=5 [no response]", tslib.info_column(self.path, "frame.number == 12"))
+        self.assertEqual(tslib.info_column(self.path, "frame.number == 11")[0][:21], "Response OK id=4 [1.0")
+
+    def test_response_carries_request_identity(self):
+        got = tslib.fields(self.path, ["frame.number", "hsf2.service", "hsf2.method"], "hsf2.op == 1")
+        self.assertEqual([(r["frame.number"], r["hsf2.service"], r["hsf2.method"]) for r in got],
+                         [(["5"], ["com.example.S:1"], ["get"]), (["7"], ["com.example.S:1"], ["put"]),
+                          (["9"], ["com.example.S:1"], ["del"]), (["11"], ["com.example.S:1"], ["get"])])
+        self.assertEqual(tslib.frames(self.path, 'hsf2.method == "get"'), [4, 5, 10, 11, 12])
 
 
 class OtherCodecs(tslib.PluginTestCase):
@@ -549,7 +604,7 @@ class OtherCodecs(tslib.PluginTestCase):
         self.assertEqual(tslib.values(self.path, "hsf2.generic_method", "hsf2.req_id == 4"), ["realMethod"])
         self.assertEqual(tslib.values(self.path, "hsf2.arg.value", "hsf2.req_id == 4"),
                          ['"realMethod"', "[string [\"int\"]", "[7]"])
-        self.assertEqual(tslib.info_column(self.path, "hsf2.req_id == 4"), ["Request $invoke [realMethod] (S:1) id=4"])
+        self.assertEqual(tslib.info_column(self.path, "hsf2.req_id == 4"), ["Request $invoke [realMethod] (S:1) id=4 [no response]"])
 
 class Ports(tslib.PluginTestCase):
 
