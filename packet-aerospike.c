@@ -2036,6 +2036,15 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
             pi = proto_tree_add_bytes_with_length(mt, hf_aerospike_batch_digest, tvb, off + 14, 4, row->digest,
                                                   AS_DIGEST_LEN);
             proto_item_set_generated(pi);
+            /* the row's identity under the request's field names: aerospike.digest == ... selects
+             * the answer too */
+            pi = proto_tree_add_bytes_with_length(mt, hf_aerospike_digest, tvb, off + 14, 4, row->digest,
+                                                  AS_DIGEST_LEN);
+            proto_item_set_generated(pi);
+            if (row->userkey) {
+                pi = proto_tree_add_string(mt, hf_aerospike_key, tvb, off + 14, 4, row->userkey);
+                proto_item_set_generated(pi);
+            }
         }
     } else if (ctx->is_request) {
         proto_tree_add_uint_format_value(mt, hf_aerospike_msg_transaction_ttl, tvb, off + 14, 4, mi->transaction_ttl,
