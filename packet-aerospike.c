@@ -837,11 +837,13 @@ typedef struct {
  * (AS_DIR_REQ: to the server, AS_DIR_RSP: to the client) told us. */
 #define AS_DIR_REQ 0
 #define AS_DIR_RSP 1
+#define AS_TCP_FLAG_ACK 0x010
 typedef struct {
     ts_trans_table_t *tbl;
     guint32  next_seq[2];       /* end of the bytes of the direction handed to us so far */
     gboolean seq_known[2];
     gboolean gap[2];            /* bytes were missing since the last response PDU was matched */
+    gboolean rsp_unseen;        /* the client acknowledged server bytes that are not in the capture */
     guint32  cut_end[2];        /* a PDU cut short in the capture runs up to this sequence number */
     guint32  cut_frame[2];      /* ... and starts in this frame */
     gboolean cut_known[2];
@@ -2976,13 +2978,25 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         ctx.req = wmem_new0(ctx.scope, as_req_t);
         ctx.req->kind = -1;
         if (ctx.first_pass) {
-            ts_trans_table_t *tbl = as_conv(pinfo)->tbl;
+            as_conv_t *cv = as_conv(pinfo);
+            ts_trans_table_t *tbl = cv->tbl;
             ts_trans_t *h;
             guint guard = 0;
             /* a new command: an answer stream still open has ended (a client reads an answer to
              * its end before it sends the next command; its end may be cut or lost) */
             while ((h = ts_trans_fifo_head(tbl, 0)) != NULL && h->n_responses > 0 && guard++ < 64)
                 ts_trans_forget(tbl, h);
+            /* the client acknowledged answers that are not in the capture: the requests still
+             * open got theirs there */
+            if (cv->rsp_unseen) {
+                while ((h = ts_trans_fifo_head(tbl, 0)) != NULL && guard++ < 1000000) {
+                    if (!h->rsp_frame)
+                        h->rsp_lost = TRUE;
+                    ts_trans_forget(tbl, h);
+                }
+                cv->rsp_unseen = FALSE;
+                cv->gap[AS_DIR_RSP] = FALSE;
+            }
             ctx.trans = ts_trans_request(pinfo, tbl, 0, 0, ctx.pdu_index);
             ctx.trans->req_data = ctx.req;
         } else {
@@ -3166,6 +3180,19 @@ as_stream_track(packet_info *pinfo, const struct tcpinfo *ti, guint len, int d)
     guint32 start = ti->seq, end = ti->seq + len;
     guint skip = 0;
 
+    /* the client's acknowledgement tells where the server's bytes start when none were seen yet:
+     * a response lost before the first one captured is a gap too */
+    if (d == AS_DIR_REQ && !cv->seq_known[AS_DIR_RSP] && (ti->flags & AS_TCP_FLAG_ACK)) {
+        cv->next_seq[AS_DIR_RSP] = ti->lastackseq;
+        cv->seq_known[AS_DIR_RSP] = TRUE;
+    }
+    /* ... and a request that acknowledges server bytes we never saw says the answers of the
+     * requests still open were in them: the request PDUs of this segment close them as lost */
+    if (d == AS_DIR_REQ && cv->seq_known[AS_DIR_RSP] && (ti->flags & AS_TCP_FLAG_ACK) &&
+        GT_SEQ(ti->lastackseq, cv->next_seq[AS_DIR_RSP])) {
+        cv->next_seq[AS_DIR_RSP] = ti->lastackseq;
+        cv->rsp_unseen = TRUE;
+    }
     if (cv->seq_known[d] && GT_SEQ(start, cv->next_seq[d]))
         cv->gap[d] = TRUE;
     if (!cv->seq_known[d] || GT_SEQ(end, cv->next_seq[d])) {
