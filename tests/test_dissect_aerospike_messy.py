@@ -86,16 +86,16 @@ class MessyCaptures(tslib.PluginTestCase):
 
     # -- lost segments -------------------------------------------------------------------------
     def test_each_response_segment_dropped_in_turn(self):
-        """Every response segment is dropped once: 12 captures, each losing the response of every
-        12th transaction of each connection (gaps far apart are independent)."""
+        """Every response segment is dropped once: 6 captures, each losing the response of every
+        6th transaction of each connection (gaps apart are independent)."""
         gen = self.small
         pkts = messy.from_capture(gen.cap)
-        for off in range(12):
-            hit = [t for t in gen.trans if t["answered"] and t["n"] % 12 == off]
+        for off in range(6):
+            hit = [t for t in gen.trans if t["answered"] and t["n"] % 6 == off]
             gone = [i for t in hit for i in t["rsp_pkts"]]
             excused = [t["key"] for t in hit]
             rows, lost = self._check(gen, messy.drop(pkts, gone), excused, len(hit),
-                                     "responses dropped: n %% 12 == %d" % off)
+                                     "responses dropped: n %% 6 == %d" % off)
             # the request whose answer is in the gap says so, and its successor is paired right
             self.assertEqual(sorted(lost), sorted(excused))
 
@@ -111,8 +111,7 @@ class MessyCaptures(tslib.PluginTestCase):
         last) or swapped with the next one, for a spread of transactions of every connection."""
         gen = self.big
         pkts = messy.from_capture(gen.cap)
-        cases = [("drop", seg, r) for seg in (0, 1, 3) for r in (1, 7)] + \
-                [("late", seg, r) for seg in (0, 1, 2) for r in (5, 11)]
+        cases = [("drop", seg, 1) for seg in (0, 1, 3)] + [("late", seg, 5) for seg in (0, 1, 2)]
         for how, seg, r in cases:
             hit = [t for t in gen.trans if t["answered"] and t["n"] % 12 == r and len(t["rsp_pkts"]) == 4]
             self.assertTrue(hit)
