@@ -125,6 +125,21 @@ class MessyCaptures(tslib.PluginTestCase):
             self._check(gen, mutated, [t["key"] for t in hit], len(hit),
                         "MSS 300, segment %d %s for n %% 12 == %d" % (seg, how, r))
 
+    def test_mss300_late_segments_put_back_by_tcp(self):
+        """With TCP's "reassemble out-of-order segments" on, a late segment costs nothing."""
+        gen = self.big
+        mutated = messy.from_capture(gen.cap)
+        for t in gen.trans:
+            if t["answered"] and t["n"] % 12 == 5 and len(t["rsp_pkts"]) == 4:
+                mutated = messy.out_of_order(mutated, t["rsp_pkts"][1])
+        path = self._write(mutated)
+        rows = tslib.fields(path, ["aerospike.key", "aerospike.msg.generation", "aerospike.response_to",
+                                   "aerospike.response_lost"], "aerospike",
+                            args=["-o", "tcp.reassemble_out_of_order:TRUE"])
+        observed = messy.pairs_from_rows([r for r in rows if r["aerospike.response_to"]], *PAIR_FIELDS)
+        messy.assert_pairs(self, gen.truth, observed)
+        self.assertEqual([r for r in rows if r["aerospike.response_lost"]], [])
+
     # -- captures that start mid-stream ---------------------------------------------------------
     def test_capture_starts_1_to_5_packets_into_each_connection(self):
         """With big_first the first request spans 4 segments: 4 and 5 packets in, the capture
