@@ -3,8 +3,10 @@
  * Every proto type of the service port: info (1), admin/security (2), message (3, one or more
  * as_msg records) and compressed message (4, zlib-inflated and dissected like a type 3 PDU).
  * Framing through tcp_dissect_pdus (8-byte header, 48-bit body size); requests and responses are
- * matched per TCP connection in FIFO order (one command at a time, multi-record answers end with
- * an INFO3_LAST record); one tap record per request PDU (per batch row) and per response record.
+ * matched per TCP connection (one command at a time: in order, or after a capture gap the newest
+ * open request; multi-record answers end with an INFO3_LAST record); frames cut by a snaplen are
+ * decoded as far as they go; one tap record per request PDU (per batch row) and per response
+ * record.
  *
  * Sources: the Aerospike server and clients, github.com/aerospike/aerospike-server
  * (as/include/base/{proto,security}.h, as/src/base/{proto,batch,thr_info}.c), aerospike-client-c
@@ -828,6 +830,7 @@ typedef struct {
     gboolean      cut;              /* the PDU runs past the captured bytes (snaplen, or a segment
                                      * TCP did not reassemble): decode what is there, quietly */
     gboolean      cut_shown;        /* the "not captured" item of this PDU was added */
+    guint32       missing;          /* bytes of the PDU not captured */
     wmem_strbuf_t *info;            /* Info column text of this PDU */
     guint         rec_index;        /* as_msg index within the PDU */
     guint         tap_bytes_left;   /* bytes still to hand out to tap records of this PDU */
@@ -972,7 +975,7 @@ as_add_cut(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off)
 {
     packet_info *pinfo = ctx->pinfo;
     int captured = (int)tvb_captured_length(tvb);
-    guint32 missing = tvb_reported_length(tvb) > (guint)captured ? tvb_reported_length(tvb) - (guint)captured : 0;
+    guint32 missing = ctx->missing;
     proto_item *pi;
     if (ctx->cut_shown)
         return;
@@ -2261,7 +2264,9 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
 
     memset(&first, 0, sizeof(first));
     keyed_rsp = !ctx->is_request && ctx->req && (ctx->req->is_batch || ctx->req->has_digest);
-    if (off >= end) {
+    if (off >= end && ctx->cut) {
+        as_add_cut(tvb, ctx, tree, off);
+    } else if (off >= end) {
         proto_item *pi = proto_tree_add_item(tree, hf_aerospike_body, tvb, off, 0, ENC_NA);
         expert_add_info_format(ctx->pinfo, pi, &ei_aerospike_truncated, "Message without an as_msg");
     }
@@ -2673,6 +2678,10 @@ dissect_as_admin(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
         guint8 result, cmd, nf;
         int start = off;
         gboolean ok = TRUE;
+        if (end - off < AS_SEC_HDR_LEN && ctx->cut) {
+            as_add_cut(tvb, ctx, tree, off);
+            break;
+        }
         if (end - off < AS_SEC_HDR_LEN) {
             pi = proto_tree_add_item(tree, hf_aerospike_admin_data, tvb, off, end - off, ENC_NA);
             expert_add_info_format(pinfo, pi, &ei_aerospike_truncated, "Security header truncated (%d of 16 bytes)", end - off);
@@ -2692,7 +2701,7 @@ dissect_as_admin(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
         proto_tree_add_item(at, hf_aerospike_admin_unused, tvb, off + 4, 12, ENC_NA);
         off += AS_SEC_HDR_LEN;
         for (guint i = 0; i < nf && ok; i++) {
-            int next = dissect_as_admin_field(tvb, ctx, at, off, end, &user);
+            int next = as_cut_stops(tvb, ctx, at, off, end, 5) ? -1 : dissect_as_admin_field(tvb, ctx, at, off, end, &user);
             if (next < 0)
                 ok = FALSE;
             else
@@ -2947,6 +2956,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         /* cut by the snaplen (or a segment TCP did not reassemble): the header and whatever is
          * whole in the captured bytes are decoded, the rest is one "not captured" item */
         ctx.cut = TRUE;
+        ctx.missing = (guint32)(end - captured);
         end = captured;
     }
 
@@ -3057,7 +3067,11 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             proto_tree_add_item(at, hf_aerospike_uncompressed_size, tvb, 8, 8, ENC_BIG_ENDIAN);
         pi = proto_tree_add_item(at, hf_aerospike_compressed_data, tvb, end >= 16 ? 16 : AS_PROTO_HDR_LEN,
                                  end >= 16 ? end - 16 : end - AS_PROTO_HDR_LEN, ENC_NA);
-        if (!inner) {
+        if (!inner && ctx.cut) {
+            /* a zlib stream cut short cannot be inflated: one "not captured" item, no error */
+            as_add_cut(tvb, &ctx, at, end);
+            wmem_strbuf_append_printf(ctx.info, "Compressed message (%u bytes) [cut]", ctx.pdu_bytes);
+        } else if (!inner) {
             if (inflate_status == TS_INFLATE_DISABLED)
                 expert_add_info(pinfo, pi, &ei_aerospike_compressed_skipped);
             else
@@ -3065,21 +3079,32 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
                                                                                        : &ei_aerospike_compressed_size,
                                        "Compressed message: %s", inflate_why);
             wmem_strbuf_append_printf(ctx.info, "Compressed message (%u bytes, %s)", ctx.pdu_bytes, inflate_why);
-            if (ctx.is_request)
-                as_tap(&ctx, &(as_tap_args_t){ .bytes = ctx.pdu_bytes, .kind = -1 });
-            else
+        }
+        if (!inner) {
+            if (ctx.is_request) {
+                ctx.req->cut = ctx.cut;
+                as_tap(&ctx, &(as_tap_args_t){ .bytes = ctx.pdu_bytes, .kind = -1, .cut = ctx.cut });
+            } else {
                 as_tap(&ctx, &(as_tap_args_t){ .first_response = as_first_rsp_pdu(&ctx), .bytes = ctx.pdu_bytes,
-                                               .kind = as_first_rsp_pdu(&ctx) ? ctx.req->kind : -1 });
+                                               .kind = as_first_rsp_pdu(&ctx) ? ctx.req->kind : -1,
+                                               .cut = ctx.req && ctx.req->cut && !ctx.req->has_digest });
+            }
             break;
         }
         add_new_data_source(pinfo, inner, "Decompressed Aerospike");
         ct = proto_item_add_subtree(pi, ett_aerospike_compressed);
         pi = proto_tree_add_uint(ct, hf_aerospike_inflated_size, inner, 0, 0, tvb_captured_length(inner));
         proto_item_set_generated(pi);
-        if ((guint64)tvb_captured_length(inner) != declared)
+        /* a stream cut short inflates to a part: decoded as a cut PDU, no size complaints */
+        if ((guint64)tvb_captured_length(inner) != declared && !ctx.cut)
             expert_add_info_format(pinfo, pi, &ei_aerospike_compressed_size,
                                    "Inflated to %u bytes, the header announced %" PRIu64,
                                    tvb_captured_length(inner), declared);
+        if (tvb_captured_length(inner) < AS_PROTO_HDR_LEN && ctx.cut) {
+            as_add_cut(tvb, &ctx, at, end);
+            wmem_strbuf_append(ctx.info, "Compressed message [cut]");
+            break;
+        }
         if (tvb_captured_length(inner) < AS_PROTO_HDR_LEN) {
             expert_add_info_format(pinfo, pi, &ei_aerospike_compressed_inner, "Inflated data shorter than a proto header");
             wmem_strbuf_append(ctx.info, "Compressed message (inner PDU truncated)");
@@ -3090,7 +3115,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             wmem_strbuf_append(ctx.info, "Compressed message (unexpected inner header)");
             break;
         }
-        if (tvb_get_ntoh48(inner, 2) + AS_PROTO_HDR_LEN != tvb_captured_length(inner))
+        if (tvb_get_ntoh48(inner, 2) + AS_PROTO_HDR_LEN != tvb_captured_length(inner) && !ctx.cut)
             expert_add_info_format(pinfo, pi, &ei_aerospike_compressed_inner,
                                    "Inner proto size %" PRIu64 " does not match the inflated length %u",
                                    tvb_get_ntoh48(inner, 2), tvb_captured_length(inner));
@@ -3111,6 +3136,8 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         pi = proto_tree_add_uint(at, hf_aerospike_kind, tvb, 0, 0, (guint32)ctx.req->kind);
         proto_item_set_generated(pi);
     }
+    if (ctx.cut && !ctx.cut_shown)          /* e.g. the end of a whole as_msg is what is missing */
+        as_add_cut(tvb, &ctx, at, end);
 
 done:
     /* the services table (tshark -z troubleshark,services) */

@@ -201,6 +201,39 @@ class MessyCaptures(tslib.PluginTestCase):
             self.assertLess(int(r["aerospike.continuation"][0]), int(r["frame.number"][0]))
             self.assertEqual(r["aerospike.type"], [])
 
+    def test_snaplen_96_every_proto_type(self):
+        """Info, admin, compressed and batch PDUs cut at 96 bytes: paired, one note per frame,
+        no error or warning about the missing bytes."""
+        import aerospike_pdus as ap
+        from capbuilder import Capture
+        cap = Capture()
+        c = cap.tcp("10.0.0.1:40000", "10.0.0.2:3000")
+        long_value = ";".join("stat%d=%d" % (i, i) for i in range(40))
+        write = ap.key_request("test", "demo", "k" * 40, ops=[ap.op(ap.OP_WRITE, "b", "z" * 400)],
+                               info2=ap.INFO2_WRITE)
+        rows = [ap.batch_row(i, ap.digest("demo", "b%d" % i), ns="test", set="demo") for i in range(6)]
+        exchanges = [
+            (ap.info_request("statistics", "namespace/test", "build", "sets/test/demo", "bins/test"),
+             ap.info_response([("statistics", long_value), ("build", "8.1.0.0")])),
+            (ap.login_request("alice"), ap.admin(result=0, fields=[ap.admin_field(5, "t" * 120)])),
+            (ap.compressed(write), ap.compressed(ap.message(ap.as_msg(generation=7, ops=[ap.op(ap.OP_READ, "b", "q" * 300)])))),
+            (ap.batch_request(rows), ap.message(*[ap.batch_record(i, generation=i + 1) for i in range(6)], ap.last_msg())),
+        ]
+        for req, rsp in exchanges:
+            c.c2s(req)
+            c.s2c(rsp)
+        path = self._write(messy.snaplen(messy.from_capture(cap), 96), snaplen=96)
+        pdus = tslib.fields(path, ["frame.number", "aerospike.response_to", "aerospike.response_in",
+                                   "_ws.expert.message", "_ws.expert.severity", "aerospike.cut"], "aerospike")
+        self.assertEqual(len(pdus), 2 * len(exchanges))
+        for q, r in zip(pdus[0::2], pdus[1::2]):
+            self.assertEqual(r["aerospike.response_to"], q["frame.number"])
+            self.assertEqual(q["aerospike.response_in"], r["frame.number"])
+        for r in pdus:
+            self.assertEqual(len(r["aerospike.cut"]), 1, r)
+            self.assertEqual(len([m for m in r["_ws.expert.message"] if "not in the capture" in m]), 1, r)
+            self.assertEqual([v for v in r["_ws.expert.severity"] if int(v) >= 6291456], [], r)
+
     # -- hot keys after a gap --------------------------------------------------------------------
     def test_hot_key_totals_after_gaps(self):
         gen = self.small
