@@ -1481,7 +1481,7 @@ static int dissect_msg_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
 static int dissect_aerospike_cluster_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "Aerospike Cluster");
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "AeroClu");
     col_clear(pinfo->cinfo, COL_INFO);
     tcp_dissect_pdus(tvb, pinfo, tree, pref_desegment, MSG_HEADER_LEN, get_msg_pdu_len, dissect_msg_pdu, data);
     return tvb_captured_length(tvb);
@@ -1489,7 +1489,7 @@ static int dissect_aerospike_cluster_tcp(tvbuff_t *tvb, packet_info *pinfo, prot
 
 static int dissect_aerospike_cluster_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "Aerospike Cluster");
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "AeroClu");
     col_clear(pinfo->cinfo, COL_INFO);
     int off = 0;
     int len = (int)tvb_captured_length(tvb);

@@ -3,8 +3,10 @@
  * Every proto type of the service port: info (1), admin/security (2), message (3, one or more
  * as_msg records) and compressed message (4, zlib-inflated and dissected like a type 3 PDU).
  * Framing through tcp_dissect_pdus (8-byte header, 48-bit body size); requests and responses are
- * matched per TCP connection in FIFO order (one command at a time, multi-record answers end with
- * an INFO3_LAST record); one tap record per request PDU (per batch row) and per response record.
+ * matched per TCP connection (one command at a time: in order, or after a capture gap the newest
+ * open request; multi-record answers end with an INFO3_LAST record); frames cut by a snaplen are
+ * decoded as far as they go; one tap record per request PDU (per batch row) and per response
+ * record.
  *
  * Sources: the Aerospike server and clients, github.com/aerospike/aerospike-server
  * (as/include/base/{proto,security}.h, as/src/base/{proto,batch,thr_info}.c), aerospike-client-c
@@ -35,6 +37,7 @@
 #define AEROSPIKE_TCP_PORTS   "3000,3003"
 #define AEROSPIKE_TLS_PORT    4333
 
+#define AS_COL_PROTOCOL       "Aero"                  /* the Protocol column: short, unlike "AeroClu" */
 #define AS_PROTO_HDR_LEN      8
 #define AS_PROTO_SIZE_MAX     (128u * 1024u * 1024u)   /* PROTO_SIZE_MAX of server and clients */
 #define AS_MSG_HDR_LEN        22
@@ -131,8 +134,9 @@ static dissector_handle_t msgpack_handle;
 
 static ts_bool aerospike_desegment = TRUE;
 static ts_bool aerospike_inflate = TRUE;
-static ts_bool aerospike_use_msgpack = TRUE;
+static ts_bool aerospike_use_msgpack = FALSE;  /* its strings show the particle-type byte as a box */
 static range_t *aerospike_tcp_ports;     /* the "tcp.port" preference, read in as_prefs_apply */
+static int proto_tcp_as = -1;            /* "tcp": is the layer below us TCP (data is a tcpinfo)? */
 static wmem_map_t *as_names;             /* file scope: one copy of each namespace / set name */
 
 /* ---- header fields ------------------------------------------------------------------------ */
@@ -144,7 +148,10 @@ static int hf_aerospike_response_in = -1;
 static int hf_aerospike_response_to = -1;
 static int hf_aerospike_time = -1;
 static int hf_aerospike_no_response = -1;
+static int hf_aerospike_response_lost = -1;
 static int hf_aerospike_kind = -1;
+static int hf_aerospike_cut = -1;
+static int hf_aerospike_continuation = -1;
 
 /* info */
 static int hf_aerospike_info_command = -1;
@@ -382,6 +389,8 @@ static expert_field ei_aerospike_credentials = EI_INIT;
 static expert_field ei_aerospike_clear_password = EI_INIT;
 static expert_field ei_aerospike_no_response = EI_INIT;
 static expert_field ei_aerospike_no_request = EI_INIT;
+static expert_field ei_aerospike_response_lost = EI_INIT;
+static expert_field ei_aerospike_cut = EI_INIT;
 static expert_field ei_aerospike_msgpack = EI_INIT;
 static expert_field ei_aerospike_admin_result = EI_INIT;
 
@@ -766,6 +775,9 @@ typedef struct {
     guint8      is_batch : 1;
     guint8      first_set : 1;
     guint8      has_digest : 1; /* single-key commands: digest is the key */
+    guint8      cut : 1;        /* the request is cut short in the capture (snaplen, missing
+                                 * segment): its kind is guessed from the header, its key may be
+                                 * unknown */
     guint8      digest[AS_DIGEST_LEN];
 } as_req_t;
 
@@ -797,6 +809,7 @@ typedef struct {
     guint32     batch_count;
     guint32     batch_rows;
     guint       size;               /* bytes of this as_msg */
+    gboolean    cut;                /* the as_msg runs past the captured bytes */
 } as_msg_info_t;
 
 /* Dissection context of one PDU. */
@@ -814,10 +827,38 @@ typedef struct {
     nstime_t      delta;
     gboolean      has_delta;
     gboolean      compressed;
+    gboolean      cut;              /* the PDU runs past the captured bytes (snaplen, or a segment
+                                     * TCP did not reassemble): decode what is there, quietly */
+    gboolean      cut_shown;        /* the "not captured" item of this PDU was added */
+    guint32       missing;          /* bytes of the PDU not captured */
     wmem_strbuf_t *info;            /* Info column text of this PDU */
     guint         rec_index;        /* as_msg index within the PDU */
     guint         tap_bytes_left;   /* bytes still to hand out to tap records of this PDU */
 } as_ctx_t;
+
+/* Per TCP connection (first pass): the transactions, and what the byte stream of each direction
+ * (AS_DIR_REQ: to the server, AS_DIR_RSP: to the client) told us. */
+#define AS_DIR_REQ 0
+#define AS_DIR_RSP 1
+#define AS_TCP_FLAG_ACK 0x010
+typedef struct {
+    ts_trans_table_t *tbl;
+    guint32  next_seq[2];       /* end of the bytes of the direction handed to us so far */
+    gboolean seq_known[2];
+    gboolean gap[2];            /* bytes were missing since the last response PDU was matched */
+    gboolean rsp_unseen;        /* the client acknowledged server bytes that are not in the capture */
+    guint32  cut_end[2];        /* a PDU cut short in the capture runs up to this sequence number */
+    guint32  cut_frame[2];      /* ... and starts in this frame */
+    gboolean cut_known[2];
+} as_conv_t;
+
+/* Per frame (file scope): the first `skip` bytes of the segment continue the PDU of `frame`, which
+ * was cut short in the capture. */
+typedef struct {
+    guint32 seq;        /* of the segment's first byte */
+    guint32 frame;
+    guint32 skip;
+} as_cont_t;
 
 /* ---- small helpers ------------------------------------------------------------------------- */
 #define AS_HEX_MAX 64
@@ -871,6 +912,19 @@ as_row_lookup(const as_req_t *req, guint32 batch_index)
     return batch_index < req->n_rows ? &req->rows[batch_index] : NULL;
 }
 
+static as_conv_t *
+as_conv(packet_info *pinfo)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    as_conv_t *cv = (as_conv_t *)conversation_get_proto_data(conv, proto_aerospike);
+    if (!cv) {
+        cv = wmem_new0(wmem_file_scope(), as_conv_t);
+        cv->tbl = ts_trans_table_new(proto_aerospike, TS_TRANS_FIFO);
+        conversation_add_proto_data(conv, proto_aerospike, cv);
+    }
+    return cv;
+}
+
 static void
 as_prefs_apply(void)
 {
@@ -912,6 +966,49 @@ as_add_result_expert(packet_info *pinfo, proto_item *pi, guint32 rc, gboolean ad
         break;
     }
     expert_add_info_format(pinfo, pi, ei, "%s result: %s (%u)", admin ? "Admin" : "Server", name, rc);
+}
+
+/* The rest of a PDU cut short in the capture, from `off` on: one item per PDU, one expert note
+ * per frame (not one per field). */
+static void
+as_add_cut(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off)
+{
+    packet_info *pinfo = ctx->pinfo;
+    int captured = (int)tvb_captured_length(tvb);
+    guint32 missing = ctx->missing;
+    proto_item *pi;
+    if (ctx->cut_shown)
+        return;
+    ctx->cut_shown = TRUE;
+    if (off > captured)
+        off = captured;
+    pi = proto_tree_add_uint(tree, hf_aerospike_cut, tvb, off, captured - off, missing);
+    proto_item_set_generated(pi);
+    if (ts_packet_data_get(pinfo, proto_aerospike))
+        return;
+    ts_packet_data_set(pinfo, proto_aerospike, GUINT_TO_POINTER(1));
+    if (pinfo->fd->cap_len < pinfo->fd->pkt_len)
+        expert_add_info_format(pinfo, pi, &ei_aerospike_cut,
+                               "Frame cut by the snaplen: %u bytes of this PDU are not in the capture, "
+                               "what is there is decoded", missing);
+    else
+        expert_add_info_format(pinfo, pi, &ei_aerospike_cut,
+                               "%u bytes of this PDU are not here (TCP reassembly off or a segment missing), "
+                               "what is there is decoded", missing);
+}
+
+/* In a PDU cut short: does the element (32-bit size, then that many bytes, at least min_len in
+ * all) at off lie wholly in the captured bytes before end? When not, the rest is shown as not
+ * captured and TRUE returned: stop decoding, quietly. Never TRUE in a whole PDU. */
+static gboolean
+as_cut_stops(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end, int min_len)
+{
+    if (!ctx->cut)
+        return FALSE;
+    if (end - off >= min_len && end - off >= 4 && 4 + (guint64)tvb_get_ntohl(tvb, off) <= (guint64)(end - off))
+        return FALSE;
+    as_add_cut(tvb, ctx, tree, off);
+    return TRUE;
 }
 
 /* ---- MessagePack -----------------------------------------------------------------------------
@@ -1832,6 +1929,24 @@ as_classify(const as_msg_info_t *mi)
     return AS_KIND_READ;
 }
 
+/* The kind of a request cut short before the fields that tell it (key, batch, index, UDF): what
+ * the header bits say; -1 when they do not say (a scan or query looks like a read). */
+static int
+as_guess_kind(const as_msg_info_t *mi)
+{
+    if (mi->info1 & AS_INFO1_BATCH)
+        return AS_KIND_BATCH;
+    if (mi->info2 & AS_INFO2_DELETE)
+        return AS_KIND_DELETE;
+    if (mi->info2 & AS_INFO2_WRITE)
+        return (mi->info1 & AS_INFO1_READ) ? AS_KIND_OPERATE : AS_KIND_WRITE;
+    if (mi->info1 & AS_INFO1_READ)
+        return AS_KIND_READ;
+    return -1;
+}
+
+static const char *as_ttl_text(as_ctx_t *ctx, guint32 void_time);
+
 /* Dissects one as_msg at `off`; returns the offset after it or -1 when the rest cannot be parsed. */
 static int
 dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end, as_msg_info_t *mi)
@@ -1845,6 +1960,11 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
     gboolean batch_rsp = !ctx->is_request && ctx->req && ctx->req->is_batch;
 
     memset(mi, 0, sizeof(*mi));
+    if (end - off < AS_MSG_HDR_LEN && ctx->cut) {
+        as_add_cut(tvb, ctx, tree, off);
+        mi->cut = TRUE;
+        return -1;
+    }
     if (end - off < AS_MSG_HDR_LEN) {
         pi = proto_tree_add_item(tree, hf_aerospike_field_data, tvb, off, end - off, ENC_NA);
         expert_add_info_format(pinfo, pi, &ei_aerospike_truncated, "as_msg header truncated (%d of 22 bytes)", end - off);
@@ -1890,7 +2010,16 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
         proto_tree_add_uint_format_value(mt, hf_aerospike_msg_record_ttl, tvb, off + 10, 4, mi->record_ttl,
                                          "%u (%s)", mi->record_ttl, what);
     } else {
-        proto_tree_add_item(mt, hf_aerospike_msg_record_ttl, tvb, off + 10, 4, ENC_BIG_ENDIAN);
+        /* responses carry the void time (seconds since 2010-01-01): say so, with the TTL left at
+         * the time of the frame, as the Info column does */
+        const char *left = as_ttl_text(ctx, mi->record_ttl);
+        if (mi->record_ttl)
+            proto_tree_add_uint_format_value(mt, hf_aerospike_msg_record_ttl, tvb, off + 10, 4, mi->record_ttl,
+                                             "%u (void time; ttl=%s%s)", mi->record_ttl, left,
+                                             g_ascii_isdigit(left[0]) ? " s left" : "");
+        else
+            proto_tree_add_uint_format_value(mt, hf_aerospike_msg_record_ttl, tvb, off + 10, 4, 0,
+                                             "0 (void time; ttl=never)");
         if (mi->record_ttl) {
             nstime_t vt;
             vt.secs = (time_t)AS_VOID_TIME_EPOCH + (time_t)mi->record_ttl;
@@ -1912,6 +2041,15 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
             pi = proto_tree_add_bytes_with_length(mt, hf_aerospike_batch_digest, tvb, off + 14, 4, row->digest,
                                                   AS_DIGEST_LEN);
             proto_item_set_generated(pi);
+            /* the row's identity under the request's field names: aerospike.digest == ... selects
+             * the answer too */
+            pi = proto_tree_add_bytes_with_length(mt, hf_aerospike_digest, tvb, off + 14, 4, row->digest,
+                                                  AS_DIGEST_LEN);
+            proto_item_set_generated(pi);
+            if (row->userkey) {
+                pi = proto_tree_add_string(mt, hf_aerospike_key, tvb, off + 14, 4, row->userkey);
+                proto_item_set_generated(pi);
+            }
         }
     } else if (ctx->is_request) {
         proto_tree_add_uint_format_value(mt, hf_aerospike_msg_transaction_ttl, tvb, off + 14, 4, mi->transaction_ttl,
@@ -1924,19 +2062,20 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
     off += AS_MSG_HDR_LEN;
 
     for (guint i = 0; i < mi->n_fields && ok; i++) {
-        int n = dissect_as_field(tvb, ctx, mt, off, end, mi, FALSE);
+        int n = as_cut_stops(tvb, ctx, mt, off, end, 5) ? -1 : dissect_as_field(tvb, ctx, mt, off, end, mi, FALSE);
         if (n < 0)
             ok = FALSE;
         else
             off = n;
     }
     for (guint i = 0; i < mi->n_ops && ok; i++) {
-        int n = dissect_as_op(tvb, ctx, mt, off, end, mi);
+        int n = as_cut_stops(tvb, ctx, mt, off, end, 8) ? -1 : dissect_as_op(tvb, ctx, mt, off, end, mi);
         if (n < 0)
             ok = FALSE;
         else
             off = n;
     }
+    mi->cut = ctx->cut_shown;
     if (ctx->is_request)
         as_check_digest(tvb, pinfo, mt, mi);
     if (!ok) {
@@ -1975,7 +2114,11 @@ typedef struct {
     guint32       status;          /* response: result code */
     guint32       bytes;           /* bytes of the PDU counted for this record */
     int           kind;            /* aerospike_kind_vals, -1: not counted as a kind */
+    gboolean      cut;             /* the key was not captured (request cut short): an "unknown" key */
 } as_tap_args_t;
+
+#define AS_KEY_NOT_CAPTURED "(not captured)"
+
 
 static void
 as_tap(as_ctx_t *ctx, const as_tap_args_t *a)
@@ -1984,7 +2127,7 @@ as_tap(as_ctx_t *ctx, const as_tap_args_t *a)
         return;
     ts_tap_rec_t *r = wmem_new(ctx->pinfo->pool, ts_tap_rec_t);
     ts_tap_rec_init(r, "aerospike");
-    r->key = a->digest ? bytes_to_str(ctx->pinfo->pool, a->digest, AS_DIGEST_LEN) : NULL;
+    r->key = a->digest ? bytes_to_str(ctx->pinfo->pool, a->digest, AS_DIGEST_LEN) : a->cut ? AS_KEY_NOT_CAPTURED : NULL;
     r->cols[0] = a->ns;
     r->cols[1] = a->set;
     r->cols[2] = a->userkey;
@@ -2090,7 +2233,7 @@ as_request_info(as_ctx_t *ctx, const as_msg_info_t *mi, int kind)
     const char *ns = mi->ns ? mi->ns : "";
     const char *set = mi->set ? mi->set : "";
 
-    wmem_strbuf_append_printf(sb, "%s", val_to_str_const((guint32)kind, aerospike_kind_vals, "?"));
+    wmem_strbuf_append_printf(sb, "%s", kind < 0 ? "Command" : val_to_str_const((guint32)kind, aerospike_kind_vals, "?"));
     if (kind == AS_KIND_BATCH) {
         wmem_strbuf_append_printf(sb, " %u row%s %s/%s", mi->batch_rows, mi->batch_rows == 1 ? "" : "s", ns, set);
         return;
@@ -2115,10 +2258,15 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
     guint n = 0, nrec = 0, npdone = 0;
     gboolean has_last = FALSE, keyed_rsp;
     guint8 last_rc = 0, status = 0;
+    guint8 rc_code[8];              /* records by result code, in order of first appearance */
+    guint32 rc_n[8];
+    guint n_rc = 0;
 
     memset(&first, 0, sizeof(first));
     keyed_rsp = !ctx->is_request && ctx->req && (ctx->req->is_batch || ctx->req->has_digest);
-    if (off >= end) {
+    if (off >= end && ctx->cut) {
+        as_add_cut(tvb, ctx, tree, off);
+    } else if (off >= end) {
         proto_item *pi = proto_tree_add_item(tree, hf_aerospike_body, tvb, off, 0, ENC_NA);
         expert_add_info_format(ctx->pinfo, pi, &ei_aerospike_truncated, "Message without an as_msg");
     }
@@ -2132,10 +2280,19 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
             last_rc = mi.result;
         } else if (!ctx->is_request && (mi.info3 & AS_INFO3_PARTITION_DONE)) {
             npdone++;
-        } else {
+        } else if (!mi.cut || mi.size || next >= 0) {
+            guint k;
             nrec++;
             if (n == 0)
                 status = mi.result;
+            for (k = 0; k < n_rc && rc_code[k] != mi.result; k++)
+                ;
+            if (k < n_rc) {
+                rc_n[k]++;
+            } else if (n_rc < G_N_ELEMENTS(rc_code)) {
+                rc_code[n_rc] = mi.result;
+                rc_n[n_rc++] = 1;
+            }
         }
         if (keyed_rsp)
             as_tap_keyed_record(ctx, &mi, n, bytes);
@@ -2158,6 +2315,10 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
     if (ctx->is_request) {
         as_req_t *req = ctx->req;
         int kind = as_classify(&first);
+        if (first.cut && !first.has_digest && !first.has_key && !first.has_batch && !first.has_index &&
+            !first.has_udf)
+            kind = as_guess_kind(&first);
+        req->cut = first.cut;
         req->kind = kind;
         req->multi = (kind == AS_KIND_BATCH || kind == AS_KIND_SCAN || kind == AS_KIND_QUERY);
         req->is_batch = (kind == AS_KIND_BATCH) && req->rows != NULL;
@@ -2169,6 +2330,8 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
             req->has_digest = TRUE;
         }
         as_request_info(ctx, &first, kind);
+        if (first.cut)
+            wmem_strbuf_append(ctx->info, " [cut]");
         return;
     }
 
@@ -2178,7 +2341,8 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
         as_tap(ctx, &(as_tap_args_t){ .ns = ctx->req ? ctx->req->ns : NULL,
                                       .set = ctx->req ? ctx->req->set : NULL,
                                       .first_response = as_first_rsp_pdu(ctx), .status = status,
-                                      .bytes = ctx->pdu_bytes, .kind = kind });
+                                      .bytes = ctx->pdu_bytes, .kind = kind,
+                                      .cut = ctx->req && ctx->req->cut && !ctx->req->has_digest });
     }
     if (n == 1 && nrec == 1 && !(ctx->req && ctx->req->multi)) {
         wmem_strbuf_append_printf(ctx->info, "Response %s", val_to_str_ext_const(first.result, &aerospike_result_vals_ext, "?"));
@@ -2189,6 +2353,8 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
         }
         if (first.bins)
             wmem_strbuf_append_printf(ctx->info, " bins=%s", first.bins);
+        if (ctx->cut_shown)
+            wmem_strbuf_append(ctx->info, " [cut]");
         return;
     }
     if (ctx->req && ctx->req->kind == AS_KIND_BATCH)
@@ -2198,10 +2364,18 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
     else
         wmem_strbuf_append(ctx->info, "Multi-record response:");
     wmem_strbuf_append_printf(ctx->info, " %u record%s", nrec, nrec == 1 ? "" : "s");
+    /* what the records say, e.g. "6 records: 5 OK, 1 KEY_NOT_FOUND" */
+    for (guint k = 0; k < n_rc; k++)
+        wmem_strbuf_append_printf(ctx->info, "%s%u %s", k ? ", " : ": ", rc_n[k],
+                                  val_to_str_ext_const(rc_code[k], &aerospike_result_vals_ext, "?"));
     if (npdone)
         wmem_strbuf_append_printf(ctx->info, ", %u partition-done", npdone);
-    if (has_last)
-        wmem_strbuf_append_printf(ctx->info, ", LAST %s", val_to_str_ext_const(last_rc, &aerospike_result_vals_ext, "?"));
+    if (has_last && last_rc == 0)
+        wmem_strbuf_append(ctx->info, " (end)");
+    else if (has_last)
+        wmem_strbuf_append_printf(ctx->info, " (end: %s)", val_to_str_ext_const(last_rc, &aerospike_result_vals_ext, "?"));
+    if (ctx->cut_shown)
+        wmem_strbuf_append(ctx->info, " [cut]");
 }
 
 /* ---- info (type 1) ---------------------------------------------------------------------------- */
@@ -2243,7 +2417,7 @@ static void
 as_info_error(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *li, int off, int end, guint32 *status)
 {
     /* ERROR:<code>:<message> or ERROR::<message> */
-    const char *v = (const char *)tvb_get_string_enc(ctx->pinfo->pool, tvb, off, end - off, ENC_UTF_8);
+    const char *v = tvb_format_text(ctx->pinfo->pool, tvb, off, end - off);
     int c1 = tvb_find_uint8(tvb, off + 6, end - off - 6, ':');
     guint32 code = 1;
     if (end - off > 6 && c1 > off + 6) {
@@ -2285,24 +2459,27 @@ dissect_as_info(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
 
         if (ctx->is_request) {
             li = proto_tree_add_item(tree, hf_aerospike_info_command, tvb, off, le - off, ENC_UTF_8);
-            if (nl < 0)
+            if (nl < 0 && !ctx->cut)
                 expert_add_info_format(pinfo, li, &ei_aerospike_info_unterminated,
                                        "Info command not terminated by a newline: the server ignores it");
             if (n < AS_INFO_COL_ITEMS)
-                wmem_strbuf_append_printf(ctx->info, "%s%s", n ? ", " : " ", as_short(pinfo->pool, line, 40));
+                wmem_strbuf_append_printf(ctx->info, "%s%s", n ? ", " : " ", as_short(pinfo->pool, tvb_format_text(pinfo->pool, tvb, off, le - off), 40));
             else if (n == AS_INFO_COL_ITEMS)
                 wmem_strbuf_append(ctx->info, ", \xe2\x80\xa6");
         } else {
             int tab = tvb_find_uint8(tvb, off, le - off, '\t');
             proto_tree *lt;
-            li = proto_tree_add_item(tree, hf_aerospike_info_line, tvb, off, le - off, ENC_UTF_8);
-            lt = proto_item_add_subtree(li, ett_aerospike_info_line);
             if (tab >= 0) {
-                const char *name = (const char *)tvb_get_string_enc(pinfo->pool, tvb, off, tab - off, ENC_UTF_8);
-                const char *value = (const char *)tvb_get_string_enc(pinfo->pool, tvb, tab + 1, le - tab - 1, ENC_UTF_8);
+                /* "name<TAB>value": shown as name = value, control characters escaped */
+                const char *name = tvb_format_text(pinfo->pool, tvb, off, tab - off);
+                const char *value = tvb_format_text(pinfo->pool, tvb, tab + 1, le - tab - 1);
+                const char *raw = (const char *)tvb_get_string_enc(pinfo->pool, tvb, tab + 1, le - tab - 1, ENC_UTF_8);
+                li = proto_tree_add_string_format_value(tree, hf_aerospike_info_line, tvb, off, le - off, line,
+                                                        "%s = %s", name, value);
+                lt = proto_item_add_subtree(li, ett_aerospike_info_line);
                 proto_tree_add_item(lt, hf_aerospike_info_name, tvb, off, tab - off, ENC_UTF_8);
                 proto_tree_add_item(lt, hf_aerospike_info_value, tvb, tab + 1, le - tab - 1, ENC_UTF_8);
-                if (g_str_has_prefix(value, "ERROR:"))
+                if (g_str_has_prefix(raw, "ERROR:"))
                     as_info_error(tvb, ctx, lt, li, tab + 1, le, &status);
                 else
                     as_info_params(tvb, pinfo, lt, tab + 1, le);
@@ -2312,15 +2489,22 @@ dissect_as_info(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
                 else if (n == AS_INFO_COL_ITEMS)
                     wmem_strbuf_append(ctx->info, ", \xe2\x80\xa6");
             } else {
+                li = proto_tree_add_string_format_value(tree, hf_aerospike_info_line, tvb, off, le - off, line,
+                                                        "%s", tvb_format_text(pinfo->pool, tvb, off, le - off));
+                lt = proto_item_add_subtree(li, ett_aerospike_info_line);
                 proto_tree_add_item(lt, hf_aerospike_info_value, tvb, off, le - off, ENC_UTF_8);
                 if (g_str_has_prefix(line, "ERROR"))
                     as_info_error(tvb, ctx, lt, li, off, le, &status);
                 if (n < AS_INFO_COL_ITEMS)
-                    wmem_strbuf_append_printf(ctx->info, "%s%s", n ? ", " : " ", as_short(pinfo->pool, line, 40));
+                    wmem_strbuf_append_printf(ctx->info, "%s%s", n ? ", " : " ", as_short(pinfo->pool, tvb_format_text(pinfo->pool, tvb, off, le - off), 40));
             }
         }
         n++;
         off = le + 1;
+    }
+    if (ctx->cut) {
+        as_add_cut(tvb, ctx, tree, end);
+        wmem_strbuf_append(ctx->info, " [cut]");
     }
     (void)sep;
     if (ctx->is_request) {
@@ -2494,6 +2678,10 @@ dissect_as_admin(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
         guint8 result, cmd, nf;
         int start = off;
         gboolean ok = TRUE;
+        if (end - off < AS_SEC_HDR_LEN && ctx->cut) {
+            as_add_cut(tvb, ctx, tree, off);
+            break;
+        }
         if (end - off < AS_SEC_HDR_LEN) {
             pi = proto_tree_add_item(tree, hf_aerospike_admin_data, tvb, off, end - off, ENC_NA);
             expert_add_info_format(pinfo, pi, &ei_aerospike_truncated, "Security header truncated (%d of 16 bytes)", end - off);
@@ -2513,7 +2701,7 @@ dissect_as_admin(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int en
         proto_tree_add_item(at, hf_aerospike_admin_unused, tvb, off + 4, 12, ENC_NA);
         off += AS_SEC_HDR_LEN;
         for (guint i = 0; i < nf && ok; i++) {
-            int next = dissect_as_admin_field(tvb, ctx, at, off, end, &user);
+            int next = as_cut_stops(tvb, ctx, at, off, end, 5) ? -1 : dissect_as_admin_field(tvb, ctx, at, off, end, &user);
             if (next < 0)
                 ok = FALSE;
             else
@@ -2566,6 +2754,36 @@ static const ts_trans_hf_t aerospike_trans_hf = {
     &hf_aerospike_response_in, &hf_aerospike_response_to, &hf_aerospike_time, &hf_aerospike_no_response,
     &ei_aerospike_no_response, &ei_aerospike_no_request
 };
+static const ts_trans_lost_hf_t aerospike_lost_hf = { &hf_aerospike_response_lost, &ei_aerospike_response_lost };
+
+/* A response carries its request's identity as generated items, under the request's field names
+ * (one display filter selects both). */
+static void
+as_add_request_identity(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree)
+{
+    const as_req_t *req = ctx->req;
+    proto_item *pi;
+    if (req->kind >= 0) {
+        pi = proto_tree_add_uint(tree, hf_aerospike_kind, tvb, 0, 0, (guint32)req->kind);
+        proto_item_set_generated(pi);
+    }
+    if (req->ns) {
+        pi = proto_tree_add_string(tree, hf_aerospike_namespace, tvb, 0, 0, req->ns);
+        proto_item_set_generated(pi);
+    }
+    if (req->set) {
+        pi = proto_tree_add_string(tree, hf_aerospike_set, tvb, 0, 0, req->set);
+        proto_item_set_generated(pi);
+    }
+    if (req->has_digest) {
+        pi = proto_tree_add_bytes_with_length(tree, hf_aerospike_digest, tvb, 0, 0, req->digest, AS_DIGEST_LEN);
+        proto_item_set_generated(pi);
+    }
+    if (req->userkey) {
+        pi = proto_tree_add_string(tree, hf_aerospike_key, tvb, 0, 0, req->userkey);
+        proto_item_set_generated(pi);
+    }
+}
 
 /* The proto header rule, used by the framing (port path), the PDU dissector and the heuristic:
  * version 2 (0 only for admin/security messages), a type the server accepts (spec aerospike.md §2:
@@ -2646,7 +2864,7 @@ as_tap_request_msg(as_ctx_t *ctx)
     }
     as_tap(ctx, &(as_tap_args_t){ .digest = req->has_digest ? req->digest : NULL, .ns = req->ns,
                                   .set = req->set, .userkey = req->userkey, .bytes = ctx->pdu_bytes,
-                                  .kind = req->kind });
+                                  .kind = req->kind, .cut = req->cut && !req->has_digest });
 }
 
 static void
@@ -2691,7 +2909,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     const char *inflate_why = NULL;
     ts_inflate_status_t inflate_status = TS_INFLATE_OK;
     int inner_end = 0;
-    const char *text;
+    const char *text, *what;
 
     memset(&ctx, 0, sizeof(ctx));
     ctx.pinfo = pinfo;
@@ -2702,7 +2920,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     ctx.pdu_index = ts_pdu_index(pinfo, proto_aerospike);
     ctx.info = wmem_strbuf_new(pinfo->pool, "");
 
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "Aerospike");
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, AS_COL_PROTOCOL);
     if (ctx.pdu_index == 0)
         col_clear(pinfo->cinfo, COL_INFO);
 
@@ -2713,11 +2931,11 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     ti = proto_tree_add_item(tree, proto_aerospike, tvb, 0, -1, ENC_NA);
     at = proto_item_add_subtree(ti, ett_aerospike);
     ctx.pdu_item = ti;
-    proto_item_append_text(ti, ", %s %s", ts_val_to_str(pinfo->pool, type, aerospike_type_vals, "Type %u"),
-                           ctx.is_request ? "request" : "response");
-    as_add_proto_header(tvb, pinfo, at, FALSE);
+    what = wmem_strdup_printf(pinfo->pool, "%s %s", ts_val_to_str(pinfo->pool, type, aerospike_type_vals, "Type %u"),
+                              ctx.is_request ? "request" : "response");
 
     if (!as_header_ok(version, type, size)) {
+        as_add_proto_header(tvb, pinfo, at, FALSE);
         if (captured > AS_PROTO_HDR_LEN) {
             pi = proto_tree_add_item(at, hf_aerospike_body, tvb, AS_PROTO_HDR_LEN, captured - AS_PROTO_HDR_LEN, ENC_NA);
             expert_add_info_format(pinfo, pi, &ei_aerospike_truncated,
@@ -2735,9 +2953,10 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     ctx.pdu_bytes = (guint32)(size + AS_PROTO_HDR_LEN);
     end = (int)(size + AS_PROTO_HDR_LEN);
     if (end > captured) {
-        expert_add_info_format(pinfo, ti, &ei_aerospike_truncated,
-                               "Only %d of %d bytes of this PDU are present (capture cut or TCP reassembly disabled)",
-                               captured, end);
+        /* cut by the snaplen (or a segment TCP did not reassemble): the header and whatever is
+         * whole in the captured bytes are decoded, the rest is one "not captured" item */
+        ctx.cut = TRUE;
+        ctx.missing = (guint32)(end - captured);
         end = captured;
     }
 
@@ -2769,7 +2988,25 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         ctx.req = wmem_new0(ctx.scope, as_req_t);
         ctx.req->kind = -1;
         if (ctx.first_pass) {
-            ts_trans_table_t *tbl = ts_trans_table(pinfo, proto_aerospike, TS_TRANS_FIFO);
+            as_conv_t *cv = as_conv(pinfo);
+            ts_trans_table_t *tbl = cv->tbl;
+            ts_trans_t *h;
+            guint guard = 0;
+            /* a new command: an answer stream still open has ended (a client reads an answer to
+             * its end before it sends the next command; its end may be cut or lost) */
+            while ((h = ts_trans_fifo_head(tbl, 0)) != NULL && h->n_responses > 0 && guard++ < 64)
+                ts_trans_forget(tbl, h);
+            /* the client acknowledged answers that are not in the capture: the requests still
+             * open got theirs there */
+            if (cv->rsp_unseen) {
+                while ((h = ts_trans_fifo_head(tbl, 0)) != NULL && guard++ < 1000000) {
+                    if (!h->rsp_frame)
+                        h->rsp_lost = TRUE;
+                    ts_trans_forget(tbl, h);
+                }
+                cv->rsp_unseen = FALSE;
+                cv->gap[AS_DIR_RSP] = FALSE;
+            }
             ctx.trans = ts_trans_request(pinfo, tbl, 0, 0, ctx.pdu_index);
             ctx.trans->req_data = ctx.req;
         } else {
@@ -2777,11 +3014,19 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         }
     } else {
         if (ctx.first_pass) {
-            ts_trans_table_t *tbl = ts_trans_table(pinfo, proto_aerospike, TS_TRANS_FIFO);
-            ts_trans_t *ht = ts_trans_fifo_head(tbl, 0);
+            /* Clients keep one command in flight per connection: a response answers the open
+             * request. Several open requests without a capture gap: the connection pipelines,
+             * answers come in order (FIFO). After a gap in the server's bytes, the answers of the
+             * older ones may be in it: this response answers the newest (sent last before it),
+             * the older ones are marked "response not in the capture". */
+            as_conv_t *cv = as_conv(pinfo);
+            gboolean gap = cv->gap[AS_DIR_RSP] && ts_trans_fifo_count(cv->tbl, 0) > 1;
+            ts_trans_t *ht = gap ? ts_trans_fifo_tail(cv->tbl, 0) : ts_trans_fifo_head(cv->tbl, 0);
             as_req_t *hreq = ht ? (as_req_t *)ht->req_data : NULL;
             gboolean last = (hreq && hreq->multi) ? content_last : TRUE;
-            ctx.trans = ts_trans_response(pinfo, tbl, 0, 0, last, ctx.pdu_index);
+            cv->gap[AS_DIR_RSP] = FALSE;
+            ctx.trans = gap ? ts_trans_response_newest(pinfo, cv->tbl, 0, last, ctx.pdu_index)
+                            : ts_trans_response(pinfo, cv->tbl, 0, 0, last, ctx.pdu_index);
             if (ctx.trans->req_frame && ctx.trans->req_data && ctx.trans->n_responses == 1) {
                 as_req_t *r = (as_req_t *)ctx.trans->req_data;
                 r->first_set = TRUE;
@@ -2797,11 +3042,11 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             ctx.has_delta = TRUE;
         }
     }
-    ts_trans_add_links(at, tvb, pinfo, ctx.trans, ctx.is_request, &aerospike_trans_hf, NULL);
-    if (!ctx.is_request && ctx.req && ctx.req->kind >= 0) {
-        pi = proto_tree_add_uint(at, hf_aerospike_kind, tvb, 0, 0, (guint32)ctx.req->kind);
-        proto_item_set_generated(pi);
-    }
+    /* the links first, then the request's identity on a response, then the header */
+    ts_trans_add_links_lost(at, tvb, pinfo, ctx.trans, ctx.is_request, &aerospike_trans_hf, &aerospike_lost_hf, NULL);
+    if (!ctx.is_request && ctx.req)
+        as_add_request_identity(tvb, &ctx, at);
+    as_add_proto_header(tvb, pinfo, at, FALSE);
 
     switch (type) {
     case AS_TYPE_INFO:
@@ -2822,7 +3067,11 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             proto_tree_add_item(at, hf_aerospike_uncompressed_size, tvb, 8, 8, ENC_BIG_ENDIAN);
         pi = proto_tree_add_item(at, hf_aerospike_compressed_data, tvb, end >= 16 ? 16 : AS_PROTO_HDR_LEN,
                                  end >= 16 ? end - 16 : end - AS_PROTO_HDR_LEN, ENC_NA);
-        if (!inner) {
+        if (!inner && ctx.cut) {
+            /* a zlib stream cut short cannot be inflated: one "not captured" item, no error */
+            as_add_cut(tvb, &ctx, at, end);
+            wmem_strbuf_append_printf(ctx.info, "Compressed message (%u bytes) [cut]", ctx.pdu_bytes);
+        } else if (!inner) {
             if (inflate_status == TS_INFLATE_DISABLED)
                 expert_add_info(pinfo, pi, &ei_aerospike_compressed_skipped);
             else
@@ -2830,21 +3079,32 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
                                                                                        : &ei_aerospike_compressed_size,
                                        "Compressed message: %s", inflate_why);
             wmem_strbuf_append_printf(ctx.info, "Compressed message (%u bytes, %s)", ctx.pdu_bytes, inflate_why);
-            if (ctx.is_request)
-                as_tap(&ctx, &(as_tap_args_t){ .bytes = ctx.pdu_bytes, .kind = -1 });
-            else
+        }
+        if (!inner) {
+            if (ctx.is_request) {
+                ctx.req->cut = ctx.cut;
+                as_tap(&ctx, &(as_tap_args_t){ .bytes = ctx.pdu_bytes, .kind = -1, .cut = ctx.cut });
+            } else {
                 as_tap(&ctx, &(as_tap_args_t){ .first_response = as_first_rsp_pdu(&ctx), .bytes = ctx.pdu_bytes,
-                                               .kind = as_first_rsp_pdu(&ctx) ? ctx.req->kind : -1 });
+                                               .kind = as_first_rsp_pdu(&ctx) ? ctx.req->kind : -1,
+                                               .cut = ctx.req && ctx.req->cut && !ctx.req->has_digest });
+            }
             break;
         }
         add_new_data_source(pinfo, inner, "Decompressed Aerospike");
         ct = proto_item_add_subtree(pi, ett_aerospike_compressed);
         pi = proto_tree_add_uint(ct, hf_aerospike_inflated_size, inner, 0, 0, tvb_captured_length(inner));
         proto_item_set_generated(pi);
-        if ((guint64)tvb_captured_length(inner) != declared)
+        /* a stream cut short inflates to a part: decoded as a cut PDU, no size complaints */
+        if ((guint64)tvb_captured_length(inner) != declared && !ctx.cut)
             expert_add_info_format(pinfo, pi, &ei_aerospike_compressed_size,
                                    "Inflated to %u bytes, the header announced %" PRIu64,
                                    tvb_captured_length(inner), declared);
+        if (tvb_captured_length(inner) < AS_PROTO_HDR_LEN && ctx.cut) {
+            as_add_cut(tvb, &ctx, at, end);
+            wmem_strbuf_append(ctx.info, "Compressed message [cut]");
+            break;
+        }
         if (tvb_captured_length(inner) < AS_PROTO_HDR_LEN) {
             expert_add_info_format(pinfo, pi, &ei_aerospike_compressed_inner, "Inflated data shorter than a proto header");
             wmem_strbuf_append(ctx.info, "Compressed message (inner PDU truncated)");
@@ -2855,7 +3115,7 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             wmem_strbuf_append(ctx.info, "Compressed message (unexpected inner header)");
             break;
         }
-        if (tvb_get_ntoh48(inner, 2) + AS_PROTO_HDR_LEN != tvb_captured_length(inner))
+        if (tvb_get_ntoh48(inner, 2) + AS_PROTO_HDR_LEN != tvb_captured_length(inner) && !ctx.cut)
             expert_add_info_format(pinfo, pi, &ei_aerospike_compressed_inner,
                                    "Inner proto size %" PRIu64 " does not match the inflated length %u",
                                    tvb_get_ntoh48(inner, 2), tvb_captured_length(inner));
@@ -2876,13 +3136,25 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         pi = proto_tree_add_uint(at, hf_aerospike_kind, tvb, 0, 0, (guint32)ctx.req->kind);
         proto_item_set_generated(pi);
     }
+    if (ctx.cut && !ctx.cut_shown)          /* e.g. the end of a whole as_msg is what is missing */
+        as_add_cut(tvb, &ctx, at, end);
 
 done:
     /* the services table (tshark -z troubleshark,services) */
     if (!ctx.embedded)
         ts_service_pdu(pinfo, proto_aerospike, ctx.is_request, ctx.pdu_bytes ? ctx.pdu_bytes : (guint32)captured);
+    /* the Info column: an unanswered request says so (once all responses are known), a
+     * response gives its time */
+    if (ctx.is_request && ctx.trans && !ctx.trans->rsp_frame && PINFO_FD_VISITED(pinfo))
+        wmem_strbuf_append(ctx.info, ctx.trans->rsp_lost ? " [response lost]" : " [no response]");
+    else if (!ctx.is_request && ctx.has_delta)
+        wmem_strbuf_append_printf(ctx.info, " [%.1f ms]", nstime_to_msec(&ctx.delta));
     text = wmem_strbuf_get_str(ctx.info);
-    proto_item_append_text(ti, ": %s", text);
+    /* the tree line: "Info response: a=b", "Message request: Read test/demo ..." */
+    if (g_str_has_prefix(text, what))
+        proto_item_append_text(ti, ", %s", text);
+    else
+        proto_item_append_text(ti, ", %s: %s", what, text);
     if (ctx.pdu_index == 0)
         col_add_str(pinfo->cinfo, COL_INFO, text);
     else
@@ -2909,12 +3181,125 @@ dissect_aerospike_embedded(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                                         data ? (const ts_aerospike_embedded_t *)data : &as_request);
 }
 
+/* The TCP layer's description of this segment (struct tcpinfo) when TCP called us (by port,
+ * heuristic or conversation), else NULL (e.g. TLS hands its own data). */
+static const struct tcpinfo *
+as_tcpinfo(packet_info *pinfo, void *data)
+{
+    wmem_list_frame_t *f;
+    if (!data || pinfo->ptype != PT_TCP || proto_tcp_as <= 0 || !pinfo->layers)
+        return NULL;
+    f = wmem_list_tail(pinfo->layers);             /* us */
+    f = f ? wmem_list_frame_prev(f) : NULL;
+    if (!f || GPOINTER_TO_INT(wmem_list_frame_data(f)) != proto_tcp_as)
+        return NULL;
+    return (const struct tcpinfo *)data;
+}
+
+/* First pass: the bytes of this direction handed to us. A start beyond what we saw means a gap
+ * (lost segment, or one out of order that TCP did not put back): the responses in it are not in
+ * the capture. Returns how many bytes at the start of the segment continue a PDU that was cut
+ * short in an earlier frame (a snaplen-cut frame is not reassembled by TCP). */
+static guint
+as_stream_track(packet_info *pinfo, const struct tcpinfo *ti, guint len, int d)
+{
+    as_conv_t *cv = as_conv(pinfo);
+    guint32 start = ti->seq, end = ti->seq + len;
+    guint skip = 0;
+
+    /* the client's acknowledgement tells where the server's bytes start when none were seen yet:
+     * a response lost before the first one captured is a gap too */
+    if (d == AS_DIR_REQ && !cv->seq_known[AS_DIR_RSP] && (ti->flags & AS_TCP_FLAG_ACK)) {
+        cv->next_seq[AS_DIR_RSP] = ti->lastackseq;
+        cv->seq_known[AS_DIR_RSP] = TRUE;
+    }
+    /* ... and a request that acknowledges server bytes we never saw says the answers of the
+     * requests still open were in them: the request PDUs of this segment close them as lost */
+    if (d == AS_DIR_REQ && cv->seq_known[AS_DIR_RSP] && (ti->flags & AS_TCP_FLAG_ACK) &&
+        GT_SEQ(ti->lastackseq, cv->next_seq[AS_DIR_RSP])) {
+        cv->next_seq[AS_DIR_RSP] = ti->lastackseq;
+        cv->rsp_unseen = TRUE;
+    }
+    if (cv->seq_known[d] && GT_SEQ(start, cv->next_seq[d]))
+        cv->gap[d] = TRUE;
+    if (!cv->seq_known[d] || GT_SEQ(end, cv->next_seq[d])) {
+        cv->next_seq[d] = end;
+        cv->seq_known[d] = TRUE;
+    }
+    if (cv->cut_known[d] && LT_SEQ(start, cv->cut_end[d]) && cv->cut_end[d] - start <= AS_PROTO_SIZE_MAX + AS_PROTO_HDR_LEN) {
+        as_cont_t *c = wmem_new(wmem_file_scope(), as_cont_t);
+        skip = MIN(cv->cut_end[d] - start, len);
+        c->seq = start;
+        c->frame = cv->cut_frame[d];
+        c->skip = skip;
+        ts_frame_data_set(pinfo, proto_aerospike, c);
+    }
+    if (cv->cut_known[d] && GE_SEQ(end, cv->cut_end[d]))
+        cv->cut_known[d] = FALSE;
+    return skip;
+}
+
+/* First pass, a segment TCP does not reassemble (cut by the snaplen, or reassembly off): when its
+ * last PDU runs past the segment, remember where that PDU ends, so that the next segments are
+ * shown as its continuation rather than decoded as PDUs. */
+static void
+as_stream_note_cut(tvbuff_t *tvb, packet_info *pinfo, guint32 seq, int d)
+{
+    guint captured = tvb_captured_length(tvb), reported = tvb_reported_length(tvb);
+    guint off = 0, guard = 0;
+    while (off + AS_PROTO_HDR_LEN <= captured && guard++ < 4096) {
+        guint64 size = tvb_get_ntoh48(tvb, off + 2);
+        guint64 pend = off + AS_PROTO_HDR_LEN + size;
+        if (!as_header_ok(tvb_get_uint8(tvb, off), tvb_get_uint8(tvb, off + 1), size))
+            return;                 /* framing lost: the next segments resynchronise */
+        if (pend > reported) {
+            as_conv_t *cv = as_conv(pinfo);
+            cv->cut_end[d] = seq + (guint32)pend;
+            cv->cut_frame[d] = pinfo->num;
+            cv->cut_known[d] = TRUE;
+            return;
+        }
+        off = (guint)pend;
+    }
+}
+
 static int
 dissect_aerospike(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
+    const struct tcpinfo *ti = as_tcpinfo(pinfo, data);
+    guint len = tvb_reported_length(tvb);
+    int d = as_is_request(pinfo) ? AS_DIR_REQ : AS_DIR_RSP;
+    guint skip = 0;
+    guint32 cont_frame = 0;
+
+    if (ti && !PINFO_FD_VISITED(pinfo)) {
+        skip = as_stream_track(pinfo, ti, len, d);
+    } else if (ti) {
+        as_cont_t *c = (as_cont_t *)ts_frame_data_get(pinfo, proto_aerospike);
+        if (c && c->seq == ti->seq)
+            skip = c->skip;
+    }
+    if (skip) {
+        as_cont_t *c = (as_cont_t *)ts_frame_data_get(pinfo, proto_aerospike);
+        proto_item *it = proto_tree_add_item(tree, proto_aerospike, tvb, 0, (gint)skip, ENC_NA);
+        proto_tree *ct = proto_item_add_subtree(it, ett_aerospike);
+        proto_item *pi;
+        cont_frame = c ? c->frame : 0;
+        pi = proto_tree_add_uint(ct, hf_aerospike_continuation, tvb, 0, (gint)skip, cont_frame);
+        proto_item_set_generated(pi);
+        proto_item_append_text(it, ", continuation of the PDU in frame %u (cut short in the capture)", cont_frame);
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, AS_COL_PROTOCOL);
+        col_add_fstr(pinfo->cinfo, COL_INFO, "Continuation of the PDU in frame %u", cont_frame);
+        if (skip >= len)
+            return (int)len;
+        tvb = tvb_new_subset_remaining(tvb, (gint)skip);
+    }
     tcp_dissect_pdus(tvb, pinfo, tree, aerospike_desegment, AS_PROTO_HDR_LEN, get_aerospike_pdu_len,
                      dissect_aerospike_pdu, data);
-    return (int)tvb_reported_length(tvb);
+    if (ti && !PINFO_FD_VISITED(pinfo) &&
+        (tvb_captured_length(tvb) < tvb_reported_length(tvb) || !aerospike_desegment || !pinfo->can_desegment))
+        as_stream_note_cut(tvb, pinfo, ti->seq + skip, d);
+    return (int)len;
 }
 
 /* ---- heuristic (any port; doc/heuristics.md) ------------------------------------------------- */
@@ -3084,6 +3469,9 @@ proto_register_aerospike(void)
         { &hf_aerospike_response_to, { "Request in", "aerospike.response_to", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0, "This is a response to the request in this frame", HFILL } },
         { &hf_aerospike_time, { "Time", "aerospike.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0, "Time since the request", HFILL } },
         { &hf_aerospike_no_response, { "No response seen", "aerospike.no_response", FT_BOOLEAN, BASE_NONE, NULL, 0, "No response to this request in the capture", HFILL } },
+        { &hf_aerospike_response_lost, { "Response not in the capture (lost segment)", "aerospike.response_lost", FT_BOOLEAN, BASE_NONE, NULL, 0, "The response to this request was in bytes missing from the capture (a lost or out-of-order segment): not the same as no response", HFILL } },
+        { &hf_aerospike_cut, { "Not captured", "aerospike.cut", FT_UINT32, BASE_DEC|BASE_UNIT_STRING, UNS(&units_byte_bytes), 0, "Bytes of this PDU missing from the capture (frame cut by the snaplen, or a segment TCP did not reassemble): decoding stops here", HFILL } },
+        { &hf_aerospike_continuation, { "Continuation of the PDU in frame", "aerospike.continuation", FT_FRAMENUM, BASE_NONE, NULL, 0, "These bytes continue a PDU cut short in the capture (e.g. by the snaplen): not decoded", HFILL } },
         { &hf_aerospike_kind, { "Command kind", "aerospike.kind", FT_UINT8, BASE_DEC, VALS(aerospike_kind_vals), 0, "Read, write, batch, scan... (service response time row)", HFILL } },
 
         { &hf_aerospike_info_command, { "Command", "aerospike.info.command", FT_STRING, BASE_NONE, NULL, 0, "Info request command", HFILL } },
@@ -3341,7 +3729,9 @@ proto_register_aerospike(void)
         { &ei_aerospike_digest_mismatch, { "aerospike.digest.mismatch", PI_PROTOCOL, PI_WARN, "DIGEST field does not match the key", EXPFILL } },
         { &ei_aerospike_credentials, { "aerospike.admin.credentials", PI_SECURITY, PI_NOTE, "Credentials travel in clear", EXPFILL } },
         { &ei_aerospike_clear_password, { "aerospike.admin.clear_password.sent", PI_SECURITY, PI_WARN, "Clear-text password", EXPFILL } },
-        { &ei_aerospike_no_response, { "aerospike.no_response.expert", PI_SEQUENCE, PI_NOTE, "No response to this request in the capture", EXPFILL } },
+        { &ei_aerospike_no_response, { "aerospike.no_response.expert", PI_SEQUENCE, PI_WARN, "No response seen to this request", EXPFILL } },
+        { &ei_aerospike_response_lost, { "aerospike.response_lost.expert", PI_SEQUENCE, PI_NOTE, "Response not in the capture (lost segment)", EXPFILL } },
+        { &ei_aerospike_cut, { "aerospike.cut.expert", PI_UNDECODED, PI_NOTE, "PDU cut short in the capture (snaplen): the rest is not decoded", EXPFILL } },
         { &ei_aerospike_no_request, { "aerospike.no_request", PI_SEQUENCE, PI_NOTE, "Response without a request in the capture", EXPFILL } },
         { &ei_aerospike_msgpack, { "aerospike.msgpack.bad", PI_MALFORMED, PI_WARN, "Invalid MessagePack payload", EXPFILL } },
         { &ei_aerospike_admin_result, { "aerospike.admin.result.error", PI_RESPONSE_CODE, PI_WARN, "Admin command failed", EXPFILL } },
@@ -3368,7 +3758,8 @@ proto_register_aerospike(void)
     prefs_register_bool_preference(m, "msgpack_tree",
         "Show MessagePack payloads with Wireshark's msgpack dissector",
         "Below the text form of list/map values, CDT operations and expressions, add the tree of "
-        "Wireshark's own msgpack dissector (for payloads it can decode)",
+        "Wireshark's own msgpack dissector (for payloads it can decode). Off by default: that tree "
+        "shows the particle-type byte Aerospike puts in front of every string as a control character",
         &aerospike_use_msgpack);
 
     aerospike_handle = register_dissector("aerospike", dissect_aerospike, proto_aerospike);
@@ -3387,5 +3778,6 @@ proto_reg_handoff_aerospike(void)
     heur_dissector_add("tcp", dissect_aerospike_heur, "Aerospike over TCP (any port)", "aerospike_tcp",
                        proto_aerospike, HEURISTIC_ENABLE);
     msgpack_handle = find_dissector_add_dependency("msgpack", proto_aerospike);
+    proto_tcp_as = proto_get_id_by_filter_name("tcp");
     as_prefs_apply();
 }

@@ -203,6 +203,42 @@ void ts_trans_forget(ts_trans_table_t *tbl, ts_trans_t *t)
     }
 }
 
+ts_trans_t *ts_trans_fifo_tail(ts_trans_table_t *tbl, guint32 space)
+{
+    wmem_list_frame_t *tail;
+    if (!tbl || tbl->mode != TS_TRANS_FIFO)
+        return NULL;
+    tail = wmem_list_tail(tbl->fifo[space % TS_TRANS_SPACES]);
+    return tail ? (ts_trans_t *)wmem_list_frame_data(tail) : NULL;
+}
+
+guint ts_trans_fifo_count(ts_trans_table_t *tbl, guint32 space)
+{
+    if (!tbl || tbl->mode != TS_TRANS_FIFO)
+        return 0;
+    return wmem_list_count(tbl->fifo[space % TS_TRANS_SPACES]);
+}
+
+ts_trans_t *ts_trans_response_newest(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space,
+                                     gboolean last, guint pdu_index)
+{
+    wmem_list_t *open;
+    wmem_list_frame_t *head;
+    guint guard = 0;
+    space %= TS_TRANS_SPACES;
+    if (tbl->mode != TS_TRANS_FIFO)
+        return ts_trans_response(pinfo, tbl, space, 0, last, pdu_index);
+    open = tbl->fifo[space];
+    /* close every open request but the newest (bounded by the list itself) */
+    while ((head = wmem_list_head(open)) != NULL && head != wmem_list_tail(open) && guard++ < 1000000) {
+        ts_trans_t *old = (ts_trans_t *)wmem_list_frame_data(head);
+        if (!old->rsp_frame)
+            old->rsp_lost = TRUE;
+        wmem_list_remove_frame(open, head);
+    }
+    return ts_trans_response(pinfo, tbl, space, 0, last, pdu_index);
+}
+
 ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index)
 {
     return (ts_trans_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_TRANS, pdu_index));
@@ -210,6 +246,13 @@ ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index)
 
 gboolean ts_trans_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t,
                             gboolean is_request, const ts_trans_hf_t *hf, nstime_t *delta)
+{
+    return ts_trans_add_links_lost(tree, tvb, pinfo, t, is_request, hf, NULL, delta);
+}
+
+gboolean ts_trans_add_links_lost(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t,
+                                 gboolean is_request, const ts_trans_hf_t *hf, const ts_trans_lost_hf_t *lost,
+                                 nstime_t *delta)
 {
     proto_item *pi;
     if (!t || !hf)
@@ -220,6 +263,11 @@ gboolean ts_trans_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                 pi = proto_tree_add_uint(tree, *hf->response_in, tvb, 0, 0, t->rsp_frame);
                 proto_item_set_generated(pi);
             }
+        } else if (PINFO_FD_VISITED(pinfo) && t->rsp_lost && lost && lost->response_lost) {
+            pi = proto_tree_add_boolean(tree, *lost->response_lost, tvb, 0, 0, TRUE);
+            proto_item_set_generated(pi);
+            if (lost->ei_response_lost)
+                expert_add_info(pinfo, pi, lost->ei_response_lost);
         } else if (PINFO_FD_VISITED(pinfo)) {
             pi = NULL;
             if (hf->no_response) {

@@ -107,6 +107,18 @@ ts_trans_t *ts_trans_fifo_head(ts_trans_table_t *tbl, guint32 space);
 /* First pass only: forget an open request that expects no answer (one-way). */
 void ts_trans_forget(ts_trans_table_t *tbl, ts_trans_t *t);
 
+/* First pass only, FIFO mode, for protocols without a request id whose peers keep one command in
+ * flight per connection (Aerospike): after a gap in the capture hid responses, a response answers
+ * the NEWEST open request of `space` (the one sent last before it), not the oldest. Every older
+ * open request is closed: one that got no response at all is marked rsp_lost ("response not in
+ * the capture"); one whose multi-record answer had started is just closed. Otherwise like
+ * ts_trans_response() (last = final record of the answer; no open request: req_frame == 0). */
+ts_trans_t *ts_trans_response_newest(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space,
+                                     gboolean last, guint pdu_index);
+/* First pass only, FIFO mode: the newest open request of `space`, or NULL; and how many are open. */
+ts_trans_t *ts_trans_fifo_tail(ts_trans_table_t *tbl, guint32 space);
+guint ts_trans_fifo_count(ts_trans_table_t *tbl, guint32 space);
+
 /* Any pass: the transaction recorded for this PDU on the first pass, or NULL. */
 ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index);
 
@@ -120,10 +132,21 @@ typedef struct ts_trans_hf {
     expert_field *ei_no_request;    /* expert on responses without a request */
 } ts_trans_hf_t;
 
+/* What a request marked rsp_lost (its response hidden by a capture gap) shows instead of
+ * no_response / ei_no_response (later passes only). */
+typedef struct ts_trans_lost_hf {
+    int *response_lost;             /* FT_BOOLEAN (BASE_NONE) */
+    expert_field *ei_response_lost;
+} ts_trans_lost_hf_t;
+
 /* Adds response_in / no_response on a request PDU, response_to / time on a response PDU.
  * "no_response" is only claimed on a later pass (a single-pass tshark has not seen the future).
  * Returns the time between request and this response in *delta when non-NULL and known. */
 gboolean ts_trans_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t,
                             gboolean is_request, const ts_trans_hf_t *hf, nstime_t *delta);
+/* The same; a request marked rsp_lost shows `lost` (when not NULL) instead of no_response. */
+gboolean ts_trans_add_links_lost(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t,
+                                 gboolean is_request, const ts_trans_hf_t *hf, const ts_trans_lost_hf_t *lost,
+                                 nstime_t *delta);
 
 #endif /* TS_TRANSACTIONS_H */

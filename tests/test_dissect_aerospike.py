@@ -47,7 +47,7 @@ class ExternalCaptures(tslib.PluginTestCase):
                   "aerospike.digest.partition": ["501"]}
         row = tslib.fields(cap, expect, "aerospike")[0]
         self.assertEqual(row, expect)
-        self.assertEqual(tslib.info_column(cap), ["Write test/testset digest=f5912498\u2026 bins=name,age"])
+        self.assertEqual(tslib.info_column(cap), ["Write test/testset digest=f5912498\u2026 bins=name,age [no response]"])
 
     def test_write_response_generation_and_void_time(self):
         cap = self.need(ext("msg-write-response.pcapng"))
@@ -81,7 +81,7 @@ class ExternalCaptures(tslib.PluginTestCase):
                   "aerospike.kind": ["5"]}   # Scan
         row = tslib.fields(cap, expect, "aerospike")[0]
         self.assertEqual(row, expect)
-        self.assertEqual(tslib.info_column(cap), ["Scan test/testset"])
+        self.assertEqual(tslib.info_column(cap), ["Scan test/testset [no response]"])
 
     def test_scan_record_response_bins(self):
         cap = self.need(ext("msg-read-response.pcapng"))
@@ -98,7 +98,7 @@ class ExternalCaptures(tslib.PluginTestCase):
         cap = self.need(ext("info-request.pcapng"))
         self.assertEqual(tslib.values(cap, "aerospike.info.command"),
                          ["node", "peers-generation", "partition-generation"])
-        self.assertEqual(tslib.info_column(cap), ["Info request: node, peers-generation, partition-generation"])
+        self.assertEqual(tslib.info_column(cap), ["Info request: node, peers-generation, partition-generation [no response]"])
 
 
 class RealClientCapture(tslib.PluginTestCase):
@@ -182,7 +182,7 @@ class RealClientCapture(tslib.PluginTestCase):
         d = tslib.values(REALCLIENT, "aerospike.batch.digest", "frame.number == 113")
         self.assertEqual(rsp["aerospike.batch.digest"], d)
         self.assertEqual(tslib.info_column(REALCLIENT, "frame.number == 114"),
-                         ["Batch response: 6 records, LAST OK"])
+                         ["Batch response: 6 records: 5 OK, 1 NOT_FOUND (end) [0.9 ms]"])
 
     def test_compressed_request_and_response_inflated(self):
         rows = tslib.fields(REALCLIENT, ["frame.number", "aerospike.type", "aerospike.compressed.inflated_size",
@@ -215,7 +215,9 @@ class RealClientCapture(tslib.PluginTestCase):
         self.assertEqual(tslib.values(REALCLIENT, "aerospike.digest", "aerospike.no_response"),
                          [ap.digest("demo", "no-reply-key").hex()] * 3)
         msgs = tslib.values(REALCLIENT, "_ws.expert.message", "frame.number == 655")
-        self.assertIn("No response to this request in the capture", msgs)
+        self.assertIn("No response seen to this request", msgs)
+        sev = tslib.values(REALCLIENT, "_ws.expert.severity", "frame.number == 655 && aerospike.no_response")
+        self.assertIn("6291456", sev)     # PI_WARN
 
     def test_170k_put_and_its_answer_reassembled(self):
         self.assertEqual(self.by_frame[676]["aerospike.size"], ["174169"])
@@ -252,7 +254,7 @@ class RealClientCapture(tslib.PluginTestCase):
                                       "frame.number >= 131 && frame.number <= 139 && aerospike"),
                          ["130"] * 6)
         self.assertEqual(tslib.info_column(REALCLIENT, "frame.number == 139"),
-                         ["Scan response: 0 records, 480 partition-done, LAST OK"])
+                         ["Scan response: 0 records, 480 partition-done (end) [13.3 ms]"])
         pids = tslib.values(REALCLIENT, "aerospike.pid_count", "frame.number == 130")
         self.assertEqual(pids, ["4096"])
 
@@ -275,8 +277,8 @@ class BuiltCaptures(tslib.PluginTestCase):
         path = self._cap("split.pcap", build)
         rows = tslib.fields(path, ["frame.number", "aerospike.key", "aerospike.msg.generation",
                                    "aerospike.response_to", "tcp.srcport"], "aerospike")
-        reqs = [r for r in rows if r["aerospike.key"]]
-        rsps = [r for r in rows if not r["aerospike.key"]]
+        reqs = [r for r in rows if r["tcp.srcport"] != ["3000"]]
+        rsps = [r for r in rows if r["tcp.srcport"] == ["3000"]]
         self.assertEqual([r["aerospike.key"] for r in reqs], [["split%d" % k] for k in range(1, 8)])
         self.assertEqual([r["aerospike.msg.generation"] for r in rsps], [[str(k)] for k in range(1, 8)])
         for q, s in zip(reqs, rsps):
@@ -302,7 +304,7 @@ class BuiltCaptures(tslib.PluginTestCase):
         parts = req["_ws.col.Info"][0].split(" | ")
         self.assertEqual(len(parts), 40)
         self.assertTrue(all(p.startswith("Read test/demo digest=") for p in parts), parts[:2])
-        self.assertEqual(rsp["_ws.col.Info"][0].split(" | ")[1], "Response OK gen=2 ttl=never")
+        self.assertEqual(rsp["_ws.col.Info"][0].split(" | ")[1], "Response OK gen=2 ttl=never [2.0 ms]")
 
     def test_version_1_is_unsupported(self):
         def build(cap):
@@ -315,7 +317,7 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertIn("unsupported proto version 1 (only 2 is valid; 0 only for admin messages)",
                       rows[0]["_ws.expert.message"])
         self.assertEqual(rows[0]["_ws.col.Info"], ["Invalid PDU: unsupported proto version 1"])
-        self.assertEqual(rows[1]["_ws.col.Info"], ["Info request: node"])
+        self.assertEqual(rows[1]["_ws.col.Info"], ["Info request: node [no response]"])
 
     def test_size_2_pow_47_not_allocated_and_stream_continues(self):
         def build(cap):
@@ -328,7 +330,7 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertIn("Proto size 140737488355328 is above the 128 MiB limit (PROTO_SIZE_MAX): not decoded",
                       rows[0]["_ws.expert.message"])
         self.assertEqual(rows[0]["_ws.col.Info"], ["Invalid PDU: size 140737488355328 above 128 MiB"])
-        self.assertEqual(rows[1]["_ws.col.Info"], ["Info request: build"])
+        self.assertEqual(rows[1]["_ws.col.Info"], ["Info request: build [no response]"])
 
     def test_unknown_field_op_and_particle_types(self):
         def build(cap):
@@ -373,7 +375,7 @@ class BuiltCaptures(tslib.PluginTestCase):
                            "aerospike.response_to")[0]
         self.assertEqual(rsp["aerospike.batch.index"], ["1", "0"])
         self.assertEqual(rsp["aerospike.batch.digest"], [d1.hex(), d0.hex()])
-        self.assertEqual(rsp["_ws.col.Info"], ["Batch response: 2 records, LAST OK"])
+        self.assertEqual(rsp["_ws.col.Info"], ["Batch response: 2 records: 1 NOT_FOUND, 1 OK (end) [1.0 ms]"])
 
     def test_empty_info_request(self):
         def build(cap):
@@ -387,7 +389,7 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertEqual(rows[0]["_ws.col.Info"], ["Info request: (empty: summary)"])
         self.assertIn("Empty info request: the server answers with its summary", rows[0]["_ws.expert.message"])
         self.assertEqual(rows[1]["aerospike.info.name"], ["node", "build"])
-        self.assertEqual(rows[1]["_ws.col.Info"], ["Info response: node=BB9, build=8.1.2.0"])
+        self.assertEqual(rows[1]["_ws.col.Info"], ["Info response: node=BB9, build=8.1.2.0 [1.0 ms]"])
         self.assertEqual(len(rows[1]["aerospike.response_to"]), 1)
 
     def test_compressed_body_that_is_not_zlib(self):
@@ -401,7 +403,7 @@ class BuiltCaptures(tslib.PluginTestCase):
                                    "aerospike.compressed.inflated_size"], "aerospike")
         self.assertEqual(rows[0]["aerospike.type"], ["4"])
         self.assertIn("Compressed message: not a valid zlib stream", rows[0]["_ws.expert.message"])
-        self.assertEqual(rows[0]["_ws.col.Info"], ["Compressed message (39 bytes, not a valid zlib stream)"])
+        self.assertEqual(rows[0]["_ws.col.Info"], ["Compressed message (39 bytes, not a valid zlib stream) [no response]"])
         self.assertEqual(rows[1]["aerospike.key"], ["1"])
         self.assertEqual(rows[1]["aerospike.compressed.inflated_size"], ["296"])
         # the corrupt stream is flagged (expert group Malformed) in its own frame only; no exception
@@ -459,7 +461,7 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertEqual(rows[0]["_ws.col.Info"], ["Admin LOGIN user=alice"])
         self.assertEqual(rows[0]["aerospike.kind"], ["9"])
         self.assertEqual(rows[1]["aerospike.admin.session_ttl"], ["86400"])
-        self.assertEqual(rows[1]["_ws.col.Info"], ["Admin response OK"])
+        self.assertEqual(rows[1]["_ws.col.Info"], ["Admin response OK [1.0 ms]"])
         self.assertEqual(rows[3]["aerospike.admin.result"], ["65"])
         self.assertIn("Admin result: INVALID_CREDENTIAL (65)", rows[3]["_ws.expert.message"])
 
@@ -483,7 +485,7 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertEqual(row["aerospike.op.value_msgpack"][0], '[1, "x"]')
         self.assertEqual(row["aerospike.op.value_msgpack"][1], '[97, 7, "city"]')
         self.assertEqual(row["_ws.col.Info"],
-                         ["Operate test/demo key=k digest=%s\u2026 bins=l,m,b,h,l" % ap.digest("demo", "k").hex()[:8]])
+                         ["Operate test/demo key=k digest=%s\u2026 bins=l,m,b,h,l [no response]" % ap.digest("demo", "k").hex()[:8]])
 
     def test_tls_port_4333_hands_to_aerospike(self):
         out = tslib.run_tshark(["-G", "decodes"]).stdout
