@@ -249,11 +249,13 @@ static ts_hot_table_def_t hsf2_hot_table = {
     .only_table = NULL,
     .n_key_cols = 2,
     .key_titles = { "Service", "Method" },
-    .metrics = TS_COL_REQUESTS | TS_COL_RESPONSES | TS_COL_UNANSWERED | TS_COL_ERRORS |
+    .metrics = TS_COL_REQUESTS | TS_COL_RESPONSES | TS_COL_UNANSWERED | TS_COL_LOST | TS_COL_ERRORS |
                TS_COL_TIMEOUTS | TS_COL_AVG_MS | TS_COL_MAX_MS,
     .counter_titles = { NULL, NULL },
     .group_title = NULL,
     .n_group_cols = 0,
+    /* the row's filter: responses carry the same fields (generated) */
+    .key_filters = { { "hsf2.service", TS_FILTER_STRING, NULL }, { "hsf2.method", TS_FILTER_STRING, NULL } },
 };
 
 /* ---- conversation state ------------------------------------------------------------------ */
@@ -376,6 +378,7 @@ static void hsf2_request_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt,
         ts_trans_add_links(pt, tvb, pinfo, t, TRUE, &hsf2_links, NULL);
     ts_tap_rec_init(rec, "hsf2");
     rec->is_request = TRUE;
+    rec->trans = t;     /* outcome of the request, even when a filter drops its answer */
     if (t)
         hsf2_fill_key(rec, (const hsf2_req_t *)t->req_data);
     rec->kind = -1;   /* the SRT row is counted on the response */
@@ -417,8 +420,10 @@ static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     rec->is_error = is_error;
     rec->is_timeout = over;
     rec->bytes = tvb_reported_length(tvb);
-    if (rq)
+    if (rq) {
         hsf2_fill_key(rec, rq);
+        rec->trans = t;
+    }
     tap_queue_packet(hsf2_tap, pinfo, rec);
     return ms;
 }
@@ -1495,7 +1500,7 @@ void proto_register_hsf2(void)
     hsf2_srt_vals[HSF2_SRT_OTHER + 1].strptr = NULL;
 
     ts_stats_register_hot_table(&hsf2_hot_table);
-    ts_stats_register_srt(proto_hsf2, "hsf2", hsf2_srt_vals);
+    ts_stats_register_srt(proto_hsf2, "hsf2", hsf2_srt_vals, NULL);   /* rows are methods: no field */
 }
 
 void proto_reg_handoff_hsf2(void)
