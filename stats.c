@@ -1048,10 +1048,17 @@ stat_tap_table_ui *ts_stats_hot_ui_new(ts_hot_table_def_t *def)
             if (m == M_REQ)
                 u->sort_col = (int)c;
         }
+        if (m == M_REQ && c < TS_TABLE_MAX_COLS) {
+            /* Rank, Requests, Key: what a dialog of default size shows of the top row */
+            u->key_col[0] = (int)c;
+            u->types[c] = TS_CELL_STRING;
+            u->fields[c].column_name = def->key_titles[0] ? def->key_titles[0] : "";
+            c++;
+        }
     }
-    if (c + def->n_key_cols + 1 > TS_TABLE_MAX_COLS)
+    if (c + def->n_key_cols + 1 > TS_TABLE_MAX_COLS || u->sort_col < 0)
         return NULL;
-    for (guint k = 0; k < def->n_key_cols; k++, c++) {
+    for (guint k = 1; k < def->n_key_cols; k++, c++) {
         u->key_col[k] = (int)c;
         u->types[c] = TS_CELL_STRING;
         u->fields[c].column_name = def->key_titles[k] ? def->key_titles[k] : "";

@@ -46,7 +46,8 @@ typedef struct ts_tap_rec {
 void ts_tap_rec_init(ts_tap_rec_t *rec, const char *proto);
 
 /* Metric columns a hot table may show. Layout of a hot table: Rank (1 = most requests, the
- * order tshark prints), the metric columns in this order, the key columns, then "Filter" (the
+ * order tshark prints), Requests, the key, the other metric columns, the other key columns, then
+ * "Filter" (the
  * display filter selecting the row's transactions). Requests/Responses/Unanswered/Lost and the
  * latency describe the transactions of the request records that passed the display filter
  * (answered or not is taken from the request's transaction, so a filter that drops the

@@ -33,8 +33,8 @@ TITLE = "Aerospike Hot Keys"
 GROUP_TITLE = "Namespace/Set totals"
 # issue 16: a rank first (1 = most requests, the printed order), the numbers, then the text
 # columns and the display filter of the row
-COLUMNS = ["Rank", "Requests", "Responses", "Unanswered", "Lost", "Errors", "Avg ms", "Max ms",
-           "Bytes", "Key", "Namespace", "Set", "User key", "Filter"]
+COLUMNS = ["Rank", "Requests", "Key", "Responses", "Unanswered", "Lost", "Errors", "Avg ms", "Max ms",
+           "Bytes", "Namespace", "Set", "User key", "Filter"]
 
 
 def hexd(set_name, key):

@@ -10,8 +10,8 @@ import hsf2_pdus as P
 import stats_helpers as sh
 
 TITLE = "HSF2 Hot Services"
-COLS = ["Rank", "Requests", "Responses", "Unanswered", "Lost", "Errors", "Timeouts", "Avg ms",
-        "Max ms", "Service", "Method", "Filter"]
+COLS = ["Rank", "Requests", "Service", "Responses", "Unanswered", "Lost", "Errors", "Timeouts", "Avg ms",
+        "Max ms", "Method", "Filter"]
 
 
 def hot_table(out):

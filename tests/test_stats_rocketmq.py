@@ -15,8 +15,8 @@ from capbuilder import Capture
 import rocketmq_pdus as R
 
 REALCLIENT = tslib.os.path.join(tslib.CAPTURES, "rocketmq-realclient.pcapng")
-COLS = ["Rank", "Requests", "Messages sent", "Messages pulled", "Send errors", "Send avg ms", "Pull avg ms",
-        "Send max ms", "Pull max ms", "Bytes", "Topic", "Queue", "Filter"]
+COLS = ["Rank", "Requests", "Topic", "Messages sent", "Messages pulled", "Send errors", "Send avg ms",
+        "Pull avg ms", "Send max ms", "Pull max ms", "Bytes", "Queue", "Filter"]
 
 
 def hot_rows(out):
@@ -32,8 +32,9 @@ def hot_rows(out):
             continue
         cells = [c.strip() for c in l.split("|")][:len(cols)]
         row = dict(zip(cols, cells))
-        for k in cols[:-3]:
-            row[k] = float(row[k]) if "ms" in k else int(row[k])
+        for k in cols[:-2]:
+            if k != "Topic":
+                row[k] = float(row[k]) if "ms" in k else int(row[k])
         res[(row["Topic"], row["Queue"])] = row
     return res
 

@@ -28,7 +28,7 @@ void ts_stats_set_max_rows(guint n);
     } while (0)
 
 /* Column indices of the Aerospike layout: rank, numbers, key columns (no Filter: no key_filters) */
-enum { C_RANK, C_REQ, C_RESP, C_UNANS, C_ERR, C_AVG, C_MAX, C_BYTES, C_KEY, C_NS, C_SET, C_UKEY, C_N };
+enum { C_RANK, C_REQ, C_KEY, C_RESP, C_UNANS, C_ERR, C_AVG, C_MAX, C_BYTES, C_NS, C_SET, C_UKEY, C_N };
 
 static ts_hot_table_def_t aero_def = {
     .title = "Aerospike Hot Keys",
@@ -360,8 +360,8 @@ static void test_answered_from_transaction(void)
     def.group_title = NULL;
     def.n_group_cols = 0;
     stat_tap_table_ui *ui = ts_stats_hot_ui_new(&def);
-    /* layout with Lost: rank, req, resp, unans, lost, err, avg, max, bytes, key... */
-    enum { R_REQ = 1, R_RESP, R_UNANS, R_LOST, R_ERR, R_AVG, R_MAX, R_BYTES, R_KEY };
+    /* layout with Lost: rank, req, key, resp, unans, lost, err, avg, max, bytes... */
+    enum { R_REQ = 1, R_KEY, R_RESP, R_UNANS, R_LOST, R_ERR, R_AVG, R_MAX, R_BYTES };
     harness_t h;
     h_open(&h, ui);
     static ts_trans_t done, lost, open_, later;
