@@ -27,6 +27,7 @@ import test_stats_aerospike as known
 
 TOOLS = ["Xvfb", "xdotool", "import", "wireshark"]
 SHOTS = os.path.join(tslib.BUILD_DIR, "gui-screenshots")
+DOC_IMAGES = os.path.join(tslib.SOURCE_DIR, "doc", "images")
 
 
 def _missing_tools():
@@ -105,6 +106,18 @@ class Display:
                        capture_output=True)
         return path
 
+    def window_shot(self, win, name, doc_name=None):
+        """A screenshot of one window; with doc_name also copied to doc/images/ (the README's
+        pictures are what the code draws)."""
+        path = os.path.join(SHOTS, name)
+        os.makedirs(SHOTS, exist_ok=True)
+        subprocess.run(["import", "-window", str(win), path], env=self.env, check=True, timeout=60,
+                       capture_output=True)
+        if doc_name:
+            os.makedirs(DOC_IMAGES, exist_ok=True)
+            shutil.copyfile(path, os.path.join(DOC_IMAGES, doc_name))
+        return path
+
     def close(self):
         self.proc.terminate()
         try:
@@ -113,23 +126,35 @@ class Display:
             self.proc.kill()
 
 
-def parse_saved_text(path):
-    """The dialog's "Save as… Plain text" output: {first token (key, or "N keys"): the 7 numbers}."""
-    rows = {}
+NUMBERS = ("Requests", "Responses", "Unanswered", "Errors", "Avg ms", "Max ms", "Bytes")
+
+
+def saved_rows(path):
+    """The dialog's "Save as… Plain text" output: its data rows in the dialog's order, as dicts
+    (Rank, Key, Namespace, Set and the numbers). Columns: Rank, Requests, Key, Responses,
+    Unanswered, Lost, Errors, Avg ms, Max ms, Bytes, Namespace, Set, User key, Filter."""
     with open(path) as f:
         lines = f.read().splitlines()
     dashes = [i for i, l in enumerate(lines) if l.startswith("-----")]
+    out = []
     for line in lines[dashes[0] + 1:dashes[1]]:
         tok = line.split()
-        if not tok:
-            continue
-        # group rows start with "N key(s)"; Namespace and Set follow the first column
-        if len(tok) > 1 and tok[1] in ("key", "keys"):
-            first, ns_set = " ".join(tok[:2]), tuple(tok[2:4])
+        if len(tok) < 12 or not tok[0].isdigit():
+            continue            # a table title line
+        if tok[3] in ("key", "keys"):          # group rows: "N keys"
+            key, rest = " ".join(tok[2:4]), tok[4:]
         else:
-            first, ns_set = tok[0], tuple(tok[1:3])
-        rows[(first, ns_set)] = [float(x) for x in tok[-7:]]
-    return rows
+            key, rest = tok[2], tok[3:]
+        out.append({"Rank": tok[0], "Requests": tok[1], "Key": key, "Responses": rest[0],
+                    "Unanswered": rest[1], "Lost": rest[2], "Errors": rest[3], "Avg ms": rest[4],
+                    "Max ms": rest[5], "Bytes": rest[6], "Namespace": rest[7], "Set": rest[8]})
+    return out
+
+
+def parse_saved_text(path):
+    """{(key or "N keys", (namespace, set)): the 7 numbers} of the dialog's saved table."""
+    return {(r["Key"], (r["Namespace"], r["Set"])): [float(r[c]) for c in NUMBERS]
+            for r in saved_rows(path)}
 
 
 def tshark_numbers(text, title):
@@ -138,9 +163,7 @@ def tshark_numbers(text, title):
     rows = {}
     for t in tables.values():
         for r in t:
-            rows[(r["Key"], (r["Namespace"], r["Set"]))] = [
-                float(r[c]) for c in ("Requests", "Responses", "Unanswered", "Errors", "Avg ms",
-                                      "Max ms", "Bytes")]
+            rows[(r["Key"], (r["Namespace"], r["Set"]))] = [float(r[c]) for c in NUMBERS]
     return rows
 
 
@@ -206,7 +229,7 @@ class GuiHotKeys(tslib.PluginTestCase):
         return [w for w, n in self.display.windows().items()
                 if n.endswith(self.CAP_NAME) and "\u00b7" not in n]
 
-    def save_dialog_table(self, dlg, name):
+    def save_dialog_table(self, dlg, name, raw=False):
         """Click the dialog's "Save as…", type a path, return the parsed file."""
         g = self.display.geometry(dlg)
         path = os.path.join(self.out_dir, name)
@@ -226,7 +249,7 @@ class GuiHotKeys(tslib.PluginTestCase):
             self.fail("dialog table not saved (see %s)"
                       % self.display.screenshot("save-missing-%s.png" % name))
         time.sleep(0.5)
-        return parse_saved_text(path)
+        return saved_rows(path) if raw else parse_saved_text(path)
 
     def assert_numbers(self, got, what, expected=None):
         expected = self.expected if expected is None else expected
@@ -270,6 +293,14 @@ class GuiHotKeys(tslib.PluginTestCase):
         self.assertIn(self.TITLE, name)
         self.assertGreater(os.path.getsize(shot), 10000)
         time.sleep(1.5)   # the dialog fills itself with a retap after it appears
+        # issue 16 item 1: at its default size the dialog's first rows are the hottest (the GUI
+        # sorts by the first column, the rank) and its first columns are Rank, Requests, Key
+        d.screenshot("aerospike-hotkeys-dialog-default-size.png")
+        d.window_shot(dlg, "aerospike-hotkeys-dialog-window.png", "hotkeys-dialog.png")
+        top = self.save_dialog_table(dlg, "default-order.txt", raw=True)
+        self.assertEqual((top[0]["Rank"], top[0]["Requests"], top[0]["Key"]),
+                         ("1", "200", known.hexd(known.SET, "hot-a")))
+        self.assertEqual([int(r["Rank"]) for r in top[:7]], list(range(1, 8)))
         d.xdo("windowmove", dlg, 10, 380)      # wide enough to show every column
         d.xdo("windowsize", dlg, 1260, 520)
         time.sleep(1)
