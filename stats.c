@@ -930,10 +930,21 @@ static void ui_set_fields(ts_ui_t *u)
     }
 }
 
+/* The menu (and dialog) title: "Troubleshark · <title>", so that the plugin's tables sit together
+ * in the Statistics menu. Wireshark 4.0 does not make a submenu of "Troubleshark/<title>" for a
+ * table statistic (the '/' is shown as is; only Tools and stats_tree entries get submenus). */
+static const char *menu_title(const char *title)
+{
+    static const char prefix[] = "Troubleshark ";
+    if (g_str_has_prefix(title, prefix))
+        title += sizeof(prefix) - 1;
+    return wmem_strdup_printf(wmem_epan_scope(), "Troubleshark \u00b7 %s", title);
+}
+
 static void ui_init_common(ts_ui_t *u, const char *title, const char *tap, const char *cli)
 {
     u->ui.group = REGISTER_PACKET_STAT_GROUP_UNSORTED;
-    u->ui.title = title;
+    u->ui.title = menu_title(title);
     u->ui.tap_name = tap;
     u->ui.cli_string = cli;
     u->ui.stat_tap_init_cb = ts_ui_init_cb;

@@ -7,6 +7,7 @@ import unittest
 import tslib
 from capbuilder import Capture
 import trade_pdus as T
+import stats_helpers as sh
 
 TITLE = "Trade Keepalive"
 # issue 16: rank (worst first: the longest Ping gap), numbers, then the text columns; durations are
@@ -26,7 +27,7 @@ def keepalive_table(cap, z="trade,keepalive", two_pass=False):
     """Rows (dicts by column title) of the Trade Keepalive table, in printed order."""
     text = tslib.stats(cap, z, two_pass=two_pass)
     lines = text.splitlines()
-    start = lines.index(TITLE + ":")
+    start = sh.stat_table_start(lines, TITLE)
     cols = [c.strip() for c in lines[start + 2].split("|")[:-1]]
     rows = []
     for line in lines[start + 3:]:
