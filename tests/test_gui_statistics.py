@@ -24,6 +24,8 @@ import unittest
 import tslib
 import stats_helpers as sh
 import test_stats_aerospike as known
+import trade_pdus
+from capbuilder import Capture
 
 TOOLS = ["Xvfb", "xdotool", "import", "wireshark"]
 SHOTS = os.path.join(tslib.BUILD_DIR, "gui-screenshots")
@@ -207,12 +209,12 @@ class GuiHotKeys(tslib.PluginTestCase):
                     p.kill()
         cls.display.close()
 
-    def start_wireshark(self, *args):
+    def start_wireshark(self, *args, cap=None):
         e = tslib.env()
         env = dict(e.env, DISPLAY=self.display.name, XDG_RUNTIME_DIR=self.runtime)
         env.pop("QT_QPA_PLATFORM", None)
         with open(os.path.join(self.tmp, "wireshark-%d.log" % len(self.procs)), "w") as log:
-            p = subprocess.Popen(e.prefix + ["wireshark", "-r", self.cap] + list(args), env=env,
+            p = subprocess.Popen(e.prefix + ["wireshark", "-r", cap or self.cap] + list(args), env=env,
                                  cwd=e.root, stdout=log, stderr=subprocess.STDOUT)
         self.procs.append(p)
         return p
@@ -337,6 +339,39 @@ class GuiHotKeys(tslib.PluginTestCase):
         self.assertIsNotNone(dlg2, "Statistics menu has no '%s' entry" % self.TITLE)
         time.sleep(1.5)
         self.assert_numbers(self.save_dialog_table(dlg2, "reopened.txt"), "dialog reopened from menu")
+        self.stop(ws)
+
+    def test_readme_screenshots(self):
+        """The README's pictures (doc/images/) are drawn here: the packet list of the real-client
+        Aerospike capture and the expert information of the Trade incident capture."""
+        d = self.display
+        real = os.path.join(tslib.CAPTURES, "aerospike-realclient.pcapng")
+        if not os.path.exists(real):
+            self.skipTest("no %s" % real)
+        ws = self.start_wireshark("-Y", "aerospike && frame.number >= 640", cap=real)
+        main, _ = d.wait_window("aerospike-realclient", timeout=90)
+        self.assertIsNotNone(main, "Wireshark's main window did not open")
+        time.sleep(1)
+        d.xdo("windowmove", main, 0, 0)
+        d.xdo("windowsize", main, 1200, 700)
+        time.sleep(2)
+        shot = d.window_shot(main, "packet-list.png", "packet-list.png")
+        self.assertGreater(os.path.getsize(shot), 20000)
+        self.stop(ws)
+
+        e = tslib.env()
+        cap = Capture(t0=trade_pdus.INCIDENT_T0)
+        trade_pdus.build_incident(cap)
+        path = e.readable(cap.write(os.path.join(self.tmp, "trade-incident.pcap")))
+        ws = self.start_wireshark("-z", "expert", cap=path)
+        dlg, name = d.wait_window("Expert Information", timeout=90)
+        self.assertIsNotNone(dlg, "no Expert Information window (see %s)" % d.screenshot("expert-missing.png"))
+        time.sleep(2)
+        d.xdo("windowmove", dlg, 0, 0)
+        d.xdo("windowsize", dlg, 1000, 420)
+        time.sleep(1.5)
+        shot = d.window_shot(dlg, "trade-expert-info.png", "trade-expert-info.png")
+        self.assertGreater(os.path.getsize(shot), 10000)
         self.stop(ws)
 
     def test_srt_menu_entry(self):
