@@ -1581,7 +1581,7 @@ static int dissect_trade_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 /* numbers first (after the Rank column), the long text columns last */
 enum {
     TK_COL_PINGS, TK_COL_PONGS, TK_COL_UNANSWERED, TK_COL_MIN, TK_COL_AVG, TK_COL_MAX, TK_COL_GAP,
-    TK_COL_ZW, TK_COL_ZW_TIME, TK_COL_MODULE, TK_COL_END, TK_COL_CONN, TK_N_COLS
+    TK_COL_ZW, TK_COL_ZW_TIME, TK_COL_END, TK_COL_MODULE, TK_COL_CONN, TK_N_COLS
 };
 
 typedef struct {
@@ -1662,14 +1662,14 @@ static ts_table_def_t trade_keepalive_def = {
         { "Pings", TS_CELL_UINT },
         { "Pongs", TS_CELL_UINT },
         { "Unanswered", TS_CELL_UINT },
-        { "Min Pong delay", TS_CELL_DURATION },
-        { "Avg Pong delay", TS_CELL_DURATION },
-        { "Max Pong delay", TS_CELL_DURATION },
-        { "Longest Ping gap", TS_CELL_DURATION },
+        { "Min delay", TS_CELL_DURATION },          /* Ping -> Pong */
+        { "Avg delay", TS_CELL_DURATION },
+        { "Max delay", TS_CELL_DURATION },
+        { "Max Ping gap", TS_CELL_DURATION },       /* incl. the gap open at the end */
         { "Zero windows", TS_CELL_UINT },
         { "Zero-window time", TS_CELL_DURATION },
+        { "End", TS_CELL_STRING },                  /* before the long names: never cut */
         { "Module", TS_CELL_STRING },
-        { "End", TS_CELL_STRING },
         { "Connection", TS_CELL_STRING },
     },
     .n_key_cols = 2,

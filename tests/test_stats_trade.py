@@ -12,8 +12,8 @@ import stats_helpers as sh
 TITLE = "Trade Keepalive"
 # issue 16: rank (worst first: the longest Ping gap), numbers, then the text columns; durations are
 # text with a unit and one decimal ("3.0 ms", "90.1 s")
-COLS = ["Rank", "Pings", "Pongs", "Unanswered", "Min Pong delay", "Avg Pong delay", "Max Pong delay",
-        "Longest Ping gap", "Zero windows", "Zero-window time", "Module", "End", "Connection"]
+COLS = ["Rank", "Pings", "Pongs", "Unanswered", "Min delay", "Avg delay", "Max delay", "Max Ping gap",
+        "Zero windows", "Zero-window time", "End", "Module", "Connection"]
 
 
 def seconds(cell):
@@ -64,11 +64,11 @@ class TradeKeepaliveTable(tslib.PluginTestCase):
         self.assertEqual(row["Connection"], T.INCIDENT_CONN)
         self.assertEqual(row["Module"], "DocumentSystem")
         self.assertEqual([int(row[c]) for c in ("Pings", "Pongs", "Unanswered", "Zero windows")], [5, 5, 0, 1])
-        for c in ("Min Pong delay", "Avg Pong delay", "Max Pong delay"):
+        for c in ("Min delay", "Avg delay", "Max delay"):
             self.assertEqual(row[c], "5.0 ms")
         # the gap that never closed: last Ping (121.1 s) to the RST (211.205 s)
-        self.assertEqual(row["Longest Ping gap"], "90.1 s")
-        self.assertAlmostEqual(seconds(row["Longest Ping gap"]), 90.105, delta=0.05)
+        self.assertEqual(row["Max Ping gap"], "90.1 s")
+        self.assertAlmostEqual(seconds(row["Max Ping gap"]), 90.105, delta=0.05)
         # zero window from 122.0 s until the RST
         self.assertEqual(row["Zero-window time"], "89.2 s")
         self.assertEqual(row["End"], "RST by DocumentSystem, 90.1 s after last Pong")
@@ -88,8 +88,8 @@ class TradeKeepaliveTable(tslib.PluginTestCase):
         _, rows = keepalive_table(self.cap)
         row = rows[1]
         self.assertEqual([int(row[c]) for c in ("Pings", "Pongs", "Unanswered", "Zero windows")], [3, 2, 1, 0])
-        self.assertEqual([row[c] for c in ("Min Pong delay", "Avg Pong delay", "Max Pong delay",
-                                           "Longest Ping gap", "Zero-window time")],
+        self.assertEqual([row[c] for c in ("Min delay", "Avg delay", "Max delay",
+                                           "Max Ping gap", "Zero-window time")],
                          ["2.0 ms", "3.0 ms", "4.0 ms", "10.0 s", "0.0 ms"])
         # the module's FIN came first; the Multiplexer's FIN does not overwrite it
         self.assertEqual(row["End"], "FIN by Zep, 15.0 s after last Pong")
