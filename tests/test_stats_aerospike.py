@@ -43,6 +43,11 @@ def hexd(set_name, key):
 
 def build_known_answers(path):
     cap = Capture(t0=T0)
+    build_known_answers_into(cap)
+    return cap.write(path)
+
+
+def build_known_answers_into(cap):
     a = cap.tcp("10.0.0.1:40001", "10.0.0.2:3000")
     for lat in A_LAT:
         a.c2s(REQ_A, dt=0.010)
@@ -57,7 +62,6 @@ def build_known_answers(path):
     d = cap.tcp("10.0.0.1:40004", "10.0.0.2:3000")
     d.c2s(REQ_BATCH, dt=0.010)
     d.s2c(RESP_BATCH, dt=BATCH_LAT / 1000.0)
-    return cap.write(path)
 
 
 def expected_rows():
@@ -249,6 +253,43 @@ class HotKeysKnownAnswers(tslib.PluginTestCase):
     def test_srt_two_pass_same_numbers(self):
         self.assertEqual(sh.parse_srt(tslib.stats(self.cap, "aerospike,srt", two_pass=True)),
                          sh.parse_srt(tslib.stats(self.cap, "aerospike,srt")))
+
+
+class HotKeysMessy(tslib.PluginTestCase):
+    """Issue 19: a lost response segment costs only the transaction it covers, in the table too.
+    The known-answer capture with one response segment of key A's connection dropped (first,
+    middle, last): key A shows 200 requests, 199 answered, and the one left is Unanswered or Lost
+    (Lost when the dissector knows a gap hid it); every other row and the totals stay exact."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        import messy
+        cls.messy = messy
+        cap = Capture(t0=T0)
+        build_known_answers_into(cap)
+        cls.pkts = messy.from_capture(cap)
+        cls.rsp_segs = messy.segments(cls.pkts, 0, from_client=False)
+        cls.full = sh.parse_stat_table(tslib.stats(cap.write(cls.tmp + "/messy-full.pcap"),
+                                                   "aerospike,hotkeys", two_pass=True), TITLE)[2]
+
+    def test_one_lost_response_segment(self):
+        self.assertEqual(len(self.rsp_segs), 200)
+        for n, i in enumerate((self.rsp_segs[0], self.rsp_segs[100], self.rsp_segs[-1])):
+            with self.subTest(dropped=i):
+                path = self.messy.write(self.cap_path("messy-drop-%d.pcap" % n), self.messy.drop(self.pkts, i))
+                _, _, tables = sh.parse_stat_table(tslib.stats(path, "aerospike,hotkeys", two_pass=True), TITLE)
+                rows = {r["Key"]: r for r in tables[TITLE]}
+                a = rows[hexd(SET, "hot-a")]
+                self.assertEqual((a["Requests"], a["Responses"]), ("200", "199"))
+                self.assertEqual(int(a["Unanswered"]) + int(a["Lost"]), 1)
+                full = {r["Key"]: r for r in self.full[TITLE]}
+                for k, r in rows.items():
+                    if k != hexd(SET, "hot-a"):
+                        self.assertEqual(r, full[k], k)
+                g = {(r["Namespace"], r["Set"]): r for r in tables[GROUP_TITLE]}[(NS, SET)]
+                self.assertEqual((g["Requests"], g["Responses"]), ("208", "202"))
+                self.assertEqual(int(g["Unanswered"]) + int(g["Lost"]), 6)
 
 
 class HotKeysRealClient(tslib.PluginTestCase):
