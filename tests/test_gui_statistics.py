@@ -374,6 +374,40 @@ class GuiHotKeys(tslib.PluginTestCase):
         self.assertGreater(os.path.getsize(shot), 10000)
         self.stop(ws)
 
+    def test_menu_entries_together(self):
+        """Issue 16 item 2: the plugin's five tables are consecutive items of the Statistics menu,
+        each titled "Troubleshark · …" (Wireshark 4.0 makes no submenu for a table statistic)."""
+        d = self.display
+        ws = self.start_wireshark()
+        main, _ = d.wait_window(self.CAP_NAME, timeout=90)
+        self.assertIsNotNone(main, "Wireshark's main window did not open")
+        time.sleep(1)
+        main = self.main_windows()[0]
+        first, k0 = self.open_from_menu(main, "Troubleshark \u00b7 Aerospike Hot Keys")
+        self.assertIsNotNone(first, "no 'Troubleshark · Aerospike Hot Keys' in the Statistics menu")
+        d.xdo("windowfocus", "--sync", first)
+        d.key("Escape")
+        time.sleep(1)
+        d.xdo("windowfocus", "--sync", main)
+        d.key("alt+s")
+        time.sleep(1)
+        d.screenshot("statistics-menu.png")
+        d.key("Escape", "Escape")
+        time.sleep(0.5)
+        for i, title in enumerate(["HSF2 Hot Services", "RocketMQ Hot Topics", "Services", "Trade Keepalive"], 1):
+            before = set(d.windows())
+            d.xdo("windowfocus", "--sync", main)
+            d.key("alt+s")
+            time.sleep(0.4)
+            d.key(*(["Down"] * (k0 + i) + ["Return"]))
+            w, name = d.wait_window("Troubleshark \u00b7 " + title, timeout=15, exclude=before)
+            self.assertIsNotNone(w, "item %d after Aerospike Hot Keys is not %s (see %s)"
+                                 % (i, title, d.screenshot("menu-item-%d.png" % i)))
+            d.xdo("windowfocus", "--sync", w)
+            d.key("Escape")
+            time.sleep(1)
+        self.stop(ws)
+
     def test_srt_menu_entry(self):
         d = self.display
         ws = self.start_wireshark()
