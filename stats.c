@@ -16,7 +16,11 @@
  *    stat_tap_init_cb on every fill (open, filter applied), resets through stat_tap_reset_table_cb
  *    before every retap, and keeps pointers to the row arrays (table->elements[i]) of the rows it
  *    has shown, adding new tree items only for indices >= its child count. Rows therefore must not
- *    move while a dialog uses them: with refcount > 0 rows are append-only (the dialog sorts).
+ *    move while a dialog uses them: with refcount > 0 rows are append-only; the rank order is kept
+ *    in a separate array and shown in the first column (Rank), by which the dialog sorts.
+ *  - Nothing calls us when a table is drawn, so whether a request was answered is decided when
+ *    its record is folded, from its transaction (final in the dialog's retap and tshark -2; in a
+ *    single pass the request waits for its response record to resolve it).
  *    free_stat_tables() frees the tables (cells through stat_tap_free_table_item_cb) when the last
  *    dialog closes; our per-table state is dropped then, or at the next init.
  *  - All tables of one UI share the UI's column list (tshark prints every table with ui->fields),
@@ -24,8 +28,9 @@
  *
  * Memory: cell strings are g_strdup()ed (the table API's contract, freed in the free callback);
  * the per-table bookkeeping (row structs, lookup maps) lives in a private wmem allocator per table
- * that is destroyed as a whole on reset/free. Rows per table are bounded (TS_STATS_MAX_ROWS); keys
- * beyond that are folded into one "(other keys)" row so totals stay exact.
+ * that is destroyed as a whole on reset/free. Rows per table are bounded (preference
+ * troubleshark.hot_table_max_rows); keys beyond that are folded into one "(other keys)" row,
+ * always the last, so totals stay exact.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
