@@ -420,10 +420,9 @@ static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     rec->is_error = is_error;
     rec->is_timeout = over;
     rec->bytes = tvb_reported_length(tvb);
-    if (rq) {
+    rec->trans = rq ? t : NULL;     /* resolves its request if it was counted before the answer */
+    if (rq)
         hsf2_fill_key(rec, rq);
-        rec->trans = t;
-    }
     tap_queue_packet(hsf2_tap, pinfo, rec);
     return ms;
 }
