@@ -2132,6 +2132,7 @@ as_tap(as_ctx_t *ctx, const as_tap_args_t *a)
     r->cols[1] = a->set;
     r->cols[2] = a->userkey;
     r->is_request = ctx->is_request;
+    r->trans = ctx->trans;      /* outcome of the request, even when a filter drops its answer */
     if (!ctx->is_request) {
         r->first_response = a->first_response;
         r->answered = ctx->trans && ctx->trans->req_frame != 0;
@@ -3450,11 +3451,19 @@ static ts_hot_table_def_t aerospike_hotkeys_def = {
     NULL,                               /* only_table */
     4,                                  /* n_key_cols */
     { "Key", "Namespace", "Set", "User key", NULL },
-    TS_COL_REQUESTS | TS_COL_RESPONSES | TS_COL_UNANSWERED | TS_COL_ERRORS | TS_COL_AVG_MS |
-        TS_COL_MAX_MS | TS_COL_BYTES,
+    TS_COL_REQUESTS | TS_COL_RESPONSES | TS_COL_UNANSWERED | TS_COL_LOST | TS_COL_ERRORS |
+        TS_COL_AVG_MS | TS_COL_MAX_MS | TS_COL_BYTES,
     { NULL, NULL },
     "Namespace/Set totals",             /* group_title */
-    2                                   /* n_group_cols */
+    2,                                  /* n_group_cols */
+    {   /* the row's filter: responses carry the same fields (generated) */
+        { "aerospike.digest", TS_FILTER_BYTES, NULL },
+        { "aerospike.namespace", TS_FILTER_STRING, NULL },
+        { "aerospike.set", TS_FILTER_STRING, NULL },
+        { NULL, TS_FILTER_NONE, NULL },
+        { NULL, TS_FILTER_NONE, NULL },
+    },
+    { NULL, NULL }                      /* one latency class */
 };
 
 void
@@ -3767,7 +3776,7 @@ proto_register_aerospike(void)
     aerospike_tap = register_tap("aerospike");
     as_names = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
     ts_stats_register_hot_table(&aerospike_hotkeys_def);
-    ts_stats_register_srt(proto_aerospike, "aerospike", aerospike_kind_vals);
+    ts_stats_register_srt(proto_aerospike, "aerospike", aerospike_kind_vals, "aerospike.kind");
 }
 
 void

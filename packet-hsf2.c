@@ -256,11 +256,13 @@ static ts_hot_table_def_t hsf2_hot_table = {
     .only_table = NULL,
     .n_key_cols = 2,
     .key_titles = { "Service", "Method" },
-    .metrics = TS_COL_REQUESTS | TS_COL_RESPONSES | TS_COL_UNANSWERED | TS_COL_ERRORS |
+    .metrics = TS_COL_REQUESTS | TS_COL_RESPONSES | TS_COL_UNANSWERED | TS_COL_LOST | TS_COL_ERRORS |
                TS_COL_TIMEOUTS | TS_COL_AVG_MS | TS_COL_MAX_MS,
     .counter_titles = { NULL, NULL },
     .group_title = NULL,
     .n_group_cols = 0,
+    /* the row's filter: responses carry the same fields (generated) */
+    .key_filters = { { "hsf2.service", TS_FILTER_STRING, NULL }, { "hsf2.method", TS_FILTER_STRING, NULL } },
 };
 
 /* ---- conversation state ------------------------------------------------------------------ */
@@ -459,6 +461,7 @@ static void hsf2_request_done(tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t, 
         ts_trans_forget(hsf2_table(pinfo, ((hsf2_req_t *)t->req_data)->table), t);
     ts_tap_rec_init(rec, "hsf2");
     rec->is_request = TRUE;
+    rec->trans = t;     /* outcome of the request, even when a filter drops its answer */
     if (t)
         hsf2_fill_key(rec, (const hsf2_req_t *)t->req_data);
     rec->kind = -1;   /* the SRT row is counted on the response */
@@ -503,6 +506,7 @@ static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     rec->is_error = is_error;
     rec->is_timeout = over;
     rec->bytes = tvb_reported_length(tvb);
+    rec->trans = rq ? t : NULL;     /* resolves its request if it was counted before the answer */
     if (rq)
         hsf2_fill_key(rec, rq);
     else if (is_error)      /* its request is not in the capture (e.g. cut by the snaplen): still an error */
@@ -2098,7 +2102,7 @@ void proto_register_hsf2(void)
     hsf2_srt_vals[HSF2_SRT_OTHER + 1].strptr = NULL;
 
     ts_stats_register_hot_table(&hsf2_hot_table);
-    ts_stats_register_srt(proto_hsf2, "hsf2", hsf2_srt_vals);
+    ts_stats_register_srt(proto_hsf2, "hsf2", hsf2_srt_vals, NULL);   /* rows are methods: no field */
 }
 
 void proto_reg_handoff_hsf2(void)

@@ -2190,6 +2190,16 @@ static void rmq_response_expert(packet_info *pinfo, proto_item *item, gint32 cod
  * folded into some queue's row. */
 #define RMQ_NO_QUEUE "*"
 
+/* Hot Topics latency class of a request code: 0 = send, 1 = pull (records answer), -1 = other. */
+static int rmq_lat_class(gint32 code)
+{
+    if (rmq_api_has(code, RMQ_API_SEND))
+        return 0;
+    if (rmq_api_has(code, RMQ_API_RECORDS_ANSWER))
+        return 1;
+    return -1;
+}
+
 static void rmq_tap(rmq_pdu_t *pdu)
 {
     packet_info *pinfo = pdu->pinfo;
@@ -2204,6 +2214,8 @@ static void rmq_tap(rmq_pdu_t *pdu)
         r->cols[0] = pdu->queue ? pdu->queue : RMQ_NO_QUEUE;
         r->kind = rmq_kind_of(pdu->h.code);
         r->kind_name = rmq_req_name(pinfo->pool, pdu->h.code);
+        r->trans = pdu->trans;      /* outcome of the request, even when a filter drops its answer */
+        r->lat_class = rmq_lat_class(pdu->h.code);
         if (rmq_api_has(pdu->h.code, RMQ_API_SEND))
             r->counter[0] = pdu->n_msgs;
         tap_queue_packet(rocketmq_tap, pinfo, r);
@@ -2223,11 +2235,14 @@ static void rmq_tap(rmq_pdu_t *pdu)
         r->cols[0] = rq->queue ? rq->queue : RMQ_NO_QUEUE;
         r->kind = rmq_kind_of(rq->code);
         r->kind_name = rmq_req_name(pinfo->pool, rq->code);
-        if (rmq_api_has(rq->code, RMQ_API_SEND)) {
+        r->trans = answered ? pdu->trans : NULL;
+        r->lat_class = rmq_lat_class(rq->code);
+        if (r->lat_class >= 0) {
             r->has_latency = answered;
             r->latency_ms = ms;
-            r->is_error = pdu->h.code != RMQ_RSP_SUCCESS;
         }
+        if (rmq_api_has(rq->code, RMQ_API_SEND))
+            r->is_error = pdu->h.code != RMQ_RSP_SUCCESS;
         if (rmq_api_has(rq->code, RMQ_API_RECORDS_ANSWER))
             r->counter[1] = pdu->n_msgs;
     }
@@ -2885,7 +2900,15 @@ static ts_hot_table_def_t rocketmq_hot_def = {
         TS_COL_AVG_MS | TS_COL_MAX_MS,
     { "Messages sent", "Messages pulled" },
     NULL,
-    0
+    0,
+    {   /* the row's filter ("*": topic-level requests, no queue); responses carry the same fields */
+        { "rocketmq.topic", TS_FILTER_STRING, NULL },
+        { "rocketmq.queue_id", TS_FILTER_NUMBER, RMQ_NO_QUEUE },
+        { NULL, TS_FILTER_NONE, NULL },
+        { NULL, TS_FILTER_NONE, NULL },
+        { NULL, TS_FILTER_NONE, NULL },
+    },
+    { "Send", "Pull" }                  /* response times of sends and of pulls apart */
 };
 
 /* ============================================================================================
@@ -3178,7 +3201,7 @@ void proto_register_rocketmq(void)
 
     rocketmq_tap = register_tap("rocketmq");
     ts_stats_register_hot_table(&rocketmq_hot_def);
-    ts_stats_register_srt(proto_rocketmq, "rocketmq", rocketmq_kind_vals);
+    ts_stats_register_srt(proto_rocketmq, "rocketmq", rocketmq_kind_vals, NULL);   /* rows: no field */
 }
 
 void proto_reg_handoff_rocketmq(void)

@@ -2127,9 +2127,10 @@ static int dissect_trade_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 
 /* ---- statistics: Trade Keepalive (per connection and pinging module) --------------------------- */
 
+/* numbers first (after the Rank column), the long text columns last */
 enum {
-    TK_COL_CONN, TK_COL_MODULE, TK_COL_PINGS, TK_COL_PONGS, TK_COL_UNANSWERED, TK_COL_MIN, TK_COL_AVG,
-    TK_COL_MAX, TK_COL_GAP, TK_COL_ZW, TK_COL_ZW_TIME, TK_COL_END, TK_N_COLS
+    TK_COL_PINGS, TK_COL_PONGS, TK_COL_UNANSWERED, TK_COL_MIN, TK_COL_AVG, TK_COL_MAX, TK_COL_GAP,
+    TK_COL_ZW, TK_COL_ZW_TIME, TK_COL_END, TK_COL_MODULE, TK_COL_CONN, TK_N_COLS
 };
 
 typedef struct {
@@ -2148,7 +2149,7 @@ static gboolean trade_keepalive_packet(ts_table_t *tables[2], packet_info *pinfo
         return FALSE;
     if (r->ev == TRADE_EV_ROUNDTRIP || r->ev == TRADE_EV_ECHO)
         return FALSE;
-    const char *keys[2] = { r->conn, r->module };
+    const char *keys[2] = { r->module, r->conn };   /* key columns in column order */
     ts_row_t *row = ts_table_row(tables[0], keys);
     if (!row)
         return FALSE;
@@ -2190,9 +2191,10 @@ static gboolean trade_keepalive_packet(ts_table_t *tables[2], packet_info *pinfo
     }
     guint64 pings = ts_row_get_uint(row, TK_COL_PINGS), pongs = ts_row_get_uint(row, TK_COL_PONGS);
     ts_row_set_uint(row, TK_COL_UNANSWERED, pings > pongs ? pings - pongs : 0);
-    ts_row_set_float(row, TK_COL_MIN, s->n ? s->min_ms : 0);
-    ts_row_set_float(row, TK_COL_AVG, s->n ? s->sum_ms / (double)s->n : 0);
-    ts_row_set_float(row, TK_COL_MAX, s->n ? s->max_ms : 0);
+    /* duration cells take seconds */
+    ts_row_set_float(row, TK_COL_MIN, s->n ? s->min_ms / 1000.0 : 0);
+    ts_row_set_float(row, TK_COL_AVG, s->n ? s->sum_ms / (double)s->n / 1000.0 : 0);
+    ts_row_set_float(row, TK_COL_MAX, s->n ? s->max_ms / 1000.0 : 0);
     ts_row_set_float(row, TK_COL_GAP, s->gap_max);
     if (!s->ended)
         ts_row_set_string(row, TK_COL_END, "open");
@@ -2206,21 +2208,23 @@ static ts_table_def_t trade_keepalive_def = {
     .filter_prefix = "trade.",
     .n_cols = TK_N_COLS,
     .cols = {
-        { "Connection", TS_CELL_STRING },
-        { "Module", TS_CELL_STRING },
         { "Pings", TS_CELL_UINT },
         { "Pongs", TS_CELL_UINT },
         { "Unanswered", TS_CELL_UINT },
-        { "Min Pong delay (ms)", TS_CELL_FLOAT },
-        { "Avg Pong delay (ms)", TS_CELL_FLOAT },
-        { "Max Pong delay (ms)", TS_CELL_FLOAT },
-        { "Longest Ping gap (s)", TS_CELL_FLOAT },
+        { "Min delay", TS_CELL_DURATION },          /* Ping -> Pong */
+        { "Avg delay", TS_CELL_DURATION },
+        { "Max delay", TS_CELL_DURATION },
+        { "Max Ping gap", TS_CELL_DURATION },       /* incl. the gap open at the end */
         { "Zero windows", TS_CELL_UINT },
-        { "Zero-window time (s)", TS_CELL_FLOAT },
-        { "End", TS_CELL_STRING },
+        { "Zero-window time", TS_CELL_DURATION },
+        { "End", TS_CELL_STRING },                  /* before the long names: never cut */
+        { "Module", TS_CELL_STRING },
+        { "Connection", TS_CELL_STRING },
     },
     .n_key_cols = 2,
-    .sort_col = -1,
+    .key_mask = (1u << TK_COL_MODULE) | (1u << TK_COL_CONN),
+    .sort_col = TK_COL_GAP,     /* worst first: the longest time a module went without a Ping */
+    .ranked = TRUE,
     .extra_table_title = NULL,
     .packet = trade_keepalive_packet,
 };

@@ -7,6 +7,7 @@
 #include "ts-compat.h"
 #include "troubleshark.h"
 #include "services.h"
+#include "stats.h"
 
 const true_false_string ts_tfs_true_false = { "True", "False" };
 
@@ -16,6 +17,8 @@ void proto_register_troubleshark(void)
 {
     proto_troubleshark = proto_register_protocol("Troubleshark plugin", "Troubleshark", "troubleshark");
     ts_services_register(proto_troubleshark);
+    /* statistics preferences (troubleshark.hot_table_max_rows) */
+    ts_stats_register_prefs(prefs_register_protocol(proto_troubleshark, NULL));
 }
 
 void proto_reg_handoff_troubleshark(void)

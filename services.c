@@ -160,8 +160,9 @@ void ts_service_heuristic(packet_info *pinfo, int proto, dissector_handle_t hand
  * Services table (tshark -z troubleshark,services; Statistics › Troubleshark Services)
  * ============================================================================================ */
 
-enum { SC_SERVER, SC_TRANSPORT, SC_PROTOCOL, SC_FOUND, SC_PDUS, SC_BYTES, SC_CONNS, SC_FIRST,
-       SC_LAST, SC_COUNT };
+/* numbers first, then the long text columns (after the Rank column stats.c adds) */
+enum { SC_PDUS, SC_BYTES, SC_CONNS, SC_FIRST, SC_LAST, SC_SERVER, SC_TRANSPORT, SC_PROTOCOL,
+       SC_FOUND, SC_COUNT };
 
 static const char *found_name(ts_found_t f)
 {
@@ -223,20 +224,22 @@ static ts_table_def_t services_def = {
     NULL,                               /* filter_prefix */
     SC_COUNT,
     {
-        { "Server", TS_CELL_STRING },
-        { "Transport", TS_CELL_STRING },
-        { "Protocol", TS_CELL_STRING },
-        { "Found by", TS_CELL_STRING },
         { "PDUs", TS_CELL_UINT },
         { "Bytes", TS_CELL_UINT },
         { "Connections", TS_CELL_UINT },
         { "First seen (s)", TS_CELL_FLOAT },
         { "Last seen (s)", TS_CELL_FLOAT },
+        { "Server", TS_CELL_STRING },
+        { "Transport", TS_CELL_STRING },
+        { "Protocol", TS_CELL_STRING },
+        { "Found by", TS_CELL_STRING },
     },
     3,                                  /* key columns: server, transport, protocol */
     SC_BYTES,                           /* busiest first */
     NULL,
     services_packet,
+    TRUE,                               /* ranked */
+    (1u << SC_SERVER) | (1u << SC_TRANSPORT) | (1u << SC_PROTOCOL),
 };
 
 /* ============================================================================================

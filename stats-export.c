@@ -153,11 +153,14 @@ static void export_table_cb(void *ud _U_, const ts_export_table_t *t, const ts_e
             break;
         }
     }
-    if (t->hot)
-        printf("\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%"
-               G_GUINT64_FORMAT "\t%.17g\t%" G_GUINT64_FORMAT, row->n_req, row->n_resp,
-               row->lat_sum_ns, row->lat_n,
-               row->lat_max, row->n_keys);
+    if (t->hot) {
+        printf("\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT,
+               row->n_req, row->n_resp, row->n_lost);
+        for (guint k = 0; k < 2; k++)
+            printf("\t%" G_GINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%.17g", row->lat_sum_ns[k],
+                   row->lat_n[k], row->lat_max[k]);
+        printf("\t%" G_GUINT64_FORMAT, row->n_keys);
+    }
     putchar('\n');
 }
 

@@ -16,7 +16,11 @@
  *    stat_tap_init_cb on every fill (open, filter applied), resets through stat_tap_reset_table_cb
  *    before every retap, and keeps pointers to the row arrays (table->elements[i]) of the rows it
  *    has shown, adding new tree items only for indices >= its child count. Rows therefore must not
- *    move while a dialog uses them: with refcount > 0 rows are append-only (the dialog sorts).
+ *    move while a dialog uses them: with refcount > 0 rows are append-only; the rank order is kept
+ *    in a separate array and shown in the first column (Rank), by which the dialog sorts.
+ *  - Nothing calls us when a table is drawn, so whether a request was answered is decided when
+ *    its record is folded, from its transaction (final in the dialog's retap and tshark -2; in a
+ *    single pass the request waits for its response record to resolve it).
  *    free_stat_tables() frees the tables (cells through stat_tap_free_table_item_cb) when the last
  *    dialog closes; our per-table state is dropped then, or at the next init.
  *  - All tables of one UI share the UI's column list (tshark prints every table with ui->fields),
@@ -24,8 +28,9 @@
  *
  * Memory: cell strings are g_strdup()ed (the table API's contract, freed in the free callback);
  * the per-table bookkeeping (row structs, lookup maps) lives in a private wmem allocator per table
- * that is destroyed as a whole on reset/free. Rows per table are bounded (TS_STATS_MAX_ROWS); keys
- * beyond that are folded into one "(other keys)" row so totals stay exact.
+ * that is destroyed as a whole on reset/free. Rows per table are bounded (preference
+ * troubleshark.hot_table_max_rows); keys beyond that are folded into one "(other keys)" row,
+ * always the last, so totals stay exact.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -35,21 +40,38 @@
 #include <epan/srt_table.h>
 #include <epan/tap.h>
 
-#define TS_STATS_MAX_ROWS   65536u
 #define TS_STATS_MAX_STR    256       /* longest string shown in a cell (bytes) */
+#define TS_FILTER_MAX_STR   2048      /* longest row filter (longer: no filter) */
 #define TS_SRT_MAX_KINDS    256
 #define TS_OTHER_KEYS       "(other keys)"
 
 /* Internal entry points shared with the C unit test (tests/unit/test_stats.c). */
 stat_tap_table_ui *ts_stats_hot_ui_new(ts_hot_table_def_t *def);
 stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def);
-void ts_stats_set_max_rows(guint n);
 
-static guint ts_max_rows = TS_STATS_MAX_ROWS;
+/* Rows per table (keys + the "(other keys)" row): preference troubleshark.hot_table_max_rows. */
+static guint ts_pref_max_rows = TS_STATS_DEFAULT_MAX_ROWS;
 
 void ts_stats_set_max_rows(guint n)
 {
-    ts_max_rows = n ? n : TS_STATS_MAX_ROWS;
+    ts_pref_max_rows = n;
+}
+
+static guint max_rows(void)
+{
+    guint n = ts_pref_max_rows ? ts_pref_max_rows : TS_STATS_DEFAULT_MAX_ROWS;
+    return n < 2 ? 2 : n;   /* room for one key and the "(other keys)" row */
+}
+
+void ts_stats_register_prefs(module_t *module)
+{
+    if (!module)
+        return;
+    prefs_register_uint_preference(module, "hot_table_max_rows", "Statistics: rows per table",
+                                   "Most rows of a statistics table (hot keys, services, topics...), "
+                                   "including the \"(other keys)\" row that counts every key beyond "
+                                   "the limit, so the totals stay exact. 0 = 65536.",
+                                   10, &ts_pref_max_rows);
 }
 
 void ts_tap_rec_init(ts_tap_rec_t *rec, const char *proto)
@@ -57,6 +79,7 @@ void ts_tap_rec_init(ts_tap_rec_t *rec, const char *proto)
     memset(rec, 0, sizeof(*rec));
     rec->proto = proto;
     rec->kind = -1;
+    rec->lat_class = -1;
 }
 
 /* ============================================================================================
@@ -73,6 +96,7 @@ struct ts_row {
     ts_table_t *table;
     stat_tap_table_item_type *cells;   /* the row array owned by the stat_tap_table */
     guint     pos;                     /* index in table->st->elements */
+    guint     sidx;                    /* index in table->seq (rank - 1); G_MAXUINT: not ranked */
     ts_val_t *vals;                    /* full-width numeric values (cells saturate) */
     void     *scratch;
     gsize     scratch_size;
@@ -80,10 +104,11 @@ struct ts_row {
     const struct ts_rkey *rkey;        /* the row's identity (stored copy) */
     ts_row_t *group;                   /* row of the group table this row counts into */
     gboolean  touched;                 /* counted since the last reset */
-    guint64   n_req, n_resp;           /* also kept when their columns are hidden */
-    gint64    lat_sum_ns;              /* latencies summed in integer ns: exact in any order */
-    guint64   lat_n;
-    double    lat_max;
+    guint64   n_req, n_resp, n_lost;   /* also kept when their columns are hidden */
+    gint64    lat_sum_ns[2];           /* per latency class (one class unless class_names), in
+                                        * integer ns: exact in any order (exact merging) */
+    guint64   lat_n[2];
+    double    lat_max[2];
     guint64   n_keys;                  /* group rows: distinct keys */
     guint32   first_frame;             /* export: frame that created the row (stats-export.c) */
 };
@@ -99,10 +124,20 @@ struct ts_table {
     wmem_map_t       *strs;            /* one copy of each key column string after the first */
     ts_row_t         *overflow;
     guint             n_rows;          /* rows created (incl. overflow) */
-    /* numeric sort column: its value per position (order-preserving guint64), kept in step with
-     * st->elements so that repositioning compares a flat array instead of chasing row pointers */
+    /* The rank order: rows sorted by the sort column, descending (the overflow row is not in it:
+     * it is always last). tshark prints st->elements, so while no dialog shows the table the
+     * elements are kept in this order too (physical); a dialog keeps pointers to the row arrays,
+     * so then only seq moves and the Rank cells tell the order. */
+    ts_row_t        **seq;
+    guint             seq_len;
+    guint             seq_cap;
+    gboolean          physical;
+    /* numeric sort column: its value per seq position (order-preserving guint64), kept in step
+     * with seq so that repositioning compares a flat array instead of chasing row pointers */
     guint64          *skey;
-    guint             skey_cap;
+    /* hot tables: transactions counted as requests whose outcome was not known yet (a one-pass
+     * tshark has not seen the response): ts_trans_t * -> GSList of rows */
+    wmem_map_t       *pending;
 };
 
 /* Identity of a row: its key column strings (NULL = ""), hashed once. Lookups use one on the
@@ -115,11 +150,16 @@ typedef struct ts_rkey {
 
 typedef enum { TS_UI_GENERIC, TS_UI_HOT } ts_ui_kind_t;
 
-/* Metric columns of hot tables, in the order of ts_metric_cols_t. */
-#define TS_N_METRICS 10
+/* Metric columns of hot tables, in the order of ts_metric_cols_t. Layout order below. */
+#define TS_N_METRICS 11
+enum { M_REQ, M_RESP, M_UNANS, M_ERR, M_TMO, M_AVG, M_MAX, M_BYTES, M_CNT0, M_CNT1, M_LOST };
 static const char *const ts_metric_titles[TS_N_METRICS] = {
     "Requests", "Responses", "Unanswered", "Errors", "Timeouts", "Avg ms", "Max ms", "Bytes",
-    NULL, NULL,
+    NULL, NULL, "Lost",
+};
+/* the order of the metric columns in a hot table */
+static const int ts_metric_order[TS_N_METRICS] = {
+    M_REQ, M_RESP, M_UNANS, M_LOST, M_CNT0, M_CNT1, M_ERR, M_TMO, M_AVG, M_MAX, M_BYTES,
 };
 
 struct ts_ui {
@@ -131,6 +171,10 @@ struct ts_ui {
     guint               n_cols;
     ts_cell_type_t      types[TS_TABLE_MAX_COLS];
     guint               n_key_cols;
+    int                 key_col[TS_TABLE_MAX_COLS];  /* column of each key part */
+    int                 rank_col;                    /* -1: no Rank column */
+    int                 filter_col;                  /* hot: the Filter column, -1: none */
+    guint               col_off;                     /* generic: protocol column c is c + col_off */
     int                 sort_col;
     const char         *table_titles[2];
     guint               n_tables;
@@ -138,6 +182,7 @@ struct ts_ui {
     ts_table_def_t     *gdef;
     ts_hot_table_def_t *hdef;
     int                 metric_col[TS_N_METRICS];   /* column of each metric, -1 = not shown */
+    int                 class_col[3][2];            /* split: [avg, max, errors][class] */
     guint               n_id_cols;                   /* hot: rec->cols that identify a row */
     ts_ui_t            *next;
 };
@@ -160,6 +205,7 @@ static int row_cmp(const ts_table_t *t, const ts_row_t *a, const ts_row_t *b)
     case TS_CELL_INT:
         return a->vals[c].i > b->vals[c].i ? 1 : (a->vals[c].i < b->vals[c].i ? -1 : 0);
     case TS_CELL_FLOAT:
+    case TS_CELL_DURATION:
         return a->vals[c].f > b->vals[c].f ? 1 : (a->vals[c].f < b->vals[c].f ? -1 : 0);
     case TS_CELL_STRING:
     default:
@@ -176,7 +222,8 @@ static guint64 row_sort_key(const ts_table_t *t, const ts_row_t *row)
         return row->vals[c].u;
     case TS_CELL_INT:
         return (guint64)row->vals[c].i ^ G_GUINT64_CONSTANT(0x8000000000000000);
-    case TS_CELL_FLOAT: {
+    case TS_CELL_FLOAT:
+    case TS_CELL_DURATION: {
         double f = row->vals[c].f;
         guint64 b;
         if (f == 0.0 || f != f)     /* -0 sorts with +0; NaN compares equal to 0 */
@@ -190,21 +237,39 @@ static guint64 row_sort_key(const ts_table_t *t, const ts_row_t *row)
     }
 }
 
-/* > 0 when the row at position i sorts before the row at position j, 0 when equal. */
+/* > 0 when the row at rank position i sorts before the row at position j, 0 when equal. */
 static inline int pos_cmp(const ts_table_t *t, guint i, guint j)
 {
     if (t->skey)
         return t->skey[i] > t->skey[j] ? 1 : (t->skey[i] < t->skey[j] ? -1 : 0);
-    return row_cmp(t, row_at(t, i), row_at(t, j));
+    return row_cmp(t, t->seq[i], t->seq[j]);
+}
+
+static inline void row_set_rank(ts_row_t *row, guint rank)
+{
+    int rc = row->table->owner->rank_col;
+    if (rc >= 0) {
+        row->vals[rc].u = rank;
+        row->cells[rc].value.uint_value = rank;
+    }
 }
 
 static void row_swap(ts_table_t *t, guint i, guint j)
 {
-    stat_tap_table_item_type *tmp = t->st->elements[i];
-    t->st->elements[i] = t->st->elements[j];
-    t->st->elements[j] = tmp;
-    row_at(t, i)->pos = i;
-    row_at(t, j)->pos = j;
+    ts_row_t *a = t->seq[i], *b = t->seq[j];
+    t->seq[i] = b;
+    t->seq[j] = a;
+    b->sidx = i;
+    a->sidx = j;
+    row_set_rank(b, i + 1);
+    row_set_rank(a, j + 1);
+    if (t->physical) {          /* elements[k] is seq[k]: move the row arrays alike */
+        stat_tap_table_item_type *tmp = t->st->elements[i];
+        t->st->elements[i] = t->st->elements[j];
+        t->st->elements[j] = tmp;
+        b->pos = i;
+        a->pos = j;
+    }
     if (t->skey) {
         guint64 k = t->skey[i];
         t->skey[i] = t->skey[j];
@@ -212,16 +277,18 @@ static void row_swap(ts_table_t *t, guint i, guint j)
     }
 }
 
-/* Keep the table sorted by the sort column, descending, after `row`'s value changed. The rest of
- * the table is sorted, so the row crosses whole runs of equal values: one binary search and one
- * swap per distinct value crossed (one for a +1 increment). Only when no dialog shows the rows. */
+/* Keep the rank order by the sort column, descending, after `row`'s value changed. The rest of
+ * the order is sorted, so the row crosses whole runs of equal values: one binary search and one
+ * swap per distinct value crossed (one for a +1 increment). */
 static void row_reposition(ts_row_t *row)
 {
     ts_table_t *t = row->table;
-    if (t->owner->sort_col < 0 || t->owner->ui.refcount > 0)
+    if (t->owner->sort_col < 0 || row->sidx == G_MAXUINT)
         return;
-    guint p = row->pos;
-    guint n = t->st->num_elements;
+    if (t->owner->ui.refcount > 0)
+        t->physical = FALSE;    /* a dialog holds the row arrays: they must not move */
+    guint p = row->sidx;
+    guint n = t->seq_len;
     while (p > 0 && pos_cmp(t, p - 1, p) < 0) {
         guint w = p - 1;
         /* first index in [0, w] whose value is not greater than the value at w */
@@ -252,14 +319,14 @@ static void row_reposition(ts_row_t *row)
     }
 }
 
-/* A displayable copy: valid UTF-8, no control characters, bounded length. */
-static char *cell_strdup(const char *s)
+/* A displayable copy: valid UTF-8, no control characters, at most max bytes. */
+static char *cell_strndup(const char *s, gsize max)
 {
     if (!s)
         return g_strdup("");
     gsize len = strlen(s);
-    if (len > TS_STATS_MAX_STR)
-        len = TS_STATS_MAX_STR;
+    if (len > max)
+        len = max;
     char *raw = g_strndup(s, len);
     char *out;
     if (g_utf8_validate(raw, -1, NULL)) {
@@ -286,6 +353,11 @@ static char *cell_strdup(const char *s)
             *c = '.';
     }
     return out;
+}
+
+static char *cell_strdup(const char *s)
+{
+    return cell_strndup(s, TS_STATS_MAX_STR);
 }
 
 static guint rkey_hash(gconstpointer k)
@@ -358,10 +430,13 @@ static void table_state_new(ts_table_t *t)
     t->rows = wmem_map_new(t->pool, rkey_hash, rkey_equal);
     t->by_key = wmem_map_new(t->pool, g_str_hash, g_str_equal);
     t->strs = wmem_map_new(t->pool, g_str_hash, g_str_equal);
+    t->pending = wmem_map_new(t->pool, g_direct_hash, g_direct_equal);
     t->overflow = NULL;
     t->n_rows = 0;
+    t->seq = NULL;
+    t->seq_len = t->seq_cap = 0;
+    t->physical = t->st && t->st->num_elements == 0 && t->owner->ui.refcount == 0;
     t->skey = NULL;
-    t->skey_cap = 0;
 }
 
 static void table_state_destroy(ts_table_t *t)
@@ -372,11 +447,14 @@ static void table_state_destroy(ts_table_t *t)
     t->rows = NULL;
     t->by_key = NULL;
     t->strs = NULL;
+    t->pending = NULL;
     t->overflow = NULL;
     t->n_rows = 0;
+    g_free(t->seq);
+    t->seq = NULL;
+    t->seq_len = t->seq_cap = 0;
     g_free(t->skey);
     t->skey = NULL;
-    t->skey_cap = 0;
 }
 
 /* Is the sort column numeric (sort keys kept in t->skey)? */
@@ -386,7 +464,10 @@ static inline gboolean table_numeric_sort(const ts_table_t *t)
     return c >= 0 && t->owner->types[c] != TS_CELL_STRING;
 }
 
-static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const ts_rkey_t *mapkey)
+static void cell_update(ts_row_t *row, guint col);
+
+static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const ts_rkey_t *mapkey,
+                            gboolean overflow)
 {
     ts_ui_t *u = t->owner;
     stat_tap_table_item_type items[TS_TABLE_MAX_COLS];
@@ -402,12 +483,19 @@ static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const ts_rke
         case TS_CELL_FLOAT:
             items[c].type = TABLE_ITEM_FLOAT;
             break;
+        case TS_CELL_DURATION:
         case TS_CELL_STRING:
         default:
             items[c].type = TABLE_ITEM_STRING;
-            items[c].value.string_value = cell_strdup(c < u->n_key_cols && keys ? keys[c] : "");
+            items[c].value.string_value = NULL;
             break;
         }
+    }
+    for (guint k = 0; k < u->n_key_cols; k++)
+        items[u->key_col[k]].value.string_value = cell_strdup(keys ? keys[k] : "");
+    for (guint c = 0; c < u->n_cols; c++) {
+        if (items[c].type == TABLE_ITEM_STRING && !items[c].value.string_value)
+            items[c].value.string_value = g_strdup("");
     }
     ts_row_t *row = wmem_new0(t->pool, ts_row_t);
     row->table = t;
@@ -415,21 +503,38 @@ static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const ts_rke
     row->vals = wmem_alloc0_array(t->pool, ts_val_t, u->n_cols);
     row->pos = t->st->num_elements;
     row->first_frame = ts_cur_frame;
+    row->sidx = G_MAXUINT;
     items[0].user_data.ptr_value = row;
     stat_tap_init_table_row(t->st, row->pos, u->n_cols, items);
     row->cells = t->st->elements[row->pos];
     wmem_map_insert(t->rows, mapkey, row);
     t->n_rows++;
-    if (table_numeric_sort(t)) {
-        if (row->pos >= t->skey_cap) {
-            guint cap = t->skey_cap ? t->skey_cap * 2 : 64;
-            while (cap <= row->pos)
-                cap *= 2;
-            t->skey = g_renew(guint64, t->skey, cap);
-            t->skey_cap = cap;
-        }
-        t->skey[row->pos] = row_sort_key(t, row);
+    for (guint c = 0; c < u->n_cols; c++) {
+        if (u->types[c] == TS_CELL_DURATION)
+            cell_update(row, c);
     }
+    if (overflow || u->sort_col < 0) {
+        /* not ranked: the overflow row comes after every key (no row is made after it); without
+         * a sort column rows keep their insertion order */
+        row_set_rank(row, row->pos + 1);
+        if (overflow)
+            row_set_rank(row, t->seq_len + 1);
+        return row;
+    }
+    if (t->seq_len >= t->seq_cap) {
+        guint cap = t->seq_cap ? t->seq_cap * 2 : 64;
+        t->seq = g_renew(ts_row_t *, t->seq, cap);
+        if (table_numeric_sort(t))
+            t->skey = g_renew(guint64, t->skey, cap);
+        t->seq_cap = cap;
+    }
+    if (t->physical && row->pos != t->seq_len)
+        t->physical = FALSE;
+    row->sidx = t->seq_len++;
+    t->seq[row->sidx] = row;
+    if (t->skey)
+        t->skey[row->sidx] = row_sort_key(t, row);
+    row_set_rank(row, row->sidx + 1);
     row_reposition(row);
     return row;
 }
@@ -444,16 +549,16 @@ static ts_row_t *table_row(ts_table_t *t, const char *const *keys)
     ts_row_t *row = (ts_row_t *)wmem_map_lookup(t->rows, &look);
     if (row)
         return row;
-    if (t->n_rows + 1 >= ts_max_rows) {
+    if (t->n_rows + 1 >= max_rows()) {
         if (!t->overflow) {
             const char *ok[TS_TABLE_MAX_COLS] = { TS_OTHER_KEYS };
             ts_rkey_t olook;
             rkey_init(&olook, ok, nk);
-            t->overflow = row_create(t, ok, rkey_copy(t, &olook));
+            t->overflow = row_create(t, ok, rkey_copy(t, &olook), TRUE);
         }
         return t->overflow;
     }
-    return row_create(t, keys, rkey_copy(t, &look));
+    return row_create(t, keys, rkey_copy(t, &look), FALSE);
 }
 
 ts_row_t *ts_table_row(ts_table_t *table, const char *const *keys)
@@ -476,24 +581,48 @@ static void cell_update(ts_row_t *row, guint col)
     case TS_CELL_FLOAT:
         cell->value.float_value = row->vals[col].f;
         break;
+    case TS_CELL_DURATION: {
+        /* seconds, shown the way a person reads them: 3.0 ms, 35.3 s */
+        double v = row->vals[col].f;
+        char buf[48];
+        if (v != v)
+            v = 0.0;
+        if (v < 1.0 && v > -1.0)
+            snprintf(buf, sizeof(buf), "%.1f ms", v * 1000.0);
+        else
+            snprintf(buf, sizeof(buf), "%.1f s", v);
+        g_free((char *)cell->value.string_value);
+        cell->value.string_value = g_strdup(buf);
+        break;
+    }
     case TS_CELL_STRING:
     default:
         break;
     }
     if ((int)col == u->sort_col) {
         ts_table_t *t = row->table;
-        if (t->skey && row->pos < t->skey_cap)
-            t->skey[row->pos] = row_sort_key(t, row);
+        if (t->skey && row->sidx < t->seq_len)
+            t->skey[row->sidx] = row_sort_key(t, row);
         row_reposition(row);
     }
 }
 
+/* Is internal column col of this type? (FLOAT operations also take DURATION columns.) */
 static gboolean col_ok(ts_row_t *row, guint col, ts_cell_type_t type)
 {
-    return row && col < row->table->owner->n_cols && row->table->owner->types[col] == type;
+    if (!row || col >= row->table->owner->n_cols)
+        return FALSE;
+    ts_cell_type_t t = row->table->owner->types[col];
+    return t == type || (type == TS_CELL_FLOAT && t == TS_CELL_DURATION);
 }
 
-void ts_row_add_uint(ts_row_t *row, guint col, guint64 v)
+/* Internal column of a protocol's column number (generic tables may have a Rank column first). */
+static inline guint pcol(const ts_row_t *row, guint col)
+{
+    return row ? col + row->table->owner->col_off : col;
+}
+
+static void row_add_uint(ts_row_t *row, guint col, guint64 v)
 {
     if (!col_ok(row, col, TS_CELL_UINT))
         return;
@@ -502,7 +631,7 @@ void ts_row_add_uint(ts_row_t *row, guint col, guint64 v)
     cell_update(row, col);
 }
 
-void ts_row_add_int(ts_row_t *row, guint col, gint64 v)
+static void row_add_int(ts_row_t *row, guint col, gint64 v)
 {
     if (!col_ok(row, col, TS_CELL_INT))
         return;
@@ -516,7 +645,7 @@ void ts_row_add_int(ts_row_t *row, guint col, gint64 v)
     cell_update(row, col);
 }
 
-void ts_row_set_uint(ts_row_t *row, guint col, guint64 v)
+static void row_set_uint(ts_row_t *row, guint col, guint64 v)
 {
     if (!col_ok(row, col, TS_CELL_UINT))
         return;
@@ -524,7 +653,7 @@ void ts_row_set_uint(ts_row_t *row, guint col, guint64 v)
     cell_update(row, col);
 }
 
-void ts_row_set_float(ts_row_t *row, guint col, double v)
+static void row_set_float(ts_row_t *row, guint col, double v)
 {
     if (!col_ok(row, col, TS_CELL_FLOAT))
         return;
@@ -532,24 +661,56 @@ void ts_row_set_float(ts_row_t *row, guint col, double v)
     cell_update(row, col);
 }
 
-void ts_row_set_string(ts_row_t *row, guint col, const char *v)
+static void row_set_string_n(ts_row_t *row, guint col, const char *v, gsize max)
 {
     if (!col_ok(row, col, TS_CELL_STRING))
         return;
     stat_tap_table_item_type *cell = &row->cells[col];
     g_free((char *)cell->value.string_value);
-    cell->value.string_value = cell_strdup(v);
+    cell->value.string_value = cell_strndup(v, max);
     if ((int)col == row->table->owner->sort_col)
         row_reposition(row);
 }
 
+static void row_set_string(ts_row_t *row, guint col, const char *v)
+{
+    row_set_string_n(row, col, v, TS_STATS_MAX_STR);
+}
+
+void ts_row_add_uint(ts_row_t *row, guint col, guint64 v)
+{
+    row_add_uint(row, pcol(row, col), v);
+}
+
+void ts_row_add_int(ts_row_t *row, guint col, gint64 v)
+{
+    row_add_int(row, pcol(row, col), v);
+}
+
+void ts_row_set_uint(ts_row_t *row, guint col, guint64 v)
+{
+    row_set_uint(row, pcol(row, col), v);
+}
+
+void ts_row_set_float(ts_row_t *row, guint col, double v)
+{
+    row_set_float(row, pcol(row, col), v);
+}
+
+void ts_row_set_string(ts_row_t *row, guint col, const char *v)
+{
+    row_set_string(row, pcol(row, col), v);
+}
+
 guint64 ts_row_get_uint(ts_row_t *row, guint col)
 {
+    col = pcol(row, col);
     return col_ok(row, col, TS_CELL_UINT) ? row->vals[col].u : 0;
 }
 
 double ts_row_get_float(ts_row_t *row, guint col)
 {
+    col = pcol(row, col);
     return col_ok(row, col, TS_CELL_FLOAT) ? row->vals[col].f : 0.0;
 }
 
@@ -617,7 +778,7 @@ static void row_set_key_count(ts_row_t *grow)
     char buf[32];
     snprintf(buf, sizeof(buf), "%" G_GUINT64_FORMAT " key%s", grow->n_keys,
              grow->n_keys == 1 ? "" : "s");
-    ts_row_set_string(grow, 0, buf);
+    row_set_string(grow, (guint)grow->table->owner->key_col[0], buf);
 }
 
 /* Remove every row (strings freed), or zero the numbers in place while another dialog still
@@ -644,23 +805,30 @@ static void table_reset(ts_table_t *t)
     for (guint r = 0; r < st->num_elements; r++) {
         ts_row_t *row = row_at(t, r);
         for (guint c = 0; c < u->n_cols; c++) {
-            if (u->types[c] != TS_CELL_STRING) {
+            if ((int)c == u->rank_col)
+                continue;           /* the order is kept: every value is 0 now */
+            if (u->types[c] == TS_CELL_DURATION) {
+                memset(&row->vals[c], 0, sizeof(row->vals[c]));
+                cell_update(row, c);
+            } else if (u->types[c] != TS_CELL_STRING) {
                 memset(&row->vals[c], 0, sizeof(row->vals[c]));
                 memset(&row->cells[c].value, 0, sizeof(row->cells[c].value));
             }
         }
         if (row->scratch)
             memset(row->scratch, 0, row->scratch_size);
-        row->lat_sum_ns = 0;
-        row->lat_max = 0.0;
-        row->lat_n = row->n_req = row->n_resp = 0;
+        memset(row->lat_sum_ns, 0, sizeof(row->lat_sum_ns));
+        memset(row->lat_max, 0, sizeof(row->lat_max));
+        memset(row->lat_n, 0, sizeof(row->lat_n));
+        row->n_req = row->n_resp = row->n_lost = 0;
         row->n_keys = 0;
         row->touched = FALSE;
-        if (t->skey && r < t->skey_cap)
-            t->skey[r] = row_sort_key(t, row);
+        if (t->skey && row->sidx < t->seq_len)
+            t->skey[row->sidx] = row_sort_key(t, row);
         if (u->kind == TS_UI_HOT && u->n_tables > 1 && t == u->tables[1])
             row_set_key_count(row);
     }
+    t->pending = wmem_map_new(t->pool, g_direct_hash, g_direct_equal);
 }
 
 static void ts_ui_reset_cb(stat_tap_table *st)
@@ -756,22 +924,37 @@ static void ui_set_fields(ts_ui_t *u)
             f->type = TABLE_ITEM_FLOAT;
             fmt = "%8.3f";
             break;
+        case TS_CELL_DURATION:
+            f->type = TABLE_ITEM_STRING;
+            fmt = "%10s";
+            break;
         case TS_CELL_STRING:
         default:
             f->type = TABLE_ITEM_STRING;
-            fmt = (c == 0 && u->kind == TS_UI_HOT) ? "%-40s" : "%-12s";
+            fmt = (u->kind == TS_UI_HOT && (int)c == u->key_col[0]) ? "%-40s" : "%-12s";
             break;
         }
-        f->align = f->type == TABLE_ITEM_STRING ? TAP_ALIGN_LEFT : TAP_ALIGN_RIGHT;
+        f->align = u->types[c] == TS_CELL_STRING ? TAP_ALIGN_LEFT : TAP_ALIGN_RIGHT;
         g_strlcpy(u->formats[c], fmt, sizeof(u->formats[c]));
         f->field_format = u->formats[c];
     }
 }
 
+/* The menu (and dialog) title: "Troubleshark · <title>", so that the plugin's tables sit together
+ * in the Statistics menu. Wireshark 4.0 does not make a submenu of "Troubleshark/<title>" for a
+ * table statistic (the '/' is shown as is; only Tools and stats_tree entries get submenus). */
+static const char *menu_title(const char *title)
+{
+    static const char prefix[] = "Troubleshark ";
+    if (g_str_has_prefix(title, prefix))
+        title += sizeof(prefix) - 1;
+    return wmem_strdup_printf(wmem_epan_scope(), "Troubleshark \u00b7 %s", title);
+}
+
 static void ui_init_common(ts_ui_t *u, const char *title, const char *tap, const char *cli)
 {
     u->ui.group = REGISTER_PACKET_STAT_GROUP_UNSORTED;
-    u->ui.title = title;
+    u->ui.title = menu_title(title);
     u->ui.tap_name = tap;
     u->ui.cli_string = cli;
     u->ui.stat_tap_init_cb = ts_ui_init_cb;
@@ -800,16 +983,31 @@ stat_tap_table_ui *ts_stats_table_ui_new(ts_table_def_t *def)
     if (!def || !def->title || !def->cli || !def->tap || def->n_cols == 0 ||
         def->n_cols > TS_TABLE_MAX_COLS || def->n_key_cols > def->n_cols)
         return NULL;
+    guint off = def->ranked ? 1 : 0;
+    if (def->n_cols + off > TS_TABLE_MAX_COLS)
+        return NULL;
     ts_ui_t *u = wmem_new0(wmem_epan_scope(), ts_ui_t);   /* lives as long as the registration */
     u->kind = TS_UI_GENERIC;
     u->gdef = def;
-    u->n_cols = def->n_cols;
-    u->n_key_cols = def->n_key_cols;
-    for (guint c = 0; c < def->n_cols; c++) {
-        u->types[c] = def->cols[c].type;
-        u->fields[c].column_name = def->cols[c].title;
+    u->col_off = off;
+    u->rank_col = def->ranked ? 0 : -1;
+    u->filter_col = -1;
+    u->n_cols = def->n_cols + off;
+    if (def->ranked) {
+        u->types[0] = TS_CELL_UINT;
+        u->fields[0].column_name = "Rank";
     }
-    u->sort_col = (def->sort_col >= 0 && (guint)def->sort_col < def->n_cols) ? def->sort_col : -1;
+    for (guint c = 0; c < def->n_cols; c++) {
+        u->types[c + off] = def->cols[c].type;
+        u->fields[c + off].column_name = def->cols[c].title;
+    }
+    u->n_key_cols = 0;
+    for (guint c = 0; c < def->n_cols; c++) {
+        if (def->key_mask ? (def->key_mask & (1u << c)) != 0 : c < def->n_key_cols)
+            u->key_col[u->n_key_cols++] = (int)(c + off);
+    }
+    u->sort_col = (def->sort_col >= 0 && (guint)def->sort_col < def->n_cols) ?
+                  def->sort_col + (int)off : -1;
     u->table_titles[0] = def->title;
     u->n_tables = 1;
     if (def->extra_table_title) {
@@ -838,27 +1036,64 @@ stat_tap_table_ui *ts_stats_hot_ui_new(ts_hot_table_def_t *def)
         def->n_key_cols > 1 + TS_TAP_MAX_COLS)
         return NULL;
     ts_ui_t *u = wmem_new0(wmem_epan_scope(), ts_ui_t);   /* lives as long as the registration */
+    wmem_allocator_t *scope = wmem_epan_scope();
+    gboolean split = def->class_names[0] && def->class_names[1];
     u->kind = TS_UI_HOT;
     u->hdef = def;
-    guint c = 0;
-    for (guint k = 0; k < def->n_key_cols; k++, c++) {
-        u->types[c] = TS_CELL_STRING;
-        u->fields[c].column_name = def->key_titles[k] ? def->key_titles[k] : "";
-    }
-    u->n_key_cols = def->n_key_cols;
+    u->rank_col = 0;
+    u->types[0] = TS_CELL_UINT;
+    u->fields[0].column_name = "Rank";
+    guint c = 1;
     u->sort_col = -1;
-    for (guint m = 0; m < TS_N_METRICS; m++) {
+    memset(u->class_col, -1, sizeof(u->class_col));
+    for (guint i = 0; i < TS_N_METRICS; i++) {
+        int m = ts_metric_order[i];
         u->metric_col[m] = -1;
         if (!(def->metrics & (1u << m)))
             continue;
         const char *title = ts_metric_titles[m];
-        if (m >= 8)
-            title = def->counter_titles[m - 8] ? def->counter_titles[m - 8] : "Counter";
-        u->metric_col[m] = (int)c;
-        u->fields[c].column_name = title;
-        u->types[c] = (m == 5 || m == 6) ? TS_CELL_FLOAT : TS_CELL_UINT;
-        if (m == 0)
-            u->sort_col = (int)c;
+        if (m == M_CNT0 || m == M_CNT1)
+            title = def->counter_titles[m - M_CNT0] ? def->counter_titles[m - M_CNT0] : "Counter";
+        if (split && m == M_ERR)
+            title = wmem_strdup_printf(scope, "%s errors", def->class_names[0]);
+        guint ncls = (split && (m == M_AVG || m == M_MAX)) ? 2 : 1;
+        for (guint k = 0; k < ncls && c < TS_TABLE_MAX_COLS; k++, c++) {
+            if (ncls == 2)
+                title = wmem_strdup_printf(scope, "%s %s", def->class_names[k],
+                                           m == M_AVG ? "avg ms" : "max ms");
+            if (k == 0)
+                u->metric_col[m] = (int)c;
+            if (m == M_AVG || m == M_MAX)
+                u->class_col[m == M_AVG ? 0 : 1][k] = (int)c;
+            u->fields[c].column_name = title;
+            u->types[c] = (m == M_AVG || m == M_MAX) ? TS_CELL_FLOAT : TS_CELL_UINT;
+            if (m == M_REQ)
+                u->sort_col = (int)c;
+        }
+        if (m == M_REQ && c < TS_TABLE_MAX_COLS) {
+            /* Rank, Requests, Key: what a dialog of default size shows of the top row */
+            u->key_col[0] = (int)c;
+            u->types[c] = TS_CELL_STRING;
+            u->fields[c].column_name = def->key_titles[0] ? def->key_titles[0] : "";
+            c++;
+        }
+    }
+    if (c + def->n_key_cols + 1 > TS_TABLE_MAX_COLS || u->sort_col < 0)
+        return NULL;
+    for (guint k = 1; k < def->n_key_cols; k++, c++) {
+        u->key_col[k] = (int)c;
+        u->types[c] = TS_CELL_STRING;
+        u->fields[c].column_name = def->key_titles[k] ? def->key_titles[k] : "";
+    }
+    u->n_key_cols = def->n_key_cols;
+    u->filter_col = -1;
+    for (guint k = 0; k < def->n_key_cols; k++) {
+        if (def->key_filters[k].field && def->key_filters[k].kind != TS_FILTER_NONE)
+            u->filter_col = (int)c;
+    }
+    if (u->filter_col >= 0) {
+        u->types[c] = TS_CELL_STRING;
+        u->fields[c].column_name = "Filter";
         c++;
     }
     u->n_cols = c;
@@ -896,43 +1131,194 @@ static inline gboolean str_empty(const char *s)
     return !s || !*s;
 }
 
-/* Fold one record's numbers into a row and refresh its derived cells. */
-static void hot_apply(ts_ui_t *u, ts_row_t *row, const ts_tap_rec_t *rec)
+/* The display filter selecting the transactions of a row whose key columns first..n-1 are
+ * parts[first..n-1] (a term per column with a filter field, joined with &&). "" when a value
+ * cannot be written as a filter (a placeholder such as "(other keys)", bad hex) or it is too long. */
+static char *hot_filter(const ts_hot_table_def_t *def, const char *const *parts, guint first, guint n)
 {
-    const int *mc = u->metric_col;
-    if (rec->is_request) {
-        row->n_req++;
-        if (mc[0] >= 0)
-            ts_row_add_uint(row, mc[0], 1);
-    } else if (rec->first_response) {
-        row->n_resp++;
-        if (mc[1] >= 0)
-            ts_row_add_uint(row, mc[1], 1);
-        if (rec->has_latency) {
-            row->lat_sum_ns += ts_ms_to_ns(rec->latency_ms);
-            row->lat_n++;
-            if (row->lat_n == 1 || rec->latency_ms > row->lat_max)
-                row->lat_max = rec->latency_ms;
+    GString *f = g_string_new("");
+    gboolean ok = TRUE;
+    for (guint k = first; k < n && ok; k++) {
+        const ts_key_filter_t *kf = &def->key_filters[k];
+        const char *v = parts[k] ? parts[k] : "";
+        if (!kf->field || kf->kind == TS_FILTER_NONE)
+            continue;
+        if (v[0] == '(') {          /* "(other keys)", "(heartbeat)": not a field value */
+            ok = FALSE;
+            break;
+        }
+        if (kf->absent && strcmp(v, kf->absent) == 0) {
+            g_string_append_printf(f, "%s!%s", f->len ? " && " : "", kf->field);
+            continue;
+        }
+        if (!*v)
+            continue;               /* unknown here: the other columns select the row */
+        g_string_append_printf(f, "%s%s == ", f->len ? " && " : "", kf->field);
+        switch (kf->kind) {
+        case TS_FILTER_BYTES: {
+            gsize len = strlen(v);
+            if (len % 2 || len == 0) {
+                ok = FALSE;
+                break;
+            }
+            for (gsize i = 0; i < len && ok; i += 2) {
+                if (!g_ascii_isxdigit(v[i]) || !g_ascii_isxdigit(v[i + 1]))
+                    ok = FALSE;
+                g_string_append_printf(f, "%s%c%c", i ? ":" : "", g_ascii_tolower(v[i]),
+                                       g_ascii_tolower(v[i + 1]));
+            }
+            break;
+        }
+        case TS_FILTER_NUMBER:
+            for (const char *p = v; *p && ok; p++) {
+                if (!g_ascii_isdigit(*p) && !(p == v && *p == '-'))
+                    ok = FALSE;
+            }
+            g_string_append(f, v);
+            break;
+        case TS_FILTER_STRING:
+        default:
+            g_string_append_c(f, '"');
+            for (const guchar *p = (const guchar *)v; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    g_string_append_printf(f, "\\%c", *p);
+                else if (*p < 0x20 || *p == 0x7f)
+                    g_string_append_printf(f, "\\x%02x", *p);
+                else
+                    g_string_append_c(f, (char)*p);
+            }
+            g_string_append_c(f, '"');
+            break;
         }
     }
-    if (rec->is_error && mc[3] >= 0)
-        ts_row_add_uint(row, mc[3], 1);
-    if (rec->is_timeout && mc[4] >= 0)
-        ts_row_add_uint(row, mc[4], 1);
-    if (mc[7] >= 0)
-        ts_row_add_uint(row, mc[7], rec->bytes);
-    if (mc[8] >= 0)
-        ts_row_add_uint(row, mc[8], rec->counter[0]);
-    if (mc[9] >= 0)
-        ts_row_add_uint(row, mc[9], rec->counter[1]);
-    if (mc[2] >= 0)
-        ts_row_set_uint(row, mc[2], row->n_req > row->n_resp ? row->n_req - row->n_resp : 0);
-    if (mc[5] >= 0)
-        ts_row_set_float(row, mc[5], row->lat_n ? (double)row->lat_sum_ns / (double)row->lat_n / 1e6 : 0.0);
-    if (mc[6] >= 0)
-        ts_row_set_float(row, mc[6], row->lat_n ? row->lat_max : 0.0);
+    if (!ok || f->len > TS_FILTER_MAX_STR)
+        g_string_truncate(f, 0);
+    return g_string_free(f, FALSE);
 }
 
+static void hot_set_filter(ts_ui_t *u, ts_row_t *row, guint first, guint n)
+{
+    if (u->filter_col < 0 || !row->rkey)
+        return;
+    char *f = hot_filter(u->hdef, row->rkey->parts, first, n);
+    row_set_string_n(row, (guint)u->filter_col, f, TS_FILTER_MAX_STR);
+    g_free(f);
+}
+
+/* The derived cells of a row: Unanswered, Lost, Responses, latency. */
+static void hot_refresh(ts_ui_t *u, ts_row_t *row)
+{
+    const int *mc = u->metric_col;
+    if (mc[M_RESP] >= 0)
+        row_set_uint(row, (guint)mc[M_RESP], row->n_resp);
+    if (mc[M_LOST] >= 0)
+        row_set_uint(row, (guint)mc[M_LOST], row->n_lost);
+    if (mc[M_UNANS] >= 0) {
+        guint64 done = row->n_resp + row->n_lost;
+        row_set_uint(row, (guint)mc[M_UNANS], row->n_req > done ? row->n_req - done : 0);
+    }
+    for (guint k = 0; k < 2; k++) {
+        if (u->class_col[0][k] >= 0)
+            row_set_float(row, (guint)u->class_col[0][k],
+                          row->lat_n[k] ? (double)row->lat_sum_ns[k] / (double)row->lat_n[k] / 1e6 : 0.0);
+        if (u->class_col[1][k] >= 0)
+            row_set_float(row, (guint)u->class_col[1][k], row->lat_n[k] ? row->lat_max[k] : 0.0);
+    }
+}
+
+/* Latency class of a record: its lat_class when the table splits classes, else 0. */
+static int hot_class(const ts_ui_t *u, int lat_class)
+{
+    if (u->hdef->class_names[0] && u->hdef->class_names[1])
+        return (lat_class == 0 || lat_class == 1) ? lat_class : -1;
+    return 0;
+}
+
+/* One request of `row` (and of its group row) was answered. */
+static void hot_answered(ts_ui_t *u, ts_row_t *const rows[2], int cls, gboolean has_lat, double ms)
+{
+    for (guint i = 0; i < 2; i++) {
+        ts_row_t *row = rows[i];
+        if (!row)
+            continue;
+        row->n_resp++;
+        if (has_lat && cls >= 0) {
+            row->lat_sum_ns[cls] += ts_ms_to_ns(ms);
+            row->lat_n[cls]++;
+            if (row->lat_n[cls] == 1 || ms > row->lat_max[cls])
+                row->lat_max[cls] = ms;
+        }
+        hot_refresh(u, row);
+    }
+}
+
+/* A request counted before its outcome was known (tshark's single pass). */
+typedef struct ts_pend {
+    ts_row_t       *rows[2];
+    int             cls;
+    struct ts_pend *next;
+} ts_pend_t;
+
+/* Fold one record's numbers into a row and its group row. */
+static void hot_apply(ts_ui_t *u, ts_table_t *t, ts_row_t *const rows[2], const ts_tap_rec_t *rec)
+{
+    const int *mc = u->metric_col;
+    int cls = hot_class(u, rec->lat_class);
+    for (guint i = 0; i < 2; i++) {
+        ts_row_t *row = rows[i];
+        if (!row)
+            continue;
+        if (rec->is_request) {
+            row->n_req++;
+            if (mc[M_REQ] >= 0)
+                row_add_uint(row, (guint)mc[M_REQ], 1);
+        }
+        if (rec->is_error && mc[M_ERR] >= 0)
+            row_add_uint(row, (guint)mc[M_ERR], 1);
+        if (rec->is_timeout && mc[M_TMO] >= 0)
+            row_add_uint(row, (guint)mc[M_TMO], 1);
+        if (mc[M_BYTES] >= 0)
+            row_add_uint(row, (guint)mc[M_BYTES], rec->bytes);
+        if (mc[M_CNT0] >= 0)
+            row_add_uint(row, (guint)mc[M_CNT0], rec->counter[0]);
+        if (mc[M_CNT1] >= 0)
+            row_add_uint(row, (guint)mc[M_CNT1], rec->counter[1]);
+    }
+    const ts_trans_t *tr = rec->trans;
+    if (rec->is_request && tr) {
+        /* answered or not is the transaction's, whatever the filter did to its responses */
+        if (tr->rsp_frame) {
+            nstime_t d;
+            nstime_delta(&d, &tr->rsp_time, &tr->req_time);
+            hot_answered(u, rows, cls, TRUE, nstime_to_msec(&d));
+        } else if (tr->rsp_lost) {
+            for (guint i = 0; i < 2; i++) {
+                if (rows[i])
+                    rows[i]->n_lost++;
+            }
+        } else {
+            ts_pend_t *p = wmem_new(t->pool, ts_pend_t);
+            p->rows[0] = rows[0];
+            p->rows[1] = rows[1];
+            p->cls = cls;
+            p->next = (ts_pend_t *)wmem_map_lookup(t->pending, tr);
+            wmem_map_insert(t->pending, tr, p);
+        }
+    } else if (!rec->is_request && tr) {
+        /* resolves the requests counted while their answer was not known yet; a request counted
+         * as answered already (or not counted: filtered away) is not counted again */
+        ts_pend_t *p = (ts_pend_t *)wmem_map_remove(t->pending, tr);
+        for (; p; p = p->next)
+            hot_answered(u, p->rows, p->cls, rec->has_latency, rec->latency_ms);
+    } else if (!rec->is_request && rec->first_response) {
+        /* a record without its transaction: the answer is counted where it is seen */
+        hot_answered(u, rows, cls, rec->has_latency, rec->latency_ms);
+    }
+    for (guint i = 0; i < 2; i++) {
+        if (rows[i])
+            hot_refresh(u, rows[i]);
+    }
+}
 
 static ts_row_t *hot_group_row(ts_ui_t *u, const char *const *cols)
 {
@@ -942,7 +1328,11 @@ static ts_row_t *hot_group_row(ts_ui_t *u, const char *const *cols)
     for (guint i = 0; i < u->hdef->n_group_cols; i++)
         keys[1 + i] = cols[i];
     /* the group table is identified by the group columns only: other key cells stay "" */
-    return table_row(g, keys);
+    guint before = g->n_rows;
+    ts_row_t *row = table_row(g, keys);
+    if (row && g->n_rows != before && row != g->overflow)
+        hot_set_filter(u, row, 1, 1 + u->hdef->n_group_cols);
+    return row;
 }
 
 static gboolean hot_fold(ts_ui_t *u, packet_info *pinfo _U_, const ts_tap_rec_t *rec)
@@ -979,6 +1369,7 @@ static gboolean hot_fold(ts_ui_t *u, packet_info *pinfo _U_, const ts_tap_rec_t 
             if (u->n_tables > 1)
                 row->group = hot_group_row(u, keys + 1);
             wmem_map_insert(t->by_key, (void *)row->rkey->parts[0], row);   /* == rec->key */
+            hot_set_filter(u, row, 0, def->n_key_cols);
         }
     }
     if (!row->touched) {
@@ -990,19 +1381,18 @@ static gboolean hot_fold(ts_ui_t *u, packet_info *pinfo _U_, const ts_tap_rec_t 
     }
     /* attribute columns (e.g. the user key): the first non-empty value seen */
     for (guint i = u->n_id_cols; i < n_extra; i++) {
+        guint col = (guint)u->key_col[1 + i];
         if (!str_empty(rec->cols[i]) && row != t->overflow &&
-            str_empty(row->cells[1 + i].value.string_value))
-            ts_row_set_string(row, 1 + i, rec->cols[i]);
+            str_empty(row->cells[col].value.string_value))
+            row_set_string(row, col, rec->cols[i]);
     }
-    hot_apply(u, row, rec);
-
+    ts_row_t *rows[2] = { row, NULL };
     if (u->n_tables > 1) {
-        ts_row_t *grow = row->group;
-        if (!grow)   /* overflow row: count the record into the group its own columns name */
-            grow = hot_group_row(u, rec->cols);
-        if (grow)
-            hot_apply(u, grow, rec);
+        rows[1] = row->group;
+        if (!rows[1])   /* overflow row: count the record into the group its own columns name */
+            rows[1] = hot_group_row(u, rec->cols);
     }
+    hot_apply(u, t, rows, rec);
     return TRUE;
 }
 
@@ -1013,6 +1403,7 @@ static gboolean hot_fold(ts_ui_t *u, packet_info *pinfo _U_, const ts_tap_rec_t 
 typedef struct ts_srt_reg {
     int                 proto_id;
     const value_string *kinds;
+    const char         *filter_field;
     int                 n_procs;
     char               *name;
     struct ts_srt_reg  *next;
@@ -1028,7 +1419,8 @@ static void ts_srt_init_cb(struct register_srt *srt, GArray *srt_array)
         r = r->next;
     if (!r)
         return;
-    srt_stat_table *t = init_srt_table(r->name, NULL, srt_array, r->n_procs, "Command", NULL, NULL);
+    srt_stat_table *t = init_srt_table(r->name, NULL, srt_array, r->n_procs, "Command",
+                                       r->filter_field, NULL);
     for (int i = 0; i < r->n_procs; i++) {
         const char *name = try_val_to_str((guint32)i, r->kinds);
         char buf[32];
@@ -1069,7 +1461,8 @@ static tap_packet_status ts_srt_packet_cb(void *tapdata, packet_info *pinfo,
     return TAP_PACKET_REDRAW;
 }
 
-void ts_stats_register_srt(int proto_id, const char *tap, const value_string *kinds)
+void ts_stats_register_srt(int proto_id, const char *tap, const value_string *kinds,
+                           const char *filter_field)
 {
     if (proto_id < 0 || !kinds)
         return;
@@ -1083,6 +1476,7 @@ void ts_stats_register_srt(int proto_id, const char *tap, const value_string *ki
     ts_srt_reg_t *r = wmem_new0(wmem_epan_scope(), ts_srt_reg_t);
     r->proto_id = proto_id;
     r->kinds = kinds;
+    r->filter_field = filter_field;
     r->n_procs = max + 1;
     r->name = wmem_strdup_printf(wmem_epan_scope(), "%s Commands", proto_get_protocol_short_name(find_protocol_by_id(proto_id)));
     r->next = ts_srts;
@@ -1130,9 +1524,12 @@ void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud)
                 }
                 er.n_req = row->n_req;
                 er.n_resp = row->n_resp;
-                er.lat_sum_ns = row->lat_sum_ns;
-                er.lat_n = row->lat_n;
-                er.lat_max = row->lat_max;
+                er.n_lost = row->n_lost;
+                for (guint k = 0; k < 2; k++) {
+                    er.lat_sum_ns[k] = row->lat_sum_ns[k];
+                    er.lat_n[k] = row->lat_n[k];
+                    er.lat_max[k] = row->lat_max[k];
+                }
                 er.n_keys = row->n_keys;
                 er.scratch = row->scratch;
                 er.scratch_size = row->scratch_size;

@@ -89,11 +89,20 @@ def batch_response(n_rows, results=None):
 
 # ---- tshark statistics output -----------------------------------------------------------------
 
+MENU_PREFIX = "Troubleshark \u00b7 "   # the plugin's entries sit together in the Statistics menu
+
+
+def stat_table_start(lines, title):
+    """Index of the header line of the table statistic `title` (printed with the menu title,
+    "Troubleshark · <title>:")."""
+    return lines.index(MENU_PREFIX + title.replace("Troubleshark ", "", 1) + ":")
+
+
 def parse_stat_table(text, title):
     """Parse `tshark -q -z <cli>` output of a stat_tap_table UI titled `title`.
     Returns (filter, columns, {table title: [row dicts in printed order]})."""
     lines = text.splitlines()
-    start = lines.index(title + ":")
+    start = stat_table_start(lines, title)
     filt = lines[start + 1].split("Filter for statistics:", 1)[1].strip()
     columns = [c.strip() for c in lines[start + 2].split("|")[:-1]]
     tables, cur = {}, None

@@ -24,9 +24,12 @@ import unittest
 import tslib
 import stats_helpers as sh
 import test_stats_aerospike as known
+import trade_pdus
+from capbuilder import Capture
 
 TOOLS = ["Xvfb", "xdotool", "import", "wireshark"]
 SHOTS = os.path.join(tslib.BUILD_DIR, "gui-screenshots")
+DOC_IMAGES = os.path.join(tslib.SOURCE_DIR, "doc", "images")
 
 
 def _missing_tools():
@@ -105,6 +108,18 @@ class Display:
                        capture_output=True)
         return path
 
+    def window_shot(self, win, name, doc_name=None):
+        """A screenshot of one window; with doc_name also copied to doc/images/ (the README's
+        pictures are what the code draws)."""
+        path = os.path.join(SHOTS, name)
+        os.makedirs(SHOTS, exist_ok=True)
+        subprocess.run(["import", "-window", str(win), path], env=self.env, check=True, timeout=60,
+                       capture_output=True)
+        if doc_name:
+            os.makedirs(DOC_IMAGES, exist_ok=True)
+            shutil.copyfile(path, os.path.join(DOC_IMAGES, doc_name))
+        return path
+
     def close(self):
         self.proc.terminate()
         try:
@@ -113,23 +128,35 @@ class Display:
             self.proc.kill()
 
 
-def parse_saved_text(path):
-    """The dialog's "Save as… Plain text" output: {first token (key, or "N keys"): the 7 numbers}."""
-    rows = {}
+NUMBERS = ("Requests", "Responses", "Unanswered", "Errors", "Avg ms", "Max ms", "Bytes")
+
+
+def saved_rows(path):
+    """The dialog's "Save as… Plain text" output: its data rows in the dialog's order, as dicts
+    (Rank, Key, Namespace, Set and the numbers). Columns: Rank, Requests, Key, Responses,
+    Unanswered, Lost, Errors, Avg ms, Max ms, Bytes, Namespace, Set, User key, Filter."""
     with open(path) as f:
         lines = f.read().splitlines()
     dashes = [i for i, l in enumerate(lines) if l.startswith("-----")]
+    out = []
     for line in lines[dashes[0] + 1:dashes[1]]:
         tok = line.split()
-        if not tok:
-            continue
-        # group rows start with "N key(s)"; Namespace and Set follow the first column
-        if len(tok) > 1 and tok[1] in ("key", "keys"):
-            first, ns_set = " ".join(tok[:2]), tuple(tok[2:4])
+        if len(tok) < 12 or not tok[0].isdigit():
+            continue            # a table title line
+        if tok[3] in ("key", "keys"):          # group rows: "N keys"
+            key, rest = " ".join(tok[2:4]), tok[4:]
         else:
-            first, ns_set = tok[0], tuple(tok[1:3])
-        rows[(first, ns_set)] = [float(x) for x in tok[-7:]]
-    return rows
+            key, rest = tok[2], tok[3:]
+        out.append({"Rank": tok[0], "Requests": tok[1], "Key": key, "Responses": rest[0],
+                    "Unanswered": rest[1], "Lost": rest[2], "Errors": rest[3], "Avg ms": rest[4],
+                    "Max ms": rest[5], "Bytes": rest[6], "Namespace": rest[7], "Set": rest[8]})
+    return out
+
+
+def parse_saved_text(path):
+    """{(key or "N keys", (namespace, set)): the 7 numbers} of the dialog's saved table."""
+    return {(r["Key"], (r["Namespace"], r["Set"])): [float(r[c]) for c in NUMBERS]
+            for r in saved_rows(path)}
 
 
 def tshark_numbers(text, title):
@@ -138,9 +165,7 @@ def tshark_numbers(text, title):
     rows = {}
     for t in tables.values():
         for r in t:
-            rows[(r["Key"], (r["Namespace"], r["Set"]))] = [
-                float(r[c]) for c in ("Requests", "Responses", "Unanswered", "Errors", "Avg ms",
-                                      "Max ms", "Bytes")]
+            rows[(r["Key"], (r["Namespace"], r["Set"]))] = [float(r[c]) for c in NUMBERS]
     return rows
 
 
@@ -184,12 +209,12 @@ class GuiHotKeys(tslib.PluginTestCase):
                     p.kill()
         cls.display.close()
 
-    def start_wireshark(self, *args):
+    def start_wireshark(self, *args, cap=None):
         e = tslib.env()
         env = dict(e.env, DISPLAY=self.display.name, XDG_RUNTIME_DIR=self.runtime)
         env.pop("QT_QPA_PLATFORM", None)
         with open(os.path.join(self.tmp, "wireshark-%d.log" % len(self.procs)), "w") as log:
-            p = subprocess.Popen(e.prefix + ["wireshark", "-r", self.cap] + list(args), env=env,
+            p = subprocess.Popen(e.prefix + ["wireshark", "-r", cap or self.cap] + list(args), env=env,
                                  cwd=e.root, stdout=log, stderr=subprocess.STDOUT)
         self.procs.append(p)
         return p
@@ -206,7 +231,7 @@ class GuiHotKeys(tslib.PluginTestCase):
         return [w for w, n in self.display.windows().items()
                 if n.endswith(self.CAP_NAME) and "\u00b7" not in n]
 
-    def save_dialog_table(self, dlg, name):
+    def save_dialog_table(self, dlg, name, raw=False):
         """Click the dialog's "Save as…", type a path, return the parsed file."""
         g = self.display.geometry(dlg)
         path = os.path.join(self.out_dir, name)
@@ -226,7 +251,7 @@ class GuiHotKeys(tslib.PluginTestCase):
             self.fail("dialog table not saved (see %s)"
                       % self.display.screenshot("save-missing-%s.png" % name))
         time.sleep(0.5)
-        return parse_saved_text(path)
+        return saved_rows(path) if raw else parse_saved_text(path)
 
     def assert_numbers(self, got, what, expected=None):
         expected = self.expected if expected is None else expected
@@ -270,6 +295,14 @@ class GuiHotKeys(tslib.PluginTestCase):
         self.assertIn(self.TITLE, name)
         self.assertGreater(os.path.getsize(shot), 10000)
         time.sleep(1.5)   # the dialog fills itself with a retap after it appears
+        # issue 16 item 1: at its default size the dialog's first rows are the hottest (the GUI
+        # sorts by the first column, the rank) and its first columns are Rank, Requests, Key
+        d.screenshot("aerospike-hotkeys-dialog-default-size.png")
+        d.window_shot(dlg, "aerospike-hotkeys-dialog-window.png", "hotkeys-dialog.png")
+        top = self.save_dialog_table(dlg, "default-order.txt", raw=True)
+        self.assertEqual((top[0]["Rank"], top[0]["Requests"], top[0]["Key"]),
+                         ("1", "200", known.hexd(known.SET, "hot-a")))
+        self.assertEqual([int(r["Rank"]) for r in top[:7]], list(range(1, 8)))
         d.xdo("windowmove", dlg, 10, 380)      # wide enough to show every column
         d.xdo("windowsize", dlg, 1260, 520)
         time.sleep(1)
@@ -306,6 +339,73 @@ class GuiHotKeys(tslib.PluginTestCase):
         self.assertIsNotNone(dlg2, "Statistics menu has no '%s' entry" % self.TITLE)
         time.sleep(1.5)
         self.assert_numbers(self.save_dialog_table(dlg2, "reopened.txt"), "dialog reopened from menu")
+        self.stop(ws)
+
+    def test_readme_screenshots(self):
+        """The README's pictures (doc/images/) are drawn here: the packet list of the real-client
+        Aerospike capture and the expert information of the Trade incident capture."""
+        d = self.display
+        real = os.path.join(tslib.CAPTURES, "aerospike-realclient.pcapng")
+        if not os.path.exists(real):
+            self.skipTest("no %s" % real)
+        ws = self.start_wireshark("-Y", "aerospike && frame.number >= 640", cap=real)
+        main, _ = d.wait_window("aerospike-realclient", timeout=90)
+        self.assertIsNotNone(main, "Wireshark's main window did not open")
+        time.sleep(1)
+        d.xdo("windowmove", main, 0, 0)
+        d.xdo("windowsize", main, 1200, 700)
+        time.sleep(2)
+        shot = d.window_shot(main, "packet-list.png", "packet-list.png")
+        self.assertGreater(os.path.getsize(shot), 20000)
+        self.stop(ws)
+
+        e = tslib.env()
+        cap = Capture(t0=trade_pdus.INCIDENT_T0)
+        trade_pdus.build_incident(cap)
+        path = e.readable(cap.write(os.path.join(self.tmp, "trade-incident.pcap")))
+        ws = self.start_wireshark("-z", "expert", cap=path)
+        dlg, name = d.wait_window("Expert Information", timeout=90)
+        self.assertIsNotNone(dlg, "no Expert Information window (see %s)" % d.screenshot("expert-missing.png"))
+        time.sleep(2)
+        d.xdo("windowmove", dlg, 0, 0)
+        d.xdo("windowsize", dlg, 1000, 420)
+        time.sleep(1.5)
+        shot = d.window_shot(dlg, "trade-expert-info.png", "trade-expert-info.png")
+        self.assertGreater(os.path.getsize(shot), 10000)
+        self.stop(ws)
+
+    def test_menu_entries_together(self):
+        """Issue 16 item 2: the plugin's five tables are consecutive items of the Statistics menu,
+        each titled "Troubleshark · …" (Wireshark 4.0 makes no submenu for a table statistic)."""
+        d = self.display
+        ws = self.start_wireshark()
+        main, _ = d.wait_window(self.CAP_NAME, timeout=90)
+        self.assertIsNotNone(main, "Wireshark's main window did not open")
+        time.sleep(1)
+        main = self.main_windows()[0]
+        first, k0 = self.open_from_menu(main, "Troubleshark \u00b7 Aerospike Hot Keys")
+        self.assertIsNotNone(first, "no 'Troubleshark · Aerospike Hot Keys' in the Statistics menu")
+        d.xdo("windowfocus", "--sync", first)
+        d.key("Escape")
+        time.sleep(1)
+        d.xdo("windowfocus", "--sync", main)
+        d.key("alt+s")
+        time.sleep(1)
+        d.screenshot("statistics-menu.png")
+        d.key("Escape", "Escape")
+        time.sleep(0.5)
+        for i, title in enumerate(["HSF2 Hot Services", "RocketMQ Hot Topics", "Services", "Trade Keepalive"], 1):
+            before = set(d.windows())
+            d.xdo("windowfocus", "--sync", main)
+            d.key("alt+s")
+            time.sleep(0.4)
+            d.key(*(["Down"] * (k0 + i) + ["Return"]))
+            w, name = d.wait_window("Troubleshark \u00b7 " + title, timeout=15, exclude=before)
+            self.assertIsNotNone(w, "item %d after Aerospike Hot Keys is not %s (see %s)"
+                                 % (i, title, d.screenshot("menu-item-%d.png" % i)))
+            d.xdo("windowfocus", "--sync", w)
+            d.key("Escape")
+            time.sleep(1)
         self.stop(ws)
 
     def test_srt_menu_entry(self):

@@ -31,8 +31,10 @@ BATCH_LAT = 8.0
 
 TITLE = "Aerospike Hot Keys"
 GROUP_TITLE = "Namespace/Set totals"
-COLUMNS = ["Key", "Namespace", "Set", "User key", "Requests", "Responses", "Unanswered", "Errors",
-           "Avg ms", "Max ms", "Bytes"]
+# issue 16: a rank first (1 = most requests, the printed order), the numbers, then the text
+# columns and the display filter of the row
+COLUMNS = ["Rank", "Requests", "Key", "Responses", "Unanswered", "Lost", "Errors", "Avg ms", "Max ms",
+           "Bytes", "Namespace", "Set", "User key", "Filter"]
 
 
 def hexd(set_name, key):
@@ -41,6 +43,11 @@ def hexd(set_name, key):
 
 def build_known_answers(path):
     cap = Capture(t0=T0)
+    build_known_answers_into(cap)
+    return cap.write(path)
+
+
+def build_known_answers_into(cap):
     a = cap.tcp("10.0.0.1:40001", "10.0.0.2:3000")
     for lat in A_LAT:
         a.c2s(REQ_A, dt=0.010)
@@ -55,7 +62,6 @@ def build_known_answers(path):
     d = cap.tcp("10.0.0.1:40004", "10.0.0.2:3000")
     d.c2s(REQ_BATCH, dt=0.010)
     d.s2c(RESP_BATCH, dt=BATCH_LAT / 1000.0)
-    return cap.write(path)
 
 
 def expected_rows():
@@ -100,6 +106,8 @@ class HotKeysKnownAnswers(tslib.PluginTestCase):
     def assert_sorted_by_requests(self, rows):
         reqs = [int(r["Requests"]) for r in rows]
         self.assertEqual(reqs, sorted(reqs, reverse=True))
+        # the rank is the printed order: what the GUI shows first (it sorts by the first column)
+        self.assertEqual([int(r["Rank"]) for r in rows], list(range(1, len(rows) + 1)))
 
     def check_full_table(self, tables):
         rows = tables[TITLE]
@@ -118,8 +126,15 @@ class HotKeysKnownAnswers(tslib.PluginTestCase):
                           hexd(BSET, "b2"): ("2", "2", "0", "8.000", "8.000", NS),
                           hexd(BSET, "b3"): ("1", "1", "0", "8.000", "8.000", NS),
                           hexd(BSET, "b4"): ("1", "1", "0", "8.000", "8.000", NS)})
+        self.assertEqual({r["Lost"] for r in rows}, {"0"})
+        # the row's filter names its digest and namespace (and set)
+        self.assertEqual(rows[0]["Filter"], 'aerospike.digest == %s && aerospike.namespace == "%s" && '
+                         'aerospike.set == "%s"' % (":".join("%02x" % b for b in sh.digest(SET, "hot-a")),
+                                                    NS, SET))
         groups = {(r["Namespace"], r["Set"]): r for r in tables[GROUP_TITLE]}
         self.assertEqual(set(groups), {(NS, SET), (NS, BSET)})
+        self.assertEqual(groups[(NS, BSET)]["Filter"],
+                         'aerospike.namespace == "%s" && aerospike.set == "%s"' % (NS, BSET))
         g = groups[(NS, SET)]
         self.assertEqual((g["Key"], g["Requests"], g["Responses"], g["Unanswered"], g["Errors"],
                           g["Max ms"], g["Bytes"]),
@@ -164,6 +179,56 @@ class HotKeysKnownAnswers(tslib.PluginTestCase):
         self.assertEqual([r["Key"] for r in tables[TITLE]], [hexd(SET, "hot-a"), hexd(SET, "never-b")])
         self.assert_key_rows(tables[TITLE], exp)
 
+    def test_filter_dropping_responses_does_not_make_requests_unanswered(self):
+        """Issue 16 item 4: only the requests pass the filter; whether each was answered is taken
+        from its transaction (two passes: the GUI's retap sees the same)."""
+        _, tables = self.table("aerospike,hotkeys,tcp.dstport==3000", two_pass=True)
+        exp = expected_rows()
+        for cells in exp.values():
+            del cells["Errors"], cells["Bytes"]     # counted on the records the filter keeps
+        self.assert_key_rows(tables[TITLE], exp)
+        g = {(r["Namespace"], r["Set"]): r for r in tables[GROUP_TITLE]}[(NS, SET)]
+        self.assertEqual((g["Requests"], g["Responses"], g["Unanswered"], g["Errors"]),
+                         ("208", "203", "5", "0"))
+
+    def test_row_filter_selects_the_requests_of_the_row(self):
+        """The Filter cell of a row, used as a display filter, selects that key's requests."""
+        _, tables = self.table()
+        row = tables[TITLE][0]
+        frames = tslib.frames(self.cap, row["Filter"])
+        reqs = tslib.frames(self.cap, "tcp.dstport == 3000 && tcp.srcport == 40001 && aerospike")
+        self.assertEqual(len(reqs), 200)
+        self.assertTrue(set(reqs) <= set(frames), "requests of hot-a not selected by %s" % row["Filter"])
+        self.assertFalse(set(frames) & set(tslib.frames(self.cap, "tcp.srcport == 40002 || tcp.srcport == 40003")))
+
+    def test_row_filter_selects_the_responses_of_the_row(self):
+        """Issue 16 item 3: the Filter cell selects requests AND responses of the row. Needs the
+        responses to carry the request's identity as generated fields (aerospike.digest, .namespace,
+        .set on responses: the Aerospike dissector's part of issue 16 item 4)."""
+        _, tables = self.table()
+        frames = set(tslib.frames(self.cap, tables[TITLE][0]["Filter"]))
+        rsps = tslib.frames(self.cap, "tcp.srcport == 3000 && tcp.dstport == 40001 && aerospike")
+        self.assertEqual(len(rsps), 200)
+        self.assertEqual(set(rsps) - frames, set(), "responses of hot-a not selected")
+
+    def test_row_limit_preference_other_keys_row_and_totals(self):
+        """Issue 19 item 4: troubleshark.hot_table_max_rows caps the rows; every key beyond the cap
+        is counted in one "(other keys)" row, printed last; the totals add up."""
+        out = tslib.stats(self.cap, "aerospike,hotkeys", args=["-o", "troubleshark.hot_table_max_rows:4"])
+        _, _, tables = sh.parse_stat_table(out, TITLE)
+        rows = tables[TITLE]
+        self.assertEqual(len(rows), 4)
+        self.assertEqual([r["Key"] for r in rows[:3]],
+                         [hexd(SET, "hot-a"), hexd(SET, "never-b"), hexd(SET, "missing-c")])
+        other = rows[3]
+        self.assertEqual((other["Rank"], other["Key"], other["Requests"], other["Responses"],
+                          other["Unanswered"], other["Filter"]), ("4", "(other keys)", "5", "5", "0", ""))
+        full = sh.parse_stat_table(tslib.stats(self.cap, "aerospike,hotkeys"), TITLE)[2]
+        for col in ("Requests", "Responses", "Unanswered", "Errors", "Bytes"):
+            self.assertEqual(sum(int(r[col]) for r in rows), sum(int(r[col]) for r in full[TITLE]), col)
+            self.assertEqual(sum(int(r[col]) for r in rows),
+                             sum(int(r[col]) for r in tables[GROUP_TITLE]), col)
+
     def test_srt_rows_by_command_kind(self):
         out = tslib.stats(self.cap, "aerospike,srt")
         srt = sh.parse_srt(out)
@@ -177,9 +242,54 @@ class HotKeysKnownAnswers(tslib.PluginTestCase):
         self.assertAlmostEqual(srt["Batch"][2], BATCH_LAT / 1000.0, places=6)
         self.assertEqual(set(srt), {"Read", "Batch"})
 
+    def test_srt_filter_field_is_the_command_kind(self):
+        """Issue 16 item 3: the SRT table names its filter field (Apply/Prepare as Filter)."""
+        out = tslib.stats(self.cap, "aerospike,srt")
+        self.assertIn("Filter: aerospike.kind", out)
+        batch_req = tslib.frames(self.cap, "tcp.srcport == 40004 && aerospike")
+        self.assertEqual(len(batch_req), 1)
+        self.assertTrue(set(batch_req) <= set(tslib.frames(self.cap, "aerospike.kind == 4")))   # row 4: Batch
+
     def test_srt_two_pass_same_numbers(self):
         self.assertEqual(sh.parse_srt(tslib.stats(self.cap, "aerospike,srt", two_pass=True)),
                          sh.parse_srt(tslib.stats(self.cap, "aerospike,srt")))
+
+
+class HotKeysMessy(tslib.PluginTestCase):
+    """Issue 19: a lost response segment costs only the transaction it covers, in the table too.
+    The known-answer capture with one response segment of key A's connection dropped (first,
+    middle, last): key A shows 200 requests, 199 answered, and the one left is Unanswered or Lost
+    (Lost when the dissector knows a gap hid it); every other row and the totals stay exact."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        import messy
+        cls.messy = messy
+        cap = Capture(t0=T0)
+        build_known_answers_into(cap)
+        cls.pkts = messy.from_capture(cap)
+        cls.rsp_segs = messy.segments(cls.pkts, 0, from_client=False)
+        cls.full = sh.parse_stat_table(tslib.stats(cap.write(cls.tmp + "/messy-full.pcap"),
+                                                   "aerospike,hotkeys", two_pass=True), TITLE)[2]
+
+    def test_one_lost_response_segment(self):
+        self.assertEqual(len(self.rsp_segs), 200)
+        for n, i in enumerate((self.rsp_segs[0], self.rsp_segs[100], self.rsp_segs[-1])):
+            with self.subTest(dropped=i):
+                path = self.messy.write(self.cap_path("messy-drop-%d.pcap" % n), self.messy.drop(self.pkts, i))
+                _, _, tables = sh.parse_stat_table(tslib.stats(path, "aerospike,hotkeys", two_pass=True), TITLE)
+                rows = {r["Key"]: r for r in tables[TITLE]}
+                a = rows[hexd(SET, "hot-a")]
+                self.assertEqual((a["Requests"], a["Responses"]), ("200", "199"))
+                self.assertEqual(int(a["Unanswered"]) + int(a["Lost"]), 1)
+                full = {r["Key"]: r for r in self.full[TITLE]}
+                for k, r in rows.items():
+                    if k != hexd(SET, "hot-a"):
+                        self.assertEqual(r, full[k], k)
+                g = {(r["Namespace"], r["Set"]): r for r in tables[GROUP_TITLE]}[(NS, SET)]
+                self.assertEqual((g["Requests"], g["Responses"]), ("208", "202"))
+                self.assertEqual(int(g["Unanswered"]) + int(g["Lost"]), 6)
 
 
 class HotKeysRealClient(tslib.PluginTestCase):

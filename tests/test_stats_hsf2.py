@@ -7,18 +7,29 @@ import unittest
 import tslib
 from capbuilder import Capture
 import hsf2_pdus as P
+import stats_helpers as sh
+
+TITLE = "HSF2 Hot Services"
+COLS = ["Rank", "Requests", "Service", "Responses", "Unanswered", "Lost", "Errors", "Timeouts", "Avg ms",
+        "Max ms", "Method", "Filter"]
+
+
+def hot_table(out):
+    """Rows of the hot table in printed order (dicts by column title)."""
+    _, cols, tables = sh.parse_stat_table(out, TITLE)
+    assert cols == COLS, cols
+    return tables[TITLE]
 
 
 def parse_hot(out):
     """Rows of the hot table: {(service, method): [requests, responses, unanswered, errors,
     timeouts, avg_ms, max_ms]}."""
     rows = {}
-    for line in out.splitlines():
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) < 10 or cells[0] in ("Service",):
-            continue
-        nums = cells[2:9]
-        rows[(cells[0], cells[1])] = [int(x) for x in nums[:5]] + [float(nums[5]), float(nums[6])]
+    for r in hot_table(out):
+        rows[(r["Service"], r["Method"])] = [int(r[c]) for c in ("Requests", "Responses", "Unanswered",
+                                                                 "Errors", "Timeouts")] + \
+            [float(r["Avg ms"]), float(r["Max ms"])]
+        assert r["Lost"] == "0", r
     return rows
 
 
@@ -81,12 +92,20 @@ class HotServices(tslib.PluginTestCase):
         self.assertEqual(sum(r[2] for r in got.values()), 2)       # ids 49 and 50
         self.assertEqual(sum(r[4] for r in got.values()), 3)       # ids 41, 42, 43
 
-    def test_rows_sorted_by_requests(self):
-        out = tslib.stats(self.path, "hsf2,hotservices")
-        order = [k for k in (l.split("|")[0].strip() + "#" + l.split("|")[1].strip()
-                             for l in out.splitlines() if l.count("|") >= 9) if not k.startswith("Service#")]
+    def test_rows_ranked_by_requests(self):
+        rows = hot_table(tslib.stats(self.path, "hsf2,hotservices"))
+        order = [r["Service"] + "#" + r["Method"] for r in rows]
         self.assertEqual(order[:2], ["com.example.UserService:1.0.0#save", "com.example.UserService:1.0.0#find"])
         self.assertEqual(order[-1], "com.example.UserService:1.0.0#update")
+        self.assertEqual([int(r["Rank"]) for r in rows], list(range(1, len(rows) + 1)))
+        by = {r["Service"] + "#" + r["Method"]: r for r in rows}
+        self.assertEqual(by["com.example.UserService:1.0.0#save"]["Filter"],
+                         'hsf2.service == "com.example.UserService:1.0.0" && hsf2.method == "save"')
+        self.assertEqual(by["(heartbeat)#"]["Filter"], "")    # not a service: no filter
+        # the filter selects the requests of its row (responses: once they carry the fields)
+        sel = set(tslib.frames(self.path, by["com.example.UserService:1.0.0#save"]["Filter"]))
+        reqs = set(tslib.frames(self.path, 'hsf2.method == "save" && !hsf2.method == "find"'))
+        self.assertTrue(reqs and reqs <= sel, (reqs, sel))
 
     def test_display_filter_limits_the_table(self):
         # frames up to the last response of phase A hold requests and responses 1..10 only

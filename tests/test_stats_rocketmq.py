@@ -2,10 +2,11 @@
 `-z rocketmq,srt` (Service Response Time › RocketMQ), fed by the dissector's tap.
 
 Columns of the hot table (per topic and queue; queue "*" = topic-level requests such as route
-lookups): Requests (request PDUs naming the topic/queue), Errors (send responses other than
-SUCCESS), Avg ms / Max ms (send latency only), Bytes (request + response PDUs), Messages sent
+lookups), after the Rank: Requests (request PDUs naming the topic/queue), Messages sent
 (messages in SEND requests, batch entries counted one by one), Messages pulled (records in
-PULL/POP/QUERY/VIEW responses).
+PULL/POP/QUERY/VIEW responses), Send errors (send responses other than SUCCESS), Send avg/max ms
+(response time of sends), Pull avg/max ms (of pulls and other record-answering requests: long
+polls), Bytes (request + response PDUs), then Topic, Queue and the row's Filter.
 """
 import unittest
 
@@ -14,13 +15,14 @@ from capbuilder import Capture
 import rocketmq_pdus as R
 
 REALCLIENT = tslib.os.path.join(tslib.CAPTURES, "rocketmq-realclient.pcapng")
-COLS = ["Topic", "Queue", "Requests", "Errors", "Avg ms", "Max ms", "Bytes", "Messages sent", "Messages pulled"]
+COLS = ["Rank", "Requests", "Topic", "Messages sent", "Messages pulled", "Send errors", "Send avg ms",
+        "Pull avg ms", "Send max ms", "Pull max ms", "Bytes", "Queue", "Filter"]
 
 
 def hot_rows(out):
     """{(topic, queue): {column: value}} from the tshark table output."""
     lines = out.splitlines()
-    hdr = [i for i, l in enumerate(lines) if l.startswith("Topic |")]
+    hdr = [i for i, l in enumerate(lines) if l.startswith("Rank |")]
     assert hdr, out
     cols = [c.strip() for c in lines[hdr[0]].split("|") if c.strip()]
     assert cols == COLS, cols
@@ -30,8 +32,9 @@ def hot_rows(out):
             continue
         cells = [c.strip() for c in l.split("|")][:len(cols)]
         row = dict(zip(cols, cells))
-        for k in cols[2:]:
-            row[k] = float(row[k]) if "ms" in k else int(row[k])
+        for k in cols[:-2]:
+            if k != "Topic":
+                row[k] = float(row[k]) if "ms" in k else int(row[k])
         res[(row["Topic"], row["Queue"])] = row
     return res
 
@@ -62,10 +65,16 @@ class RocketmqStats(tslib.PluginTestCase):
         # route lookups are topic-level: their own "*" row (4 for TopicA: frames 4, 53, 58, 82)
         self.assertEqual(rows[("TopicA", "*")]["Requests"], 4)
         self.assertEqual(rows[("TopicA", "*")]["Messages sent"], 0)
-        self.assertEqual(sum(r["Errors"] for r in rows.values()), 0)
-        # latency only from sends: rows with sends have a max latency, the retry topic none
-        self.assertGreater(rows[("TopicA", "0")]["Max ms"], 0.0)
-        self.assertEqual(rows[("%RETRY%GID_capture", "0")]["Max ms"], 0.0)
+        self.assertEqual(sum(r["Send errors"] for r in rows.values()), 0)
+        # issue 16 item 5: sends and pulls apart: sends answer in well under a millisecond, the
+        # long polls are held by the broker for seconds (TopicA queue 0: 0.2 ms vs 2-4 s)
+        self.assertGreater(rows[("TopicA", "0")]["Send max ms"], 0.0)
+        self.assertLess(rows[("TopicA", "0")]["Send max ms"], 100.0)
+        self.assertGreater(rows[("TopicA", "0")]["Pull max ms"], 1000.0)
+        self.assertEqual(rows[("%RETRY%GID_capture", "0")]["Send max ms"], 0.0)
+        self.assertGreater(rows[("%RETRY%GID_capture", "0")]["Pull max ms"], 1000.0)
+        self.assertEqual(rows[("TopicA", "*")]["Filter"], 'rocketmq.topic == "TopicA" && !rocketmq.queue_id')
+        self.assertEqual(rows[("TopicB", "2")]["Filter"], 'rocketmq.topic == "TopicB" && rocketmq.queue_id == 2')
 
     def test_hot_topics_send_failures_latency_bytes(self):
         cap = Capture()
@@ -91,16 +100,23 @@ class RocketmqStats(tslib.PluginTestCase):
         rows = hot_rows(tslib.stats(p, "rocketmq,hottopics"))
         q1 = rows[("TS", "1")]
         self.assertEqual(q1["Requests"], 4)           # 3 sends + 1 pull
-        self.assertEqual(q1["Errors"], 1)             # the SYSTEM_BUSY answer
+        self.assertEqual(q1["Send errors"], 1)        # the SYSTEM_BUSY answer
         self.assertEqual(q1["Messages sent"], 3)
         self.assertEqual(q1["Messages pulled"], 3)
-        self.assertAlmostEqual(q1["Avg ms"], 20.0, places=1)   # sends only: the 2 s pull is not in it
-        self.assertAlmostEqual(q1["Max ms"], 30.0, places=1)
+        self.assertAlmostEqual(q1["Send avg ms"], 20.0, places=1)   # sends only: the 2 s pull is apart
+        self.assertAlmostEqual(q1["Send max ms"], 30.0, places=1)
+        self.assertAlmostEqual(q1["Pull avg ms"], 2000.0, places=1)
+        self.assertAlmostEqual(q1["Pull max ms"], 2000.0, places=1)
         self.assertEqual(q1["Bytes"], sum(len(x) for x in reqs + rsps) +
                          len(R.request(11, 20, ext=R.pull_ext("CG", "TS", 1, 0))) + len(pr))
         q2 = rows[("TS", "2")]
-        self.assertEqual((q2["Requests"], q2["Messages sent"], q2["Errors"]), (1, 4, 0))
-        self.assertAlmostEqual(q2["Max ms"], 5.0, places=1)
+        self.assertEqual((q2["Requests"], q2["Messages sent"], q2["Send errors"]), (1, 4, 0))
+        self.assertAlmostEqual(q2["Send max ms"], 5.0, places=1)
+        # the same numbers when a filter keeps only the requests (two passes: answered and the
+        # response time come from each request's transaction)
+        only_req = hot_rows(tslib.stats(p, "rocketmq,hottopics,tcp.dstport == 10911", two_pass=True))
+        for col in ("Requests", "Messages sent", "Send avg ms", "Send max ms", "Pull avg ms"):
+            self.assertAlmostEqual(only_req[("TS", "1")][col], q1[col], places=3, msg=col)
 
         srt = srt_rows(tslib.stats(p, "rocketmq,srt"))
         self.assertEqual(srt["SEND_MESSAGE_V2"][0], 3)

@@ -17,14 +17,15 @@ from test_dissect_heuristics import built_protocols, free_ports, heuristic_args
 
 SHORT = {"aerospike": "Aerospike", "aerospike_cluster": "Aerospike Cluster", "trade": "Trade",
          "hsf2": "HSF2", "rocketmq": "RocketMQ"}
-COLS = ["Server", "Transport", "Protocol", "Found by", "PDUs", "Bytes", "Connections",
-        "First seen (s)", "Last seen (s)"]
+# issue 16: a rank (1 = most bytes, the printed order), the numbers, then the text columns
+COLS = ["Rank", "PDUs", "Bytes", "Connections", "First seen (s)", "Last seen (s)", "Server", "Transport",
+        "Protocol", "Found by"]
 
 
 def parse(text):
-    """Rows of the table as dicts, in output order."""
+    """Rows of the table as dicts, in output order (the rank checked and left out)."""
     lines = text.splitlines()
-    head = [i for i, l in enumerate(lines) if l.startswith("Server |")]
+    head = [i for i, l in enumerate(lines) if l.startswith("Rank |")]
     if not head:
         raise AssertionError("no services table in:\n" + text)
     titles = [c.strip() for c in lines[head[0]].split("|")[:-1]]
@@ -35,7 +36,10 @@ def parse(text):
         if l.startswith("=") or "|" not in l:
             continue
         cells = [c.strip() for c in l.split("|")[:-1]]
-        rows.append(dict(zip(COLS, cells)))
+        row = dict(zip(COLS, cells))
+        if int(row.pop("Rank")) != len(rows) + 1:
+            raise AssertionError("rank %s printed at row %d" % (cells[0], len(rows) + 1))
+        rows.append(row)
     return rows
 
 

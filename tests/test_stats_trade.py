@@ -7,10 +7,19 @@ import unittest
 import tslib
 from capbuilder import Capture
 import trade_pdus as T
+import stats_helpers as sh
 
 TITLE = "Trade Keepalive"
-COLS = ["Connection", "Module", "Pings", "Pongs", "Unanswered", "Min Pong delay (ms)", "Avg Pong delay (ms)",
-        "Max Pong delay (ms)", "Longest Ping gap (s)", "Zero windows", "Zero-window time (s)", "End"]
+# issue 16: rank (worst first: the longest Ping gap), numbers, then the text columns; durations are
+# text with a unit and one decimal ("3.0 ms", "90.1 s")
+COLS = ["Rank", "Pings", "Pongs", "Unanswered", "Min delay", "Avg delay", "Max delay", "Max Ping gap",
+        "Zero windows", "Zero-window time", "End", "Module", "Connection"]
+
+
+def seconds(cell):
+    """A duration cell ("3.0 ms", "90.1 s") in seconds."""
+    num, unit = cell.split()
+    return float(num) / 1000.0 if unit == "ms" else float(num) if unit == "s" else None
 CONN2 = "10.0.0.12:52000 \u2192 192.168.0.1:2107"
 
 
@@ -18,7 +27,7 @@ def keepalive_table(cap, z="trade,keepalive", two_pass=False):
     """Rows (dicts by column title) of the Trade Keepalive table, in printed order."""
     text = tslib.stats(cap, z, two_pass=two_pass)
     lines = text.splitlines()
-    start = lines.index(TITLE + ":")
+    start = sh.stat_table_start(lines, TITLE)
     cols = [c.strip() for c in lines[start + 2].split("|")[:-1]]
     rows = []
     for line in lines[start + 3:]:
@@ -55,12 +64,13 @@ class TradeKeepaliveTable(tslib.PluginTestCase):
         self.assertEqual(row["Connection"], T.INCIDENT_CONN)
         self.assertEqual(row["Module"], "DocumentSystem")
         self.assertEqual([int(row[c]) for c in ("Pings", "Pongs", "Unanswered", "Zero windows")], [5, 5, 0, 1])
-        for c in ("Min Pong delay (ms)", "Avg Pong delay (ms)", "Max Pong delay (ms)"):
-            self.assertAlmostEqual(float(row[c]), 5.0, places=2)
+        for c in ("Min delay", "Avg delay", "Max delay"):
+            self.assertEqual(row[c], "5.0 ms")
         # the gap that never closed: last Ping (121.1 s) to the RST (211.205 s)
-        self.assertAlmostEqual(float(row["Longest Ping gap (s)"]), 90.105, places=2)
+        self.assertEqual(row["Max Ping gap"], "90.1 s")
+        self.assertAlmostEqual(seconds(row["Max Ping gap"]), 90.105, delta=0.05)
         # zero window from 122.0 s until the RST
-        self.assertAlmostEqual(float(row["Zero-window time (s)"]), 89.205, places=2)
+        self.assertEqual(row["Zero-window time"], "89.2 s")
         self.assertEqual(row["End"], "RST by DocumentSystem, 90.1 s after last Pong")
 
     def test_columns(self):
@@ -69,19 +79,18 @@ class TradeKeepaliveTable(tslib.PluginTestCase):
 
     def test_incident_row(self):
         _, rows = keepalive_table(self.cap)
-        self.assertEqual([(r["Connection"], r["Module"]) for r in rows],
-                         [(T.INCIDENT_CONN, "DocumentSystem"), (CONN2, "Zep")])
+        # worst first: the incident's 90 s without a Ping before Zep's 10 s
+        self.assertEqual([(r["Rank"], r["Connection"], r["Module"]) for r in rows],
+                         [("1", T.INCIDENT_CONN, "DocumentSystem"), ("2", CONN2, "Zep")])
         self.check_incident_row(rows[0])
 
     def test_unanswered_ping_and_fin_row(self):
         _, rows = keepalive_table(self.cap)
         row = rows[1]
         self.assertEqual([int(row[c]) for c in ("Pings", "Pongs", "Unanswered", "Zero windows")], [3, 2, 1, 0])
-        self.assertAlmostEqual(float(row["Min Pong delay (ms)"]), 2.0, places=2)
-        self.assertAlmostEqual(float(row["Avg Pong delay (ms)"]), 3.0, places=2)
-        self.assertAlmostEqual(float(row["Max Pong delay (ms)"]), 4.0, places=2)
-        self.assertAlmostEqual(float(row["Longest Ping gap (s)"]), 10.0, places=2)
-        self.assertAlmostEqual(float(row["Zero-window time (s)"]), 0.0, places=3)
+        self.assertEqual([row[c] for c in ("Min delay", "Avg delay", "Max delay",
+                                           "Max Ping gap", "Zero-window time")],
+                         ["2.0 ms", "3.0 ms", "4.0 ms", "10.0 s", "0.0 ms"])
         # the module's FIN came first; the Multiplexer's FIN does not overwrite it
         self.assertEqual(row["End"], "FIN by Zep, 15.0 s after last Pong")
 

@@ -27,8 +27,8 @@ void ts_stats_set_max_rows(guint n);
         g_assert_true(cond); \
     } while (0)
 
-/* Column indices of the Aerospike layout */
-enum { C_KEY, C_NS, C_SET, C_UKEY, C_REQ, C_RESP, C_UNANS, C_ERR, C_AVG, C_MAX, C_BYTES, C_N };
+/* Column indices of the Aerospike layout: rank, numbers, key columns (no Filter: no key_filters) */
+enum { C_RANK, C_REQ, C_KEY, C_RESP, C_UNANS, C_ERR, C_AVG, C_MAX, C_BYTES, C_NS, C_SET, C_UKEY, C_N };
 
 static ts_hot_table_def_t aero_def = {
     .title = "Aerospike Hot Keys",
@@ -260,6 +260,8 @@ static void test_gui_rows_stable_and_zero_reset(void)
     g_assert_true(tab(&h, 0)->elements[1] == row1);   /* rows must not move while a dialog shows them */
     g_assert_cmpstr(tab(&h, 0)->elements[1][C_KEY].value.string_value, ==, "k2");
     g_assert_cmpuint(u_at(tab(&h, 0), 1, C_REQ), ==, 6);
+    /* ...but their Rank cells tell the order the GUI shows (it sorts by the first column) */
+    CHECK(u_at(tab(&h, 0), 1, C_RANK) == 1 && u_at(tab(&h, 0), 0, C_RANK) == 2, "ranks in a dialog");
 
     /* two dialogs on the same table: a reset zeroes in place and keeps the row arrays */
     ui->refcount = 2;
@@ -338,10 +340,83 @@ static void test_overflow_row(void)
     stat_tap_table *t = tab(&h, 0);
     g_assert_cmpuint(t->num_elements, ==, 4);
     int o = find_row(t, C_KEY, "(other keys)");
-    CHECK(o == 0 && u_at(t, o, C_REQ) == 4 + 5 + 6 + 7 + 8 + 9 + 10, "overflow row %d holds %u", o,
-          u_at(t, o, C_REQ));
+    /* the overflow row is always the last one, whatever it holds */
+    CHECK(o == 3 && u_at(t, o, C_REQ) == 4 + 5 + 6 + 7 + 8 + 9 + 10 && u_at(t, o, C_RANK) == 4,
+          "overflow row %d holds %u", o, u_at(t, o, C_REQ));
+    CHECK(u_at(t, 0, C_RANK) == 1 && u_at(t, 0, C_REQ) == 3 && u_at(t, 2, C_REQ) == 1, "ranked keys");
     g_assert_cmpuint(u_at(tab(&h, 1), 0, C_REQ), ==, 55);   /* group totals exact */
     ts_stats_set_max_rows(0);
+    free_stat_tables(ui);
+}
+
+/* Answered or not comes from the request's transaction: a filter that drops the responses does
+ * not make requests unanswered; a response lost in a capture gap is "Lost", not "Unanswered". */
+static void test_answered_from_transaction(void)
+{
+    static ts_hot_table_def_t def;
+    def = aero_def;
+    def.cli = "aerospike,hotkeys-trans";
+    def.metrics |= TS_COL_LOST;
+    def.group_title = NULL;
+    def.n_group_cols = 0;
+    stat_tap_table_ui *ui = ts_stats_hot_ui_new(&def);
+    /* layout with Lost: rank, req, key, resp, unans, lost, err, avg, max, bytes... */
+    enum { R_REQ = 1, R_KEY, R_RESP, R_UNANS, R_LOST, R_ERR, R_AVG, R_MAX, R_BYTES };
+    harness_t h;
+    h_open(&h, ui);
+    static ts_trans_t done, lost, open_, later;
+    memset(&done, 0, sizeof(done));
+    done.req_frame = 1;
+    done.rsp_frame = 2;
+    done.req_time.secs = 10;
+    done.rsp_time.secs = 10;
+    done.rsp_time.nsecs = 3000000;   /* 3 ms */
+    lost = open_ = later = done;
+    lost.rsp_frame = 0;
+    lost.rsp_lost = TRUE;
+    open_.rsp_frame = 0;
+    later.rsp_frame = 0;             /* answered after the request was counted (single pass) */
+    ts_tap_rec_t r;
+    const ts_trans_t *ts[4] = { &done, &lost, &open_, &later };
+    for (int i = 0; i < 4; i++) {
+        ts_tap_rec_init(&r, "aerospike");
+        r.key = "k";
+        r.cols[0] = "n";
+        r.is_request = TRUE;
+        r.trans = ts[i];
+        feed(&h, &r);
+    }
+    stat_tap_table *t = tab(&h, 0);
+    CHECK(u_at(t, 0, R_REQ) == 4 && u_at(t, 0, R_RESP) == 1 && u_at(t, 0, R_LOST) == 1 &&
+          u_at(t, 0, R_UNANS) == 2 && fabs(f_at(t, 0, R_AVG) - 3.0) < 1e-9,
+          "before the answer: req %u resp %u lost %u unans %u", u_at(t, 0, R_REQ), u_at(t, 0, R_RESP),
+          u_at(t, 0, R_LOST), u_at(t, 0, R_UNANS));
+    /* the answer of `later` arrives (its record carries the transaction): resolved once */
+    later.rsp_frame = 5;
+    for (int i = 0; i < 2; i++) {
+        ts_tap_rec_init(&r, "aerospike");
+        r.key = "k";
+        r.first_response = i == 0;
+        r.answered = TRUE;
+        r.has_latency = TRUE;
+        r.latency_ms = 5.0;
+        r.trans = &later;
+        feed(&h, &r);
+    }
+    /* the answer of `done` (already counted as answered): not counted again */
+    ts_tap_rec_init(&r, "aerospike");
+    r.key = "k";
+    r.first_response = TRUE;
+    r.answered = TRUE;
+    r.has_latency = TRUE;
+    r.latency_ms = 3.0;
+    r.is_error = TRUE;
+    r.trans = &done;
+    feed(&h, &r);
+    CHECK(u_at(t, 0, R_REQ) == 4 && u_at(t, 0, R_RESP) == 2 && u_at(t, 0, R_LOST) == 1 &&
+          u_at(t, 0, R_UNANS) == 1 && u_at(t, 0, R_ERR) == 1 && fabs(f_at(t, 0, R_AVG) - 4.0) < 1e-9 &&
+          fabs(f_at(t, 0, R_MAX) - 5.0) < 1e-9, "after: resp %u unans %u avg %f", u_at(t, 0, R_RESP),
+          u_at(t, 0, R_UNANS), f_at(t, 0, R_AVG));
     free_stat_tables(ui);
 }
 
@@ -451,6 +526,7 @@ int main(int argc, char **argv)
     g_test_add_func("/stats/hot/sorting_invariant", test_sorting_invariant);
     g_test_add_func("/stats/hot/overflow_row", test_overflow_row);
     g_test_add_func("/stats/hot/only_table_and_null_key", test_only_table_and_null_key);
+    g_test_add_func("/stats/hot/answered_from_transaction", test_answered_from_transaction);
     g_test_add_func("/stats/generic/table", test_generic_table);
     rc = g_test_run();
     wmem_cleanup_scopes();
