@@ -179,6 +179,12 @@ def plugin_protocols(runner):
 
 
 # -------------------------------------------------------------------------------------------------
+# The field that marks a response PDU, for protocols whose responses repeat the filter field
+# (their request's identity, generated); Trade's filter field (keyword) is never repeated.
+RESPONSE_LINK = {"aerospike": "aerospike.response_to", "hsf2": "hsf2.response_to",
+                 "rocketmq": "rocketmq.response_to"}
+
+
 def verify(runner, cap, man):
     """Did the plugin dissect the capture as generated? PDU and filter-field counts, a stats table.
     Returns a dict of (expected, got) pairs and the stats output's first table line."""
@@ -192,8 +198,14 @@ def verify(runner, cap, man):
             continue
         cols = line.split("\x1e")
         n_pdu += len(cols[0].split("\x1f")) if cols[0] else 0
-        if len(cols) > 1 and cols[1]:
-            n_filter += sum(1 for v in cols[1].split("\x1f") if v == man["filter_value"])
+    # the filter value is counted on requests: responses repeat their request's identity as
+    # generated fields, and the generators count the requests (a frame holds PDUs of one direction)
+    link = RESPONSE_LINK.get(pf.split(".")[0])
+    req = runner.output(cap, (["-Y", "!" + link] if link else []) +
+                        ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=\x1f", "-e", ff])
+    for line in req.split("\n"):
+        if line:
+            n_filter += sum(1 for v in line.split("\x1f") if v == man["filter_value"])
     frames = runner.output(cap, ["-Y", man["filter"], "-T", "fields", "-e", "frame.number"]).split()
     st = runner.output(cap, ["-q", "-z", man["stats"]])
     rows = [l for l in st.splitlines() if "|" in l]
