@@ -15,7 +15,7 @@
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 
-#define TS_EXPORT_VERSION 1
+#define TS_EXPORT_VERSION 2
 #define TS_EXPORT_MAX_SRT 8          /* protocols with an SRT table */
 #define TS_EXPORT_MAX_KINDS 256
 #define TS_EXPORT_MAX_NAMES 4096       /* first-seen names kept per protocol */
@@ -29,6 +29,7 @@ typedef struct {
 typedef struct {
     const char         *tap;        /* the protocol's filter name (= its tap name) */
     const char         *name;       /* "<Proto> Commands" */
+    const char         *filter_field;   /* tshark prints it as the table's "Filter:" */
     const value_string *kinds;
     int                 n_procs;
     ts_export_kind_t   *k;          /* n_procs entries */
@@ -45,7 +46,7 @@ typedef struct {
 } ts_export_t;
 
 static void export_srt_add(void *ud, int proto_id, const char *name, const value_string *kinds,
-                           int n_procs)
+                           int n_procs, const char *filter_field)
 {
     ts_export_t *x = (ts_export_t *)ud;
     if (x->n_srt >= TS_EXPORT_MAX_SRT || n_procs <= 0 || n_procs > TS_EXPORT_MAX_KINDS)
@@ -53,6 +54,7 @@ static void export_srt_add(void *ud, int proto_id, const char *name, const value
     ts_export_srt_t *s = &x->srt[x->n_srt++];
     s->tap = proto_get_protocol_filter_name(proto_id);
     s->name = name;
+    s->filter_field = filter_field;
     s->kinds = kinds;
     s->n_procs = n_procs;
     s->k = g_new0(ts_export_kind_t, n_procs);
@@ -113,8 +115,29 @@ static char type_char(ts_cell_type_t t)
     case TS_CELL_UINT:   return 'u';
     case TS_CELL_INT:    return 'i';
     case TS_CELL_FLOAT:  return 'f';
+    case TS_CELL_DURATION: return 'd';
     case TS_CELL_STRING:
     default:             return 's';
+    }
+}
+
+/* The name of a column's merge role in the T line (doc/statistics.md). */
+static const char *role_name(ts_export_role_t r, guint cls)
+{
+    switch (r) {
+    case TS_EXPORT_RANK:     return "rank";
+    case TS_EXPORT_KEY:      return "key";
+    case TS_EXPORT_ATTR:     return "attr";
+    case TS_EXPORT_KEYCOUNT: return "keys";
+    case TS_EXPORT_FILTER:   return "filter";
+    case TS_EXPORT_SUM:      return "sum";
+    case TS_EXPORT_RESP:     return "resp";
+    case TS_EXPORT_UNANS:    return "unans";
+    case TS_EXPORT_LOST:     return "lost";
+    case TS_EXPORT_AVG:      return cls ? "avg1" : "avg0";
+    case TS_EXPORT_MAX:      return cls ? "max1" : "max0";
+    case TS_EXPORT_VALUE:
+    default:                 return "value";
     }
 }
 
@@ -123,15 +146,18 @@ static void export_table_cb(void *ud _U_, const ts_export_table_t *t, const ts_e
     if (!row) {
         printf("T\t%s\t%u\t", t->cli, t->table_index);
         put_str(t->title);
-        printf("\t%d\t%u\t%u\t%d", t->hot ? 1 : 0, t->n_key_cols, t->n_id_cols, t->sort_col);
+        printf("\t%d\t%d\t%u\t", t->hot ? 1 : 0, t->sort_col, t->max_rows);
+        put_str(t->heading);
         for (guint c = 0; c < t->n_cols; c++) {
-            printf("\t%c:", type_char(t->types[c]));
+            printf("\t%c:%s:", type_char(t->types[c]), role_name(t->roles[c], t->role_class[c]));
+            put_str(t->col_formats[c]);
+            putchar(':');
             put_str(t->col_titles[c]);
         }
         putchar('\n');
         return;
     }
-    printf("R\t%u", row->first_frame);
+    printf("R\t%u\t%u", row->first_frame, row->seq_no);
     for (guint c = 0; c < t->n_cols; c++) {
         putchar('\t');
         switch (t->types[c]) {
@@ -141,7 +167,8 @@ static void export_table_cb(void *ud _U_, const ts_export_table_t *t, const ts_e
         case TS_CELL_INT:
             printf("%" G_GINT64_FORMAT, (gint64)row->u[c]);
             break;
-        case TS_CELL_FLOAT: {
+        case TS_CELL_FLOAT:
+        case TS_CELL_DURATION: {    /* duration: seconds; the text is made from them */
             double f;
             memcpy(&f, &row->u[c], sizeof(f));
             printf("%.17g", f);
@@ -178,6 +205,8 @@ static void export_draw(void *tapdata)
         ts_export_srt_t *s = &x->srt[i];
         printf("P\t%s\t", s->tap);
         put_str(s->name);
+        putchar('\t');
+        put_str(s->filter_field);
         putchar('\n');
         for (int k = 0; k < s->n_procs; k++) {
             const ts_export_kind_t *e = &s->k[k];

@@ -111,6 +111,7 @@ struct ts_row {
     double    lat_max[2];
     guint64   n_keys;                  /* group rows: distinct keys */
     guint32   first_frame;             /* export: frame that created the row (stats-export.c) */
+    guint32   seq_no;                  /* export: rows of the table created before this one */
 };
 
 typedef struct ts_ui ts_ui_t;
@@ -503,6 +504,7 @@ static ts_row_t *row_create(ts_table_t *t, const char *const *keys, const ts_rke
     row->vals = wmem_alloc0_array(t->pool, ts_val_t, u->n_cols);
     row->pos = t->st->num_elements;
     row->first_frame = ts_cur_frame;
+    row->seq_no = t->n_rows;
     row->sidx = G_MAXUINT;
     items[0].user_data.ptr_value = row;
     stat_tap_init_table_row(t->st, row->pos, u->n_cols, items);
@@ -1489,6 +1491,47 @@ void ts_stats_register_srt(int proto_id, const char *tap, const value_string *ki
  * machine-readable dump in stats-export.c (tshark -z troubleshark,export).
  * ============================================================================================ */
 
+/* The merge role of every column of table number `ti` of u (see ts_export_role_t). */
+static void export_roles(const ts_ui_t *u, guint ti, ts_export_table_t *et)
+{
+    for (guint c = 0; c < u->n_cols; c++) {
+        et->roles[c] = u->kind == TS_UI_HOT ? TS_EXPORT_SUM : TS_EXPORT_VALUE;
+        et->role_class[c] = 0;
+    }
+    for (guint k = 0; k < u->n_key_cols; k++) {
+        ts_export_role_t r = TS_EXPORT_KEY;
+        if (u->kind == TS_UI_HOT) {
+            if (k == 0 && ti == 1)
+                r = TS_EXPORT_KEYCOUNT;       /* totals: identified by the group columns */
+            else if (k > u->n_id_cols)
+                r = TS_EXPORT_ATTR;
+        }
+        et->roles[u->key_col[k]] = r;
+    }
+    if (u->rank_col >= 0)
+        et->roles[u->rank_col] = TS_EXPORT_RANK;
+    if (u->kind != TS_UI_HOT)
+        return;
+    if (u->filter_col >= 0)
+        et->roles[u->filter_col] = TS_EXPORT_FILTER;
+    if (u->metric_col[M_RESP] >= 0)
+        et->roles[u->metric_col[M_RESP]] = TS_EXPORT_RESP;
+    if (u->metric_col[M_UNANS] >= 0)
+        et->roles[u->metric_col[M_UNANS]] = TS_EXPORT_UNANS;
+    if (u->metric_col[M_LOST] >= 0)
+        et->roles[u->metric_col[M_LOST]] = TS_EXPORT_LOST;
+    for (guint k = 0; k < 2; k++) {
+        if (u->class_col[0][k] >= 0) {
+            et->roles[u->class_col[0][k]] = TS_EXPORT_AVG;
+            et->role_class[u->class_col[0][k]] = k;
+        }
+        if (u->class_col[1][k] >= 0) {
+            et->roles[u->class_col[1][k]] = TS_EXPORT_MAX;
+            et->role_class[u->class_col[1][k]] = k;
+        }
+    }
+}
+
 void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud)
 {
     for (ts_ui_t *u = ts_uis; u && cb; u = u->next) {
@@ -1502,20 +1545,25 @@ void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud)
         et.n_key_cols = u->n_key_cols;
         et.n_id_cols = u->n_id_cols;
         et.sort_col = u->sort_col;
+        et.heading = u->ui.title;
+        et.max_rows = max_rows();
         for (guint c = 0; c < u->n_cols; c++) {
             et.col_titles[c] = u->fields[c].column_name;
+            et.col_formats[c] = u->formats[c];
             et.types[c] = u->types[c];
         }
         for (guint i = 0; i < u->n_tables; i++) {
             ts_table_t *t = u->tables[i];
             et.table_index = i;
             et.title = u->table_titles[i];
+            export_roles(u, i, &et);
             cb(ud, &et, NULL);
             for (guint r = 0; r < t->st->num_elements; r++) {
                 const ts_row_t *row = row_at(t, r);
                 ts_export_row_t er;
                 memset(&er, 0, sizeof(er));
                 er.first_frame = row->first_frame;
+                er.seq_no = row->seq_no;
                 for (guint c = 0; c < u->n_cols; c++) {
                     if (u->types[c] == TS_CELL_STRING)
                         er.strs[c] = row->cells[c].value.string_value;
@@ -1542,5 +1590,5 @@ void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud)
 void ts_stats_export_foreach_srt(ts_export_srt_cb cb, void *ud)
 {
     for (ts_srt_reg_t *r = ts_srts; r && cb; r = r->next)
-        cb(ud, r->proto_id, r->name, r->kinds, r->n_procs);
+        cb(ud, r->proto_id, r->name, r->kinds, r->n_procs, r->filter_field);
 }

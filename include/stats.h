@@ -176,20 +176,43 @@ void    *ts_row_scratch(ts_row_t *row, gsize size);
 
 /* ---- Export hook (stats-export.c: tshark -z troubleshark,export) ----------------------------
  * A read-only walk over the tables of the current run, with the state exact merging needs. */
+/* What a column is to a merge of several runs: identity, a number to fold, or a cell derived
+ * from the row state (recomputed after merging). */
+typedef enum {
+    TS_EXPORT_VALUE = 0,  /* generic tables: the protocol's value */
+    TS_EXPORT_RANK,       /* derived: 1 = first in sort order (the order tshark prints) */
+    TS_EXPORT_KEY,        /* identifies the row */
+    TS_EXPORT_ATTR,       /* hot: key column that does not identify the row (first value seen) */
+    TS_EXPORT_KEYCOUNT,   /* hot totals: the key cell, "<n> keys" (distinct keys of the group) */
+    TS_EXPORT_FILTER,     /* hot: display filter of the row (a function of its key columns) */
+    TS_EXPORT_SUM,        /* hot: a counter, summed */
+    TS_EXPORT_RESP,       /* derived: n_resp */
+    TS_EXPORT_UNANS,      /* derived: max(n_req - n_resp - n_lost, 0) */
+    TS_EXPORT_LOST,       /* derived: n_lost */
+    TS_EXPORT_AVG,        /* derived: lat_sum_ns[class] / lat_n[class] / 1e6, 0 without samples */
+    TS_EXPORT_MAX,        /* derived: lat_max[class], 0 without samples */
+} ts_export_role_t;
+
 typedef struct ts_export_table {
     const char    *cli;          /* -z name of the UI */
+    const char    *heading;      /* what tshark prints before the tables ("Troubleshark · ...") */
     const char    *title;        /* title of this table (first or second of the UI) */
     guint          table_index;  /* 0 or 1 */
     gboolean       hot;          /* hot-key table (row state below is meaningful) */
     guint          n_cols, n_key_cols;
     guint          n_id_cols;    /* hot: key columns after the key that identify a row */
     int            sort_col;     /* -1: insertion order */
+    guint          max_rows;     /* rows per table, the "(other keys)" row included */
     const char    *col_titles[TS_TABLE_MAX_COLS];
+    const char    *col_formats[TS_TABLE_MAX_COLS];   /* printf format tshark prints a cell with */
     ts_cell_type_t types[TS_TABLE_MAX_COLS];
+    ts_export_role_t roles[TS_TABLE_MAX_COLS];
+    guint          role_class[TS_TABLE_MAX_COLS];   /* TS_EXPORT_AVG/MAX: latency class 0 or 1 */
 } ts_export_table_t;
 
 typedef struct ts_export_row {
     guint32     first_frame;                 /* frame that created the row */
+    guint32     seq_no;                      /* creation order in its table (ties of first_frame) */
     const char *strs[TS_TABLE_MAX_COLS];     /* string cells */
     guint64     u[TS_TABLE_MAX_COLS];        /* numeric cells, full width: bits of guint64/gint64/double */
     guint64     n_req, n_resp, n_lost, n_keys;
@@ -204,7 +227,7 @@ typedef struct ts_export_row {
 /* row == NULL: start of a table */
 typedef void (*ts_export_table_cb)(void *ud, const ts_export_table_t *t, const ts_export_row_t *row);
 typedef void (*ts_export_srt_cb)(void *ud, int proto_id, const char *name, const value_string *kinds,
-                                 int n_procs);
+                                 int n_procs, const char *filter_field);
 void ts_stats_export_foreach_table(ts_export_table_cb cb, void *ud);
 void ts_stats_export_foreach_srt(ts_export_srt_cb cb, void *ud);
 void ts_stats_export_register(void);   /* stats-export.c; idempotent */

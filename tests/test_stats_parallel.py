@@ -6,7 +6,8 @@ RocketMQ) with heavy connection churn (a few thousand connections in all), given
 four files; the single-process reference reads the same files concatenated (mergecap -a).
 
 Checked: every table row for row (rows whose sort value ties are compared as a set, since
-tshark leaves their order open; the merged output must still be sorted), SRT tables exactly,
+tshark leaves their order open; the merged output must still be sorted and ranked), a small row
+cap (the same keys get a row, "(other keys)" last), SRT tables exactly,
 -Y mode (the same lines, original frame numbers and times), that no shard splits a TCP
 connection (tshark's conversation list of every shard), the multi-host path through GNU
 parallel's --sshlogin/--ssh with an ssh stand-in that runs the command here, and the errors
@@ -32,6 +33,7 @@ PROTOCOLS = ("aerospike", "trade", "hsf2", "rocketmq")
 TABLES = ["aerospike,hotkeys", "aerospike,srt", "hsf2,hotservices", "hsf2,srt",
           "rocketmq,hottopics", "rocketmq,srt", "trade,keepalive", "troubleshark,services"]
 TRANSACTIONS = 1500
+OTHER_KEYS = "(other keys)"
 CHURN = 0.3
 
 FAKE_SSH = r"""#!/bin/sh
@@ -78,37 +80,61 @@ def _sections(text):
     return out
 
 
+def _sort_value(text):
+    """The number a sort column cell shows (Trade durations: "3.0 ms", "35.3 s" in seconds)."""
+    text = text.strip()
+    if text.endswith(" ms"):
+        return float(text[:-3]) / 1000.0
+    if text.endswith(" s"):
+        return float(text[:-2])
+    return float(text)
+
+
+SORT_COLUMNS = {"Troubleshark · Services": "Bytes", "Troubleshark · Trade Keepalive": "Max Ping gap"}
+
+
 def _normalise(title, body):
-    """Rows of a table block with ties of the sort column put in a fixed order; also returns
-    whether the block was sorted descending by that column."""
-    head = next((l for l in body if l.endswith(" |") and "|" in l and not l[0].isspace()
-                 and l.split(" |")[0] in ("Key", "Service", "Topic", "Server", "Connection")),
-                None)
+    """Rows of a table block with ties of the sort column put in a fixed order (tshark leaves
+    their order open: the Rank numbers of a tie stay in place, the rows behind them are sorted);
+    also returns whether the block was sorted descending by that column with Rank numbering the
+    rows 1, 2, ... of each table and the "(other keys)" row last."""
+    head = next((l for l in body if l.startswith("Rank |")), None)
     if head is None:
         return body, True
     titles = [c.strip() for c in head.split("|")[:-1]]
-    col = titles.index("Requests") if "Requests" in titles else \
-        (titles.index("Bytes") if title == "Troubleshark Services" else None)
-    if col is None:
-        return body, True
+    col = titles.index(SORT_COLUMNS.get(title, "Requests"))
     res, ok, run = [], True, []
 
     def flush():
-        res.extend(sorted(run, key=lambda r: (-float(r.split("|")[col]), r)))
+        ranks = [r.split("|", 1)[0] for r in run]
+        rest = sorted(r.split("|", 1)[1] for r in run)
+        res.extend("%s|%s" % x for x in zip(ranks, rest))
         run.clear()
 
-    prev = None
+    prev = prev_text = None
+    n = 0
     for l in body:
         cells = l.split("|")
         if l is head or len(cells) <= col + 1:
             flush()
             res.append(l)
-            prev = None
+            prev = prev_text = None
+            n = 0
             continue
-        v = float(cells[col])
+        n += 1
+        if int(cells[0]) != n:
+            ok = False
+        if OTHER_KEYS in l:
+            flush()
+            res.append(l)
+            prev = float("-inf")
+            continue
+        v = _sort_value(cells[col])
         if prev is not None and v > prev:
             ok = False
-        prev = v
+        if cells[col] != prev_text:
+            flush()
+        prev, prev_text = v, cells[col]
         run.append(l)
     flush()
     return res, ok
@@ -175,7 +201,7 @@ class ParallelStats(tslib.PluginTestCase):
         for (title, body_a), (_, body_b) in zip(a, b):
             na, _ = _normalise(title, body_a)
             nb, sorted_b = _normalise(title, body_b)
-            self.assertTrue(sorted_b, "%s: merged rows not sorted" % title)
+            self.assertTrue(sorted_b, "%s: merged rows not sorted / ranked" % title)
             self.assertEqual(len(na), len(nb), "%s: row count" % title)
             for i, (x, y) in enumerate(zip(na, nb)):
                 self.assertEqual(x, y, "%s: row %d" % (title, i))
@@ -186,7 +212,7 @@ class ParallelStats(tslib.PluginTestCase):
         single = self.single(["-q"] + zargs)
         merged = self.driver(["-q", "-j", "2", "-n", "4"] + zargs).stdout
         # every table has rows (Trade keepalive: one per connection, hundreds of them)
-        self.assertGreater(len(re.findall(r"^10\.2\.\S+ → 10\.1\.0\.1:\d+ \|", single, re.M)), 300)
+        self.assertGreater(len(re.findall(r"\|10\.2\.\S+ → 10\.1\.0\.1:\d+ \|$", single, re.M)), 300)
         for t in ("Aerospike Hot Keys", "HSF2 SRT Statistics", "Trade Keepalive",
                   "RocketMQ SRT Statistics", "Troubleshark Services"):
             self.assertIn(t, merged)
@@ -195,6 +221,24 @@ class ParallelStats(tslib.PluginTestCase):
     def test_filter_argument(self):
         z = ["-z", "aerospike,hotkeys,tcp.port == 3000", "-z", "rocketmq,hottopics,tcp"]
         self.assert_same_tables(self.single(["-q"] + z), self.driver(["-q", "-n", "3"] + z).stdout)
+
+    def test_row_cap_other_keys_row(self):
+        """With a small row cap the merge applies the cap itself (the shards keep every key):
+        the same keys get a row, the "(other keys)" row totals the rest and comes last."""
+        z = ["-o", "troubleshark.hot_table_max_rows:20", "-z", "aerospike,hotkeys",
+             "-z", "hsf2,hotservices,hsf2", "-z", "rocketmq,hottopics"]
+        single = self.single(z[:2] + ["-q"] + z[2:])
+        merged = self.driver(["-q", "-n", "4"] + z).stdout
+        self.assert_same_tables(single, merged)
+        for title in ("Aerospike Hot Keys", "Namespace/Set totals", "RocketMQ Hot Topics"):
+            rows = re.search(r"^%s\n((?:\s+\d+ \|.*\n)+)" % re.escape(title), merged, re.M)
+            self.assertIsNotNone(rows, title)
+            rows = rows.group(1).splitlines()
+            if title != "Namespace/Set totals":
+                self.assertEqual(len(rows), 20, title)
+                self.assertIn("|(other keys) ", rows[-1], title)
+                self.assertEqual(int(rows[-1].split("|")[0]), 20, title)
+            self.assertEqual(sum(OTHER_KEYS in r for r in rows[:-1]), 0, title)
 
     def test_display_filter_mode_keeps_frame_numbers_and_times(self):
         f = "aerospike.msg.result_code != 0 || hsf2.status != 20 || trade || rocketmq.code != 0"
