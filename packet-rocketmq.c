@@ -78,6 +78,7 @@ static int hf_rocketmq_header = -1;
 static int hf_rocketmq_code_req = -1;
 static int hf_rocketmq_code_rsp = -1;
 static int hf_rocketmq_request_code = -1;
+static int hf_rocketmq_srt_index = -1;
 static int hf_rocketmq_language = -1;
 static int hf_rocketmq_language_code = -1;
 static int hf_rocketmq_version = -1;
@@ -2552,6 +2553,11 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
             proto_item_set_generated(ri);
         }
     }
+    /* the transaction's Service Response Time row: "Apply as Filter" there gives rocketmq.srt_index==N */
+    int srt_row = pdu.is_response ? (pdu.req ? rmq_kind_of(pdu.req->code) : -1)
+                                  : (h->has_code ? rmq_kind_of(h->code) : -1);
+    if (srt_row >= 0)
+        proto_item_set_generated(proto_tree_add_uint(rt, hf_rocketmq_srt_index, tvb, 0, 0, (guint32)srt_row));
 
     proto_item *li = proto_tree_add_item(rt, hf_rocketmq_length, tvb, 0, 4, ENC_BIG_ENDIAN);
     if (length < RMQ_MIN_FRAME || length > RMQ_MAX_FRAME || (int)length + 4 != total) {
@@ -2945,6 +2951,8 @@ void proto_register_rocketmq(void)
             VALS(rocketmq_response_code_vals), 0x0, "Request code (requests) or response code (responses)", HFILL } },
         { &hf_rocketmq_request_code, { "Request code", "rocketmq.request_code", FT_INT32, BASE_DEC,
             VALS(rocketmq_request_code_vals), 0x0, "Code of the request this response answers", HFILL } },
+        { &hf_rocketmq_srt_index, { "SRT row", "rocketmq.srt_index", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Row of the request code in Statistics > Service Response Time > RocketMQ (requests and responses)", HFILL } },
         { &hf_rocketmq_language, { "Language", "rocketmq.language", FT_STRING, BASE_NONE, NULL, 0x0,
             "Sender's LanguageCode name", HFILL } },
         { &hf_rocketmq_language_code, { "Language code", "rocketmq.language_code", FT_UINT8, BASE_DEC,
@@ -3201,7 +3209,7 @@ void proto_register_rocketmq(void)
 
     rocketmq_tap = register_tap("rocketmq");
     ts_stats_register_hot_table(&rocketmq_hot_def);
-    ts_stats_register_srt(proto_rocketmq, "rocketmq", rocketmq_kind_vals, NULL);   /* rows: no field */
+    ts_stats_register_srt(proto_rocketmq, "rocketmq", rocketmq_kind_vals, "rocketmq.srt_index");
 }
 
 void proto_reg_handoff_rocketmq(void)
