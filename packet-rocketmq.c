@@ -835,6 +835,7 @@ typedef struct {
     const char *topic;
     const char *queue;
     guint32  suspend_ms;         /* long-polling hold time, 0 = none */
+    gboolean topic_cut;          /* no topic: the snaplen cut the header before it */
 } rmq_req_t;
 
 typedef struct {
@@ -2190,6 +2191,7 @@ static void rmq_response_expert(packet_info *pinfo, proto_item *item, gint32 cod
 /* Queue column of topic-level requests (route lookups...): a row of its own, so they are not
  * folded into some queue's row. */
 #define RMQ_NO_QUEUE "*"
+#define RMQ_CUT_TOPIC "(unknown)"   /* the snaplen cut the header before the topic */
 
 /* Hot Topics latency class of a request code: 0 = send, 1 = pull (records answer), -1 = other. */
 static int rmq_lat_class(gint32 code)
@@ -2211,7 +2213,7 @@ static void rmq_tap(rmq_pdu_t *pdu)
     r->status = (guint32)pdu->h.code;
     if (!pdu->is_response) {
         r->is_request = TRUE;
-        r->key = pdu->topic;
+        r->key = pdu->topic ? pdu->topic : (pdu->h.cut ? RMQ_CUT_TOPIC : NULL);
         r->cols[0] = pdu->queue ? pdu->queue : RMQ_NO_QUEUE;
         r->kind = rmq_kind_of(pdu->h.code);
         r->kind_name = rmq_req_name(pinfo->pool, pdu->h.code);
@@ -2232,7 +2234,7 @@ static void rmq_tap(rmq_pdu_t *pdu)
     r->answered = answered;
     r->first_response = answered;
     if (rq) {
-        r->key = rq->topic;
+        r->key = rq->topic ? rq->topic : (rq->topic_cut ? RMQ_CUT_TOPIC : NULL);
         r->cols[0] = rq->queue ? rq->queue : RMQ_NO_QUEUE;
         r->kind = rmq_kind_of(rq->code);
         r->kind_name = rmq_req_name(pinfo->pool, rq->code);
@@ -2492,6 +2494,7 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                 const char *qu = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_V2_HEADER) ? "e" : "queueId");
                 rq->topic = tp ? wmem_strdup(wmem_file_scope(), tp) : NULL;
                 rq->queue = qu ? wmem_strdup(wmem_file_scope(), qu) : NULL;
+                rq->topic_cut = !tp && h->cut;
                 gint64 s = 0;
                 const char *st = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_PULL) ? "suspendTimeoutMillis" : "pollTime");
                 if (st && rmq_parse_i64(st, &s) && s > 0 && s < G_MAXUINT32 &&
