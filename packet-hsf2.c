@@ -93,6 +93,7 @@ static int hf_hsf2_time = -1;
 static int hf_hsf2_no_response = -1;
 static int hf_hsf2_over_timeout = -1;
 static int hf_hsf2_response_lost = -1;
+static int hf_hsf2_srt_index = -1;
 static int hf_hsf2_cut = -1;
 static int hf_hsf2_continuation = -1;
 static int hf_hsf2_tr_request_flag = -1;
@@ -1346,6 +1347,14 @@ static void hsf2_peek(tvbuff_t *tvb, packet_info *pinfo, hsf2_peek_t *pk)
 /* The generated links, first in the PDU's tree: [Response in] / [Request in] + [Time], or why
  * there is none; on a response, the identity of its request (same field names as on requests).
  * Returns what the Info column says about it (" [no response]"…). */
+/* The transaction's Service Response Time row (methods are numbered in order of appearance):
+ * "Apply as Filter" there gives hsf2.srt_index==N, which selects its requests and responses. */
+static void hsf2_add_srt_index(tvbuff_t *tvb, proto_tree *pt, const hsf2_req_t *rq)
+{
+    if (rq && rq->srt_kind >= 0)
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_hsf2_srt_index, tvb, 0, 0, (guint32)rq->srt_kind));
+}
+
 static const char *hsf2_add_links(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t,
                                   const hsf2_peek_t *pk)
 {
@@ -1367,10 +1376,13 @@ static const char *hsf2_add_links(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
             return "";
         }
         ts_trans_add_links(pt, tvb, pinfo, t, TRUE, &hsf2_links, NULL);
+        hsf2_add_srt_index(tvb, pt, (const hsf2_req_t *)t->req_data);
         return (!t->rsp_frame && PINFO_FD_VISITED(pinfo)) ? " [no response]" : "";
     }
     ts_trans_add_links(pt, tvb, pinfo, t, FALSE, &hsf2_links, NULL);
     rq = t->req_frame ? (const hsf2_req_t *)t->req_data : NULL;
+    if (rq)
+        hsf2_add_srt_index(tvb, pt, rq);
     if (rq && rq->kind != HSF2_KIND_HEARTBEAT) {
         if (rq->service)
             proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_service, tvb, 0, 0, rq->service));
@@ -2001,6 +2013,9 @@ void proto_register_hsf2(void)
                            "Time between the request and this response", HFILL } },
         { &hf_hsf2_no_response, { "No response", "hsf2.no_response", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
                                   "The request is not answered in this capture", HFILL } },
+        { &hf_hsf2_srt_index, { "SRT row", "hsf2.srt_index", FT_UINT16, BASE_DEC, NULL, 0x0,
+                                "Row of the method in Statistics > Service Response Time > HSF2 (requests and responses)",
+                                HFILL } },
         { &hf_hsf2_response_lost, { "Response not in the capture", "hsf2.response_lost", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
                                     "The response was in bytes the capture misses (a lost segment, PDUs cut by the snaplen)",
                                     HFILL } },
@@ -2102,7 +2117,7 @@ void proto_register_hsf2(void)
     hsf2_srt_vals[HSF2_SRT_OTHER + 1].strptr = NULL;
 
     ts_stats_register_hot_table(&hsf2_hot_table);
-    ts_stats_register_srt(proto_hsf2, "hsf2", hsf2_srt_vals, NULL);   /* rows are methods: no field */
+    ts_stats_register_srt(proto_hsf2, "hsf2", hsf2_srt_vals, "hsf2.srt_index");
 }
 
 void proto_reg_handoff_hsf2(void)

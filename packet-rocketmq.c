@@ -78,6 +78,7 @@ static int hf_rocketmq_header = -1;
 static int hf_rocketmq_code_req = -1;
 static int hf_rocketmq_code_rsp = -1;
 static int hf_rocketmq_request_code = -1;
+static int hf_rocketmq_srt_index = -1;
 static int hf_rocketmq_language = -1;
 static int hf_rocketmq_language_code = -1;
 static int hf_rocketmq_version = -1;
@@ -834,6 +835,7 @@ typedef struct {
     const char *topic;
     const char *queue;
     guint32  suspend_ms;         /* long-polling hold time, 0 = none */
+    gboolean topic_cut;          /* no topic: the snaplen cut the header before it */
 } rmq_req_t;
 
 typedef struct {
@@ -2189,6 +2191,7 @@ static void rmq_response_expert(packet_info *pinfo, proto_item *item, gint32 cod
 /* Queue column of topic-level requests (route lookups...): a row of its own, so they are not
  * folded into some queue's row. */
 #define RMQ_NO_QUEUE "*"
+#define RMQ_CUT_TOPIC "(unknown)"   /* the snaplen cut the header before the topic */
 
 /* Hot Topics latency class of a request code: 0 = send, 1 = pull (records answer), -1 = other. */
 static int rmq_lat_class(gint32 code)
@@ -2210,7 +2213,7 @@ static void rmq_tap(rmq_pdu_t *pdu)
     r->status = (guint32)pdu->h.code;
     if (!pdu->is_response) {
         r->is_request = TRUE;
-        r->key = pdu->topic;
+        r->key = pdu->topic ? pdu->topic : (pdu->h.cut ? RMQ_CUT_TOPIC : NULL);
         r->cols[0] = pdu->queue ? pdu->queue : RMQ_NO_QUEUE;
         r->kind = rmq_kind_of(pdu->h.code);
         r->kind_name = rmq_req_name(pinfo->pool, pdu->h.code);
@@ -2231,7 +2234,7 @@ static void rmq_tap(rmq_pdu_t *pdu)
     r->answered = answered;
     r->first_response = answered;
     if (rq) {
-        r->key = rq->topic;
+        r->key = rq->topic ? rq->topic : (rq->topic_cut ? RMQ_CUT_TOPIC : NULL);
         r->cols[0] = rq->queue ? rq->queue : RMQ_NO_QUEUE;
         r->kind = rmq_kind_of(rq->code);
         r->kind_name = rmq_req_name(pinfo->pool, rq->code);
@@ -2491,6 +2494,7 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                 const char *qu = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_V2_HEADER) ? "e" : "queueId");
                 rq->topic = tp ? wmem_strdup(wmem_file_scope(), tp) : NULL;
                 rq->queue = qu ? wmem_strdup(wmem_file_scope(), qu) : NULL;
+                rq->topic_cut = !tp && h->cut;
                 gint64 s = 0;
                 const char *st = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_PULL) ? "suspendTimeoutMillis" : "pollTime");
                 if (st && rmq_parse_i64(st, &s) && s > 0 && s < G_MAXUINT32 &&
@@ -2552,6 +2556,11 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
             proto_item_set_generated(ri);
         }
     }
+    /* the transaction's Service Response Time row: "Apply as Filter" there gives rocketmq.srt_index==N */
+    int srt_row = pdu.is_response ? (pdu.req ? rmq_kind_of(pdu.req->code) : -1)
+                                  : (h->has_code ? rmq_kind_of(h->code) : -1);
+    if (srt_row >= 0)
+        proto_item_set_generated(proto_tree_add_uint(rt, hf_rocketmq_srt_index, tvb, 0, 0, (guint32)srt_row));
 
     proto_item *li = proto_tree_add_item(rt, hf_rocketmq_length, tvb, 0, 4, ENC_BIG_ENDIAN);
     if (length < RMQ_MIN_FRAME || length > RMQ_MAX_FRAME || (int)length + 4 != total) {
@@ -2945,6 +2954,8 @@ void proto_register_rocketmq(void)
             VALS(rocketmq_response_code_vals), 0x0, "Request code (requests) or response code (responses)", HFILL } },
         { &hf_rocketmq_request_code, { "Request code", "rocketmq.request_code", FT_INT32, BASE_DEC,
             VALS(rocketmq_request_code_vals), 0x0, "Code of the request this response answers", HFILL } },
+        { &hf_rocketmq_srt_index, { "SRT row", "rocketmq.srt_index", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Row of the request code in Statistics > Service Response Time > RocketMQ (requests and responses)", HFILL } },
         { &hf_rocketmq_language, { "Language", "rocketmq.language", FT_STRING, BASE_NONE, NULL, 0x0,
             "Sender's LanguageCode name", HFILL } },
         { &hf_rocketmq_language_code, { "Language code", "rocketmq.language_code", FT_UINT8, BASE_DEC,
@@ -3201,7 +3212,7 @@ void proto_register_rocketmq(void)
 
     rocketmq_tap = register_tap("rocketmq");
     ts_stats_register_hot_table(&rocketmq_hot_def);
-    ts_stats_register_srt(proto_rocketmq, "rocketmq", rocketmq_kind_vals, NULL);   /* rows: no field */
+    ts_stats_register_srt(proto_rocketmq, "rocketmq", rocketmq_kind_vals, "rocketmq.srt_index");
 }
 
 void proto_reg_handoff_rocketmq(void)

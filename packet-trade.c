@@ -2129,7 +2129,7 @@ static int dissect_trade_post(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
 
 /* numbers first (after the Rank column), the long text columns last */
 enum {
-    TK_COL_PINGS, TK_COL_PONGS, TK_COL_UNANSWERED, TK_COL_MIN, TK_COL_AVG, TK_COL_MAX, TK_COL_GAP,
+    TK_COL_PINGS, TK_COL_PONGS, TK_COL_UNANSWERED, TK_COL_LOST, TK_COL_MIN, TK_COL_AVG, TK_COL_MAX, TK_COL_GAP,
     TK_COL_ZW, TK_COL_ZW_TIME, TK_COL_END, TK_COL_MODULE, TK_COL_CONN, TK_N_COLS
 };
 
@@ -2159,6 +2159,10 @@ static gboolean trade_keepalive_packet(ts_table_t *tables[2], packet_info *pinfo
     switch (r->ev) {
     case TRADE_EV_PING:
         ts_row_add_uint(row, TK_COL_PINGS, 1);
+        /* the Pong was in bytes a capture gap hid: not "unanswered" (known once the file is read:
+         * the GUI's retap, tshark -2) */
+        if (r->base.trans && !r->base.trans->rsp_frame && r->base.trans->rsp_lost)
+            ts_row_add_uint(row, TK_COL_LOST, 1);
         if (r->gap_s > s->gap_max)
             s->gap_max = r->gap_s;
         break;
@@ -2189,8 +2193,9 @@ static gboolean trade_keepalive_packet(ts_table_t *tables[2], packet_info *pinfo
     default:
         return FALSE;
     }
-    guint64 pings = ts_row_get_uint(row, TK_COL_PINGS), pongs = ts_row_get_uint(row, TK_COL_PONGS);
-    ts_row_set_uint(row, TK_COL_UNANSWERED, pings > pongs ? pings - pongs : 0);
+    guint64 pings = ts_row_get_uint(row, TK_COL_PINGS);
+    guint64 done = ts_row_get_uint(row, TK_COL_PONGS) + ts_row_get_uint(row, TK_COL_LOST);
+    ts_row_set_uint(row, TK_COL_UNANSWERED, pings > done ? pings - done : 0);
     /* duration cells take seconds */
     ts_row_set_float(row, TK_COL_MIN, s->n ? s->min_ms / 1000.0 : 0);
     ts_row_set_float(row, TK_COL_AVG, s->n ? s->sum_ms / (double)s->n / 1000.0 : 0);
@@ -2211,6 +2216,7 @@ static ts_table_def_t trade_keepalive_def = {
         { "Pings", TS_CELL_UINT },
         { "Pongs", TS_CELL_UINT },
         { "Unanswered", TS_CELL_UINT },
+        { "Lost", TS_CELL_UINT },                   /* Pong not in the capture (capture gap) */
         { "Min delay", TS_CELL_DURATION },          /* Ping -> Pong */
         { "Avg delay", TS_CELL_DURATION },
         { "Max delay", TS_CELL_DURATION },

@@ -145,6 +145,42 @@ class MessyRocketMQ(tslib.PluginTestCase):
         # the statistics count what the snaplen left: the requests whose topic is captured
         self.assertIn("Topic0", tslib.stats(path, "rocketmq,hottopics"))
 
+    def test_snaplen_hot_topics_count_cut_requests_as_unknown(self):
+        """Requests whose header the snaplen cut before the topic are counted under "(unknown)"
+        (no filter), so the hot table's Requests add up to every request whose code was captured,
+        except complete headers without a topic (heartbeats), which count nowhere, as on the clean
+        capture. Snaplen 96 leaves 42 bytes of TCP payload: no request header is whole, every
+        request is "(unknown)"; 200 leaves 146: every request whose code is captured has its topic."""
+        conns = T.build()
+        pkts, _ = T.packets(conns)
+        req_codes = {str(r["code"]) for c in conns for r in c.requests.values()}
+        topicless = {str(r["code"]) for c in conns for r in c.requests.values() if not r["topic"]}
+        self.assertEqual(topicless, {str(T.HEARTBEAT)})
+        for snap in (96, 200):
+            with self.subTest(snaplen=snap):
+                path = messy.write(self.cap_path("hot%d.pcap" % snap), messy.snaplen(pkts, snap), snaplen=snap)
+                pdus = messy.pdus(path, "rocketmq", ["rocketmq.code", "rocketmq.topic", "rocketmq.flag.response"])
+                reqs = [d for d in pdus if d["rocketmq.code"] and d["rocketmq.code"][0] in req_codes
+                        and d["rocketmq.flag.response"] in ([], ["0"])]
+                named = [d for d in reqs if d["rocketmq.topic"]]
+                hb = [d for d in reqs if d["rocketmq.code"] == [str(T.HEARTBEAT)]]
+                self.assertGreater(len(reqs), 80)
+                rows = {}
+                out = tslib.stats(path, "rocketmq,hottopics")
+                for line in out.splitlines():
+                    cells = [c.strip() for c in line.split("|")]
+                    if len(cells) > 3 and cells[0].isdigit():
+                        rows[cells[2]] = rows.get(cells[2], 0) + int(cells[1])
+                        if cells[2] == "(unknown)":
+                            self.assertEqual(cells[-2], "", line)   # no filter for an unknown topic
+                if snap == 96:
+                    self.assertEqual(named, [])
+                    self.assertEqual(rows, {"(unknown)": len(reqs)}, out)
+                else:
+                    self.assertEqual(len(named), len(reqs) - len(hb))
+                    self.assertNotIn("(unknown)", rows, out)
+                    self.assertEqual(sum(rows.values()), len(named), out)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -153,6 +153,28 @@ class TradeMessy(tslib.PluginTestCase):
             res, _ = self.check(mutated, "swap%d.pcap" % shift, excused, per_gap=len(late))
             self.assertGreaterEqual(len(res.correct), N_CONNS * N_PINGS - len(excused))
 
+    def test_keepalive_table_counts_pongs_lost_in_a_gap_as_lost(self):
+        """Statistics › Trade Keepalive: a Ping whose Pong was in a lost segment (Multiplexer ->
+        module) is "Lost", not "Unanswered" (tshark -2: known once the file is read)."""
+        gone = []
+        for s in messy.streams(self.pkts):
+            segs = messy.segments(self.pkts, s.number, False)
+            gone.append(segs[len(segs) // 2])
+        path = messy.write(self.cap_path("pong-lost.pcap"), messy.drop(self.pkts, gone))
+        lost = tslib.frames(path, "trade.response_lost")
+        self.assertEqual(len(lost), len(gone))
+        out = tslib.stats(path, "trade,keepalive", two_pass=True)
+        lines = out.splitlines()
+        cols = [c.strip() for c in next(l for l in lines if l.startswith("Rank |")).split("|")[:-1]]
+        self.assertEqual(cols[1:5], ["Pings", "Pongs", "Unanswered", "Lost"])
+        rows = [dict(zip(cols, [c.strip() for c in l.split("|")[:-1]])) for l in lines
+                if "|" in l and l.split("|")[0].strip().isdigit()]
+        self.assertEqual(len(rows), N_CONNS)
+        for r in rows:
+            # one Pong per connection lost with its segment: 10 Pings, 9 Pongs, 1 Lost, 0 Unanswered
+            self.assertEqual([int(r[c]) for c in ("Pings", "Pongs", "Unanswered", "Lost")],
+                             [N_PINGS, N_PINGS - 1, 0, 1], r)
+
     def test_capture_starting_inside_each_connection(self):
         for n in range(1, 6):
             dropped = set()

@@ -148,6 +148,19 @@ class ServiceResponseTime(tslib.PluginTestCase):
             self.assertAlmostEqual(avg, sum(lat) / len(lat), places=5)
         self.assertEqual([self.rows[i][1] for i in range(1, 6)], [12, 12, 12, 11, 1])
 
+    def test_srt_filter_field_selects_row_requests_and_responses(self):
+        # "Apply as Filter" on SRT row N builds "hsf2.srt_index==N" (the table's filter field)
+        out = tslib.stats(self.path, "hsf2,srt")
+        self.assertIn("Filter: hsf2.srt_index\n", out)
+        f = self.f
+        for idx, key in self.ROWS.items():
+            ids = [i for i in f["method"] if f["method"][i] == key]
+            want = {f["req_frame"][i] for i in ids} | {f["rsp_frame"][i] for i in ids if i in f["rsp_frame"]}
+            got = set(tslib.frames(self.path, "hsf2.srt_index==%d" % idx))
+            self.assertEqual(got, want, key)
+        hb = set(f["hb_req"].values()) | set(f["hb_rsp"].values())
+        self.assertEqual(set(tslib.frames(self.path, "hsf2.srt_index==0")), hb)
+
     def test_srt_rows_named_after_methods(self):
         names = {i: self.rows[i][0] for i in self.ROWS}
         for i, (service, method) in self.ROWS.items():

@@ -141,6 +141,23 @@ class RocketmqStats(tslib.PluginTestCase):
         self.assertEqual(srt["PULL_MESSAGE"][0], 18)
         self.assertNotIn("NOTIFY_CONSUMER_IDS_CHANGED", srt)   # one-way
 
+    def test_srt_filter_field_selects_row_requests_and_responses(self):
+        # "Apply as Filter" on SRT row N builds "rocketmq.srt_index==N" (the table's filter field)
+        cap = self.need(REALCLIENT)
+        out = tslib.stats(cap, "rocketmq,srt")
+        self.assertIn("Filter: rocketmq.srt_index\n", out)
+        index = {l.split()[1]: int(l.split()[0]) for l in out.splitlines()
+                 if len(l.split()) == 7 and l.split()[0].isdigit()}
+        send, pull = str(index["SEND_MESSAGE_V2"]), str(index["PULL_MESSAGE"])
+        rows = tslib.fields(cap, ["rocketmq.srt_index", "rocketmq.request_code"], "rocketmq.srt_index==" + send)
+        n_idx = sum(r["rocketmq.srt_index"].count(send) for r in rows)
+        # 50 SEND_MESSAGE_V2 requests (code 310) and their 50 responses (request code 310)
+        self.assertEqual(n_idx, 100)
+        self.assertEqual(sum(r["rocketmq.request_code"].count("310") for r in rows), 50)
+        pulls = tslib.fields(cap, ["rocketmq.srt_index"], "rocketmq.srt_index==" + pull)
+        # 27 PULL_MESSAGE requests, 18 answered (the SRT row's calls)
+        self.assertEqual(sum(r["rocketmq.srt_index"].count(pull) for r in pulls), 27 + 18)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -12,7 +12,7 @@ import stats_helpers as sh
 TITLE = "Trade Keepalive"
 # issue 16: rank (worst first: the longest Ping gap), numbers, then the text columns; durations are
 # text with a unit and one decimal ("3.0 ms", "90.1 s")
-COLS = ["Rank", "Pings", "Pongs", "Unanswered", "Min delay", "Avg delay", "Max delay", "Max Ping gap",
+COLS = ["Rank", "Pings", "Pongs", "Unanswered", "Lost", "Min delay", "Avg delay", "Max delay", "Max Ping gap",
         "Zero windows", "Zero-window time", "End", "Module", "Connection"]
 
 
@@ -63,7 +63,7 @@ class TradeKeepaliveTable(tslib.PluginTestCase):
     def check_incident_row(self, row):
         self.assertEqual(row["Connection"], T.INCIDENT_CONN)
         self.assertEqual(row["Module"], "DocumentSystem")
-        self.assertEqual([int(row[c]) for c in ("Pings", "Pongs", "Unanswered", "Zero windows")], [5, 5, 0, 1])
+        self.assertEqual([int(row[c]) for c in ("Pings", "Pongs", "Unanswered", "Lost", "Zero windows")], [5, 5, 0, 0, 1])
         for c in ("Min delay", "Avg delay", "Max delay"):
             self.assertEqual(row[c], "5.0 ms")
         # the gap that never closed: last Ping (121.1 s) to the RST (211.205 s)
@@ -87,7 +87,7 @@ class TradeKeepaliveTable(tslib.PluginTestCase):
     def test_unanswered_ping_and_fin_row(self):
         _, rows = keepalive_table(self.cap)
         row = rows[1]
-        self.assertEqual([int(row[c]) for c in ("Pings", "Pongs", "Unanswered", "Zero windows")], [3, 2, 1, 0])
+        self.assertEqual([int(row[c]) for c in ("Pings", "Pongs", "Unanswered", "Lost", "Zero windows")], [3, 2, 1, 0, 0])
         self.assertEqual([row[c] for c in ("Min delay", "Avg delay", "Max delay",
                                            "Max Ping gap", "Zero-window time")],
                          ["2.0 ms", "3.0 ms", "4.0 ms", "10.0 s", "0.0 ms"])

@@ -19,9 +19,10 @@ from capbuilder import Capture
 
 PROFILE = os.path.join(tslib.SOURCE_DIR, "profile", "Troubleshark")
 
-ERROR, UNANSWERED, OVERDUE, SLOW = ("TS: Error result", "TS: Unanswered request",
-                                    "TS: Trade overdue Ping", "TS: Slow response > 100 ms")
-BUTTONS = ["Unanswered", "Errors", "Slow > 100 ms", "Hot key \u2026", "TCP gaps"]
+ERROR, UNANSWERED, LOST, OVERDUE, SLOW = ("TS: Error result", "TS: Unanswered request",
+                                          "TS: Response lost in a capture gap",
+                                          "TS: Trade overdue Ping", "TS: Slow response > 100 ms")
+BUTTONS = ["Unanswered", "Response lost", "Errors", "Slow > 100 ms", "Hot key \u2026", "TCP gaps"]
 
 
 def color_rules(with_colours=False):
@@ -108,6 +109,38 @@ def build_known(path):
     return cap.write(path), what, fr
 
 
+def build_gaps(path):
+    """Per protocol one connection: an exchange, then one whose response segment is not in the
+    capture (the sequence numbers jump over it), then one after the gap. Returns (path, {frame: what})."""
+    cap = Capture(t0=1700000000.0)
+    what = {}
+
+    def mark(name):
+        what[len(cap.packets)] = name
+
+    def lost_gap(prefix, conn, exchanges):
+        for n, (req, rsp) in enumerate(exchanges):
+            conn.c2s(req, dt=0.010)
+            mark(prefix + ("-req", "-lost", "-gapreq")[n])
+            conn.s2c(rsp, dt=0.002)
+            if n == 1:
+                cap.packets.pop()
+            else:
+                mark(prefix + ("-ok", "", "-aftergap")[n])
+    lost_gap("as", cap.tcp("10.0.0.1:40003", "10.0.0.2:3000"),
+             [(A.key_request("test", "demo", "g%d" % i, info1=A.INFO1_READ),
+               A.message(A.as_msg(result=0, generation=1))) for i in range(3)])
+    lost_gap("hsf", cap.tcp("10.1.0.1:51001", "10.1.0.2:12200"),
+             [(H.request("com.example.OrderService:1.0.0", "find", [("long", H.hessian(i))], req_id=i),
+               H.response(i, H.hessian("r%d" % i))) for i in (20, 21, 22)])
+    lost_gap("rmq", cap.tcp("10.2.0.1:52001", "10.2.0.2:10911"),
+             [(R.request(310, op, ext=R.send_v2_ext("TopicA", 0), body=b"x"), R.response(0, op))
+              for op in (20, 21, 22)])
+    lost_gap("trade", cap.tcp("10.3.0.1:53001", "192.168.0.1:2107"),
+             [(T.ping(T.ZEP), T.pong(T.MULTIPLEXER)) for _ in range(3)])
+    return cap.write(path), what
+
+
 class Profile(tslib.PluginTestCase):
 
     @classmethod
@@ -149,7 +182,7 @@ class Profile(tslib.PluginTestCase):
         """Background first, foreground second (Wireshark's order): text contrasts with its
         background, and the per-protocol rules are pale backgrounds with dark text."""
         rules = color_rules(with_colours=True)
-        self.assertEqual([r[0] for r in rules[:4]], [ERROR, UNANSWERED, OVERDUE, SLOW])
+        self.assertEqual([r[0] for r in rules[:5]], [ERROR, UNANSWERED, LOST, OVERDUE, SLOW])
         for name, _, bg, fg in rules:
             self.assertGreater(abs(luma(bg) - luma(fg)), 0.5, name)
         for name, _, bg, fg in rules[-4:]:
@@ -204,11 +237,36 @@ class Profile(tslib.PluginTestCase):
             return {f for f, w in self.what.items() if w.startswith(prefixes)}
 
         self.assertEqual(sel("Unanswered"), {f for f, w in self.what.items() if w.endswith("unanswered")})
+        self.assertEqual(sel("Response lost"), set())
         self.assertEqual(sel("Errors"), named("as-fail", "as-error", "hsf-error", "rmq-error"))
         self.assertEqual(sel("Slow > 100 ms"), {f for f, w in self.what.items() if w.endswith("-slow")})
         hot = sel("Hot key \u2026")       # every request; responses as far as they carry identity
         self.assertLessEqual({f for f, w in self.what.items() if w.endswith(("req", "unanswered"))}, hot)
         self.assertEqual(sel("TCP gaps"), set())
+
+    def test_response_lost_rule_and_button(self):
+        """A request whose response a capture gap hid gets the "Response lost" colour and button,
+        not "Unanswered". Run without out-of-order reassembly: with it (the profile's setting)
+        TCP holds every byte after a gap back, waiting for the missing segment, so the requests
+        after it look unanswered (see doc/profile.md)."""
+        path, what = build_gaps(os.path.join(self.tmp, "profile-gaps.pcap"))
+        args = self.args + ["-o", "tcp.reassemble_out_of_order:FALSE"]
+        out = tslib.run_tshark(args + ["--color", "-T", "fields", "-e", "frame.number",
+                                       "-e", "frame.coloring_rule.name"], path).stdout
+        rule = {int(n): name for n, name in (l.split("\t") for l in out.splitlines())}
+        expect = {}
+        for p, proto in (("as", "Aerospike"), ("hsf", "HSF2"), ("rmq", "RocketMQ"), ("trade", "Trade")):
+            # TCP analysis marks the next request (it ACKs the unseen segment) and the one after the gap
+            expect.update({p + "-req": proto, p + "-ok": proto, p + "-lost": LOST,
+                           p + "-gapreq": "Bad TCP", p + "-aftergap": "Bad TCP"})
+        self.assertEqual({f: (w, rule[f]) for f, w in what.items()}, {f: (w, expect[w]) for f, w in what.items()})
+        b = {x[1]: x[2] for x in buttons()}
+
+        def sel(label):
+            return {f for f in tslib.frames(path, b[label], args=args[:2] + args[3:]) if f in what}
+        self.assertEqual(sel("Response lost"), {f for f, w in what.items() if w.endswith("-lost")})
+        self.assertEqual(len(sel("Response lost")), 4)
+        self.assertEqual(sel("Unanswered"), set())
 
     def test_columns(self):
         """The added columns show the response time and the call's identity (PSML output)."""
