@@ -2117,7 +2117,7 @@ typedef struct {
     gboolean      cut;             /* the key was not captured (request cut short): an "unknown" key */
 } as_tap_args_t;
 
-#define AS_KEY_NOT_CAPTURED "(not captured)"
+#define AS_KEY_NOT_CAPTURED "(unknown)"
 
 
 static void
