@@ -360,16 +360,7 @@ static void hsf2_mark_lost(packet_info *pinfo, hsf2_conv_t *cv, int dir, gboolea
  * of open requests). */
 static void hsf2_open_add(hsf2_conv_t *cv, int dir, ts_trans_t *t)
 {
-    wmem_list_t *open = cv->open[dir];
-    wmem_list_append(open, t);
-    if (wmem_list_count(open) <= MAX(cv->open_limit[dir], 1024))
-        return;
-    for (wmem_list_frame_t *f = wmem_list_head(open), *next; f; f = next) {
-        next = wmem_list_frame_next(f);
-        if (((ts_trans_t *)wmem_list_frame_data(f))->rsp_frame)
-            wmem_list_remove_frame(open, f);
-    }
-    cv->open_limit[dir] = 2 * wmem_list_count(open);
+    ts_trans_open_add(cv->open[dir], &cv->open_limit[dir], t);
 }
 
 typedef struct {
@@ -425,8 +416,8 @@ static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean
         hsf2_req_t *rq = wmem_new0(wmem_file_scope(), hsf2_req_t);
         rq->kind = heartbeat ? HSF2_KIND_HEARTBEAT : table;
         rq->table = table;
-        rq->service = service ? wmem_strdup(wmem_file_scope(), service) : NULL;
-        rq->method = method ? wmem_strdup(wmem_file_scope(), method) : NULL;
+        rq->service = ts_intern(service);
+        rq->method = ts_intern(method);
         rq->timeout = timeout;
         if (heartbeat) {
             rq->srt_kind = HSF2_SRT_HEARTBEAT;

@@ -2272,6 +2272,7 @@ typedef struct {
     gboolean          seq_known[2];
     guint32           next_seq[2]; /* per direction: the TCP sequence number after the last segment */
     wmem_list_t      *open[TS_TRANS_SPACES];
+    guint             open_limit[TS_TRANS_SPACES];   /* ts_trans_open_add() state */
 } rmq_conv_t;
 
 static rmq_conv_t *rmq_conv(packet_info *pinfo)
@@ -2308,13 +2309,17 @@ static rmq_pass_t *rmq_pass(packet_info *pinfo)
     if (ps)
         return ps;
     ps = wmem_new0(pinfo->pool, rmq_pass_t);
-    guint8 *snap = (guint8 *)ts_frame_data_get(pinfo, proto_rocketmq);
-    if (!snap) {
-        snap = wmem_new(wmem_file_scope(), guint8);
-        *snap = (guint8)rmq_conv(pinfo)->synced[rmq_dir(pinfo)];
-        ts_frame_data_set(pinfo, proto_rocketmq, snap);
+    /* the frame's record exists only when it was first seen out of sync (rare): the usual frame
+     * costs no file-scope memory, and on later passes no record means "synced" */
+    if (ts_frame_data_get(pinfo, proto_rocketmq)) {
+        ps->synced = FALSE;
+    } else if (PINFO_FD_VISITED(pinfo)) {
+        ps->synced = TRUE;
+    } else {
+        ps->synced = rmq_conv(pinfo)->synced[rmq_dir(pinfo)];
+        if (!ps->synced)
+            ts_frame_data_set(pinfo, proto_rocketmq, GUINT_TO_POINTER(1));
     }
-    ps->synced = *snap != 0;
     ts_packet_data_set(pinfo, proto_rocketmq, ps);
     return ps;
 }
@@ -2478,7 +2483,7 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
             if (!pdu.oneway) {
                 if (h->has_opaque) {
                     t = ts_trans_request(pinfo, cv->tbl, space, (guint32)h->opaque, idx);
-                    wmem_list_append(cv->open[space], t);
+                    ts_trans_open_add(cv->open[space], &cv->open_limit[space], t);
                 } else {
                     /* opaque cut by the snaplen: no answer can be matched to it */
                     t = wmem_new0(wmem_file_scope(), ts_trans_t);
@@ -2492,8 +2497,8 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                 rq->code = h->code;
                 const char *tp = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_V2_HEADER) ? "b" : "topic");
                 const char *qu = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_V2_HEADER) ? "e" : "queueId");
-                rq->topic = tp ? wmem_strdup(wmem_file_scope(), tp) : NULL;
-                rq->queue = qu ? wmem_strdup(wmem_file_scope(), qu) : NULL;
+                rq->topic = ts_intern(tp);
+                rq->queue = ts_intern(qu);
                 rq->topic_cut = !tp && h->cut;
                 gint64 s = 0;
                 const char *st = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_PULL) ? "suspendTimeoutMillis" : "pollTime");

@@ -19,6 +19,8 @@
 #define TS_KEY_AREA_SLOT0    2u            /* + ts_pdu_slot_t */
 #define TS_KEY_PDU(area, idx) (((guint)(area) << 24) | ((guint)(idx) & 0xffffffu))
 
+G_STATIC_ASSERT(sizeof(ts_trans_t) <= 64);
+
 struct ts_trans_table {
     int             proto;                    /* owner: per-PDU results are stored under it */
     ts_trans_mode_t mode;
@@ -173,7 +175,6 @@ ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32
         t->rsp_frame = pinfo->num;
         t->rsp_time = pinfo->abs_ts;
     }
-    t->last_rsp_frame = pinfo->num;
     t->n_responses++;
     if (last)
         t->complete = TRUE;
@@ -237,6 +238,39 @@ ts_trans_t *ts_trans_response_newest(packet_info *pinfo, ts_trans_table_t *tbl, 
         wmem_list_remove_frame(open, head);
     }
     return ts_trans_response(pinfo, tbl, space, 0, last, pdu_index);
+}
+
+void ts_trans_open_add(wmem_list_t *open, guint *limit, ts_trans_t *t)
+{
+    wmem_list_append(open, t);
+    if (wmem_list_count(open) <= MAX(*limit, 64))
+        return;
+    for (wmem_list_frame_t *f = wmem_list_head(open), *next; f; f = next) {
+        next = wmem_list_frame_next(f);
+        if (((ts_trans_t *)wmem_list_frame_data(f))->rsp_frame)
+            wmem_list_remove_frame(open, f);
+    }
+    *limit = 2 * wmem_list_count(open);
+}
+
+/* file scope: string -> its one copy; created on first use, emptied with the file scope */
+static wmem_map_t *ts_interned;
+
+const char *ts_intern(const char *s)
+{
+    const char *k;
+    if (!s)
+        return NULL;
+    if (!ts_interned)
+        ts_interned = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    k = (const char *)wmem_map_lookup(ts_interned, s);
+    if (k)
+        return k;
+    k = wmem_strdup(wmem_file_scope(), s);
+    /* hostile input may make every value distinct: past the bound, plain copies */
+    if (wmem_map_size(ts_interned) < TS_INTERN_MAX)
+        wmem_map_insert(ts_interned, (void *)k, (void *)k);
+    return k;
 }
 
 ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index)

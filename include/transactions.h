@@ -36,17 +36,17 @@ typedef enum {
 
 typedef struct ts_trans {
     guint64  id;             /* request id / opaque (0 in FIFO mode) */
-    guint32  space;
-    guint32  req_frame;      /* 0: response without request */
-    guint32  rsp_frame;      /* first response frame, 0: unanswered (so far) */
-    guint32  last_rsp_frame; /* last record of a multi-record answer */
-    guint32  n_responses;    /* response PDUs matched to it */
     nstime_t req_time;
     nstime_t rsp_time;       /* time of the first response */
-    gboolean complete;       /* the last response record was seen */
-    gboolean rsp_lost;       /* unanswered because a gap in the capture (lost segment) hides the
-                              * response: "response not in the capture", not "no response" */
     void    *req_data;       /* protocol data copied from the request (file scope), e.g. the key */
+    guint32  req_frame;      /* 0: response without request */
+    guint32  rsp_frame;      /* first response frame, 0: unanswered (so far) */
+    guint32  n_responses;    /* response PDUs matched to it */
+    guint32  space    : 8;   /* < TS_TRANS_SPACES */
+    guint32  complete : 1;   /* the last response record was seen */
+    guint32  rsp_lost : 1;   /* unanswered because a gap in the capture (lost segment) hides the
+                              * response: "response not in the capture", not "no response" */
+    /* one per transaction for the whole file: keep it at 64 bytes (issue 18) */
 } ts_trans_t;
 
 typedef struct ts_trans_table ts_trans_table_t;
@@ -118,6 +118,18 @@ ts_trans_t *ts_trans_response_newest(packet_info *pinfo, ts_trans_table_t *tbl, 
 /* First pass only, FIFO mode: the newest open request of `space`, or NULL; and how many are open. */
 ts_trans_t *ts_trans_fifo_tail(ts_trans_table_t *tbl, guint32 space);
 guint ts_trans_fifo_count(ts_trans_table_t *tbl, guint32 space);
+
+/* First pass: remember open request `t` in `open` (a file-scope list of requests a dissector may
+ * have to mark rsp_lost later). Answered requests are swept out each time the list has doubled
+ * since the last sweep (amortised constant time; *limit, 0 at first, is the list's state), so the
+ * list holds about twice the requests still open, not every request of the file. */
+void ts_trans_open_add(wmem_list_t *open, guint *limit, ts_trans_t *t);
+
+/* First pass: one file-scope copy of each distinct string (service, method, topic... names a
+ * capture repeats for every request), NULL for NULL. Never modify the result. After
+ * TS_INTERN_MAX distinct strings, further ones are plain copies (bounded map). */
+#define TS_INTERN_MAX 65536
+const char *ts_intern(const char *s);
 
 /* Any pass: the transaction recorded for this PDU on the first pass, or NULL. */
 ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index);

@@ -1,6 +1,7 @@
 /* test_transactions.c — the nstime-from-milliseconds helpers of transactions.c, whose sign
  * conventions the dissectors rely on (FT_RELATIVE_TIME wants secs and nsecs of one sign,
- * FT_ABSOLUTE_TIME wants 0 <= nsecs < 1 s).
+ * FT_ABSOLUTE_TIME wants 0 <= nsecs < 1 s), and ts_trans_open_add(): the list of open
+ * requests stays bounded while every unanswered request stays in it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,8 +22,45 @@ static void check(const char *what, nstime_t got, time_t secs, int nsecs)
     }
 }
 
+static void ok(const char *what, gboolean cond)
+{
+    if (cond) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "FAIL %s\n", what);
+    }
+}
+
+/* 10000 requests, all but every 100th answered before the next one: the list keeps the 100
+ * unanswered ones (in order) and never grows past a few hundred nodes. */
+static void check_open_add(void)
+{
+    wmem_allocator_t *a = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    wmem_list_t *open = wmem_list_new(a);
+    guint limit = 0, most = 0, unanswered = 0, in_order = 1;
+    ts_trans_t *t = wmem_alloc0_array(a, ts_trans_t, 10000);
+    for (guint i = 0; i < 10000; i++) {
+        t[i].req_frame = i + 1;
+        ts_trans_open_add(open, &limit, &t[i]);
+        if (i % 100 != 0)
+            t[i].rsp_frame = i + 2;
+        most = MAX(most, wmem_list_count(open));
+    }
+    for (wmem_list_frame_t *f = wmem_list_head(open); f; f = wmem_list_frame_next(f)) {
+        ts_trans_t *x = (ts_trans_t *)wmem_list_frame_data(f);
+        if (!x->rsp_frame)
+            in_order &= x->req_frame == 100 * unanswered++ + 1;
+    }
+    ok("open list keeps every unanswered request", unanswered == 100 && in_order);
+    ok("open list stays bounded", most <= 512);
+    wmem_destroy_allocator(a);
+}
+
 int main(void)
 {
+    wmem_init();
+    check_open_add();
     check("unsigned 0", ts_nstime_from_ms(0), 0, 0);
     check("unsigned 1999", ts_nstime_from_ms(1999), 1, 999000000);
     check("unsigned HLC-sized", ts_nstime_from_ms(G_GUINT64_CONSTANT(1700000000123)), 1700000000, 123000000);
@@ -38,6 +76,7 @@ int main(void)
     check("time -1500", ts_nstime_from_epoch_ms(-1500), -2, 500000000);
     check("time -1000", ts_nstime_from_epoch_ms(-1000), -1, 0);
 
+    wmem_cleanup();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
