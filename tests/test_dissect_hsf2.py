@@ -544,9 +544,13 @@ class CleanLabels(tslib.PluginTestCase):
                          ["Status SERVICE_NOT_FOUND (60): service not found"])
 
     def test_no_control_characters(self):
-        self.assertEqual(tslib.experts(self.path, "frame.number == 7"),
+        # the texts hold the escapes as text (backslash, letter); -T fields of 4.4/4.6 print a
+        # backslash doubled, 4.0 as it is
+        def experts(filt):
+            return [m.replace("\\\\", "\\") for m in tslib.experts(self.path, filt)]
+        self.assertEqual(experts("frame.number == 7"),
                          ["Status SERVICE_ERROR (70): service error - no provider\\tfor com.example.S:1\\n"])
-        self.assertEqual(tslib.experts(self.path, "frame.number == 9"),
+        self.assertEqual(experts("frame.number == 9"),
                          ["Status SERVER_ERROR (80): server error - raw\\001text"])
         out = tslib.detail(self.path, "hsf2")
         bad = [l for l in out.splitlines() if any(ord(ch) < 32 and ch != "\t" for ch in l)]

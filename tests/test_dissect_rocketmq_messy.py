@@ -29,7 +29,11 @@ class MessyRocketMQ(tslib.PluginTestCase):
         called unanswered. Returns (pdus, score)."""
         path = messy.write(self.cap_path(name + ".pcap"), pkts, **({"snaplen": snap} if snap else {}))
         pdus = messy.pdus(path, "rocketmq", NAMES)
-        res = messy.assert_pairs(self, T.truth(conns), T.observed_pairs(pdus), excused=excused, msg=name)
+        # a response of an excused (moved/lost) request may link to a frame where the request is
+        # not shown as such (Wireshark 4.6 hands a late segment over differently from 4.0): its
+        # request tag is unknown (None); only such pairs of excused transactions are left out
+        observed = [(q, r) for q, r in T.observed_pairs(pdus) if not (q is None and r in excused)]
+        res = messy.assert_pairs(self, T.truth(conns), observed, excused=excused, msg=name)
         self.assertEqual(tslib.frames(path, "rocketmq.no_response"), [], name)
         keys = {k for d in pdus for k in d["rocketmq.msg.keys"]}
         want = T.pulled_keys(conns, excused)
