@@ -136,7 +136,6 @@ static ts_bool aerospike_desegment = TRUE;
 static ts_bool aerospike_inflate = TRUE;
 static ts_bool aerospike_use_msgpack = FALSE;  /* its strings show the particle-type byte as a box */
 static range_t *aerospike_tcp_ports;     /* the "tcp.port" preference, read in as_prefs_apply */
-static int proto_tcp_as = -1;            /* "tcp": is the layer below us TCP (data is a tcpinfo)? */
 static wmem_map_t *as_names;             /* file scope: one copy of each namespace / set name */
 
 /* ---- header fields ------------------------------------------------------------------------ */
@@ -3182,21 +3181,6 @@ dissect_aerospike_embedded(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                                         data ? (const ts_aerospike_embedded_t *)data : &as_request);
 }
 
-/* The TCP layer's description of this segment (struct tcpinfo) when TCP called us (by port,
- * heuristic or conversation), else NULL (e.g. TLS hands its own data). */
-static const struct tcpinfo *
-as_tcpinfo(packet_info *pinfo, void *data)
-{
-    wmem_list_frame_t *f;
-    if (!data || pinfo->ptype != PT_TCP || proto_tcp_as <= 0 || !pinfo->layers)
-        return NULL;
-    f = wmem_list_tail(pinfo->layers);             /* us */
-    f = f ? wmem_list_frame_prev(f) : NULL;
-    if (!f || GPOINTER_TO_INT(wmem_list_frame_data(f)) != proto_tcp_as)
-        return NULL;
-    return (const struct tcpinfo *)data;
-}
-
 /* First pass: the bytes of this direction handed to us. A start beyond what we saw means a gap
  * (lost segment, or one out of order that TCP did not put back): the responses in it are not in
  * the capture. Returns how many bytes at the start of the segment continue a PDU that was cut
@@ -3267,7 +3251,7 @@ as_stream_note_cut(tvbuff_t *tvb, packet_info *pinfo, guint32 seq, int d)
 static int
 dissect_aerospike(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    const struct tcpinfo *ti = as_tcpinfo(pinfo, data);
+    const struct tcpinfo *ti = ts_tcpinfo(pinfo, data);
     guint len = tvb_reported_length(tvb);
     int d = as_is_request(pinfo) ? AS_DIR_REQ : AS_DIR_RSP;
     guint skip = 0;
@@ -3787,6 +3771,5 @@ proto_reg_handoff_aerospike(void)
     heur_dissector_add("tcp", dissect_aerospike_heur, "Aerospike over TCP (any port)", "aerospike_tcp",
                        proto_aerospike, HEURISTIC_ENABLE);
     msgpack_handle = find_dissector_add_dependency("msgpack", proto_aerospike);
-    proto_tcp_as = proto_get_id_by_filter_name("tcp");
     as_prefs_apply();
 }

@@ -2881,7 +2881,7 @@ static int dissect_rocketmq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 {
     rmq_framing_t framing;
     memset(&framing, 0, sizeof(framing));
-    rmq_check_gap(pinfo, (const struct tcpinfo *)data);
+    rmq_check_gap(pinfo, ts_tcpinfo(pinfo, data));
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "RocketMQ");
     col_clear(pinfo->cinfo, COL_INFO);
     /* fixed length 1: skipped bytes up to the next frame may be fewer than a length word */

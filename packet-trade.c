@@ -1846,7 +1846,7 @@ static int dissect_trade(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         }
     }
     int rep = (int)tvb_reported_length(tvb);
-    const trade_sync_t *sy = off < rep ? trade_sync(st, d, tvb, pinfo, (const struct tcpinfo *)data, (guint)off,
+    const trade_sync_t *sy = off < rep ? trade_sync(st, d, tvb, pinfo, ts_tcpinfo(pinfo, data), (guint)off,
                                                     pk->calls - 1) : NULL;
     if (sy && sy->skip != 0) {
         int end = sy->skip < 0 ? rep : off + sy->skip;

@@ -6,6 +6,7 @@
 
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
+#include <epan/dissectors/packet-tcp.h>
 
 /* The p_add_proto_data keys of a protocol, all allocated here.
  * pinfo->pool (this pass): the PDU counter and the dissector's per-packet record.
@@ -335,4 +336,19 @@ gboolean ts_trans_add_links_lost(proto_tree *tree, tvbuff_t *tvb, packet_info *p
     if (hf->ei_no_request)
         expert_add_info(pinfo, proto_tree_get_parent(tree), hf->ei_no_request);
     return FALSE;
+}
+
+const struct tcpinfo *ts_tcpinfo(packet_info *pinfo, void *data)
+{
+    static int proto_tcp = -1;
+    wmem_list_frame_t *f;
+    if (proto_tcp <= 0)
+        proto_tcp = proto_get_id_by_filter_name("tcp");
+    if (!data || pinfo->ptype != PT_TCP || proto_tcp <= 0 || !pinfo->layers)
+        return NULL;
+    f = wmem_list_tail(pinfo->layers);              /* the calling dissector's protocol */
+    f = f ? wmem_list_frame_prev(f) : NULL;         /* the layer below it */
+    if (!f || GPOINTER_TO_INT(wmem_list_frame_data(f)) != proto_tcp)
+        return NULL;
+    return (const struct tcpinfo *)data;
 }

@@ -76,6 +76,13 @@ void  ts_frame_data_set(packet_info *pinfo, int proto, void *data);
 void *ts_packet_data_get(packet_info *pinfo, int proto);
 void  ts_packet_data_set(packet_info *pinfo, int proto, void *data);
 
+/* The TCP layer's description of the segment being dissected (struct tcpinfo, the `data` TCP
+ * hands its subdissectors directly, through a heuristic or through tcp_dissect_pdus()), or NULL
+ * when the caller is not TCP: `data` is then something else (e.g. TLS's), never to be read as a
+ * tcpinfo. Every dissector that follows TCP sequence numbers asks here first. */
+struct tcpinfo;
+const struct tcpinfo *ts_tcpinfo(packet_info *pinfo, void *data);
+
 /* nstime_t from milliseconds:
  *   ts_nstime_from_ms        an unsigned time since the Unix epoch or duration;
  *   ts_nstime_from_signed_ms a signed duration: a negative one has secs and nsecs both <= 0
