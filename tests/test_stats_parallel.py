@@ -182,10 +182,14 @@ class ParallelStats(tslib.PluginTestCase):
                 os.chmod(p, os.stat(p).st_mode | stat.S_IROTH)
 
     # -----------------------------------------------------------------------------------------
-    def driver(self, args, caps=None, check=True):
+    def driver(self, args, caps=None, check=True, shell=None):
         cmd = [sys.executable, DRIVER, "--tshark", self.tshark] + list(args) + \
               list(caps or self.caps)
         env = dict(os.environ, TS_SHARD=SHARD)
+        if shell is not None:
+            env.pop("SHELL", None)
+            if shell:
+                env["SHELL"] = shell
         p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
         if check and p.returncode != 0:
             raise AssertionError("driver failed (%d): %s\n%s" % (p.returncode, " ".join(cmd),
@@ -275,11 +279,17 @@ class ParallelStats(tslib.PluginTestCase):
 
     def test_several_hosts_through_sshlogin(self):
         z = ["-z", "hsf2,hotservices", "-z", "hsf2,srt", "-z", "aerospike,srt"]
-        p = self.driver(["-j", "1", "-S", "1/hostA", "-S", "1/hostB", "--ssh", self.ssh] + z)
-        self.assert_same_tables(self.single(["-q"] + z), p.stdout)
-        # both "hosts" ran shards (GNU parallel copied them there and cleaned up)
-        self.assertLessEqual({"hostA", "hostB"}, set(os.listdir(self.remote)))
-        self.assertIn("shards 2/2 done", p.stderr)
+        single = self.single(["-q"] + z)
+        # with $SHELL set, and without it (cron, CI runners): GNU parallel runs remote jobs
+        # through $SHELL and, without it, runs nothing and reports success
+        for shell in ("/bin/sh", ""):
+            with self.subTest(SHELL=shell or "(unset)"):
+                p = self.driver(["-j", "1", "-S", "1/hostA", "-S", "1/hostB", "--ssh", self.ssh]
+                                + z, shell=shell)
+                self.assert_same_tables(single, p.stdout)
+                # both "hosts" ran shards (GNU parallel copied them there and cleaned up)
+                self.assertLessEqual({"hostA", "hostB"}, set(os.listdir(self.remote)))
+                self.assertIn("shards 2/2 done", p.stderr)
 
     def test_missing_plugin_is_a_clear_error(self):
         cmd = [sys.executable, DRIVER, "--tshark", self.bare_tshark, "-q", "-z", "aerospike,srt",
@@ -291,7 +301,9 @@ class ParallelStats(tslib.PluginTestCase):
     def test_missing_tshark_on_a_host_is_a_clear_error(self):
         cmd = [sys.executable, DRIVER, "--tshark", "/nonexistent/tshark", "-q", "-j", "1",
                "-S", "1/hostC", "--ssh", self.ssh, "-z", "aerospike,srt", self.caps[0]]
-        p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, TS_SHARD=SHARD))
+        env = dict(os.environ, TS_SHARD=SHARD)
+        env.pop("SHELL", None)
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
         self.assertNotEqual(p.returncode, 0)
         self.assertRegex(p.stderr, r"tshark is missing on hostC")
 
