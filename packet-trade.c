@@ -1735,8 +1735,9 @@ static trade_sync_t *trade_sync(trade_conv_t *st, int d, tvbuff_t *tvb, packet_i
     trade_sync_t *sy = (trade_sync_t *)ts_pdu_data_get(pinfo, proto_trade, TS_PDU_SLOT_1, call);
     if (sy || PINFO_FD_VISITED(pinfo) || !tcpi || call >= TRADE_MAX_CALLS)
         return sy;
-    sy = wmem_new0(wmem_file_scope(), trade_sync_t);
-    ts_pdu_data_set(pinfo, proto_trade, TS_PDU_SLOT_1, call, sy);
+    /* Only calls that are not at a PDU boundary keep a record for later passes (no record there
+     * means "in sync"): one per frame would cost ~40 bytes of file memory per frame (issue 18). */
+    sy = wmem_new0(pinfo->pool, trade_sync_t);
     trade_dir_t *dd = &st->dir[d];
     guint rep = tvb_reported_length(tvb);
     guint32 s0 = tcpi->seq + base;
@@ -1776,6 +1777,9 @@ static trade_sync_t *trade_sync(trade_conv_t *st, int d, tvbuff_t *tvb, packet_i
         sy->how = TRADE_SYNC_GAP;
         sy->skip = b < 0 ? -1 : b - (int)base;
     }
+    if (sy->how != TRADE_SYNC_OK || sy->skip != 0)
+        ts_pdu_data_set(pinfo, proto_trade, TS_PDU_SLOT_1, call,
+                        wmem_memdup(wmem_file_scope(), sy, sizeof *sy));
     if (sy->skip < 0) {
         if (update)
             dd->seq_known = dd->has_pend = FALSE;
