@@ -79,7 +79,13 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--shards", type=int, default=0, help="default: --jobs")
     ap.add_argument("--workdir", help="captures and shards (default <build>/bench)")
-    ap.add_argument("--out", default=os.path.join(HERE, "RESULTS-parallel.md"))
+    ap.add_argument("--capture", help="an existing capture to use instead of a generated one "
+                    "(e.g. one whose generator manifest is gone); --size then only names it")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the parallel run's work folder (<workdir>/par: shards, per-shard "
+                         "tshark output, joblog) to profile the merge")
+    ap.add_argument("--out", help="also write the report to this file (bench/RESULTS-parallel.md "
+                    "is kept by hand: paste a dated section)")
     a = ap.parse_args()
 
     build = os.path.abspath(a.build_dir)
@@ -99,8 +105,13 @@ def main():
     n = max(1000, target // BYTES_PER_TRANSACTION[a.protocol])
     cap = os.path.join(work, "%s-par-%d.pcap" % (a.protocol, n))
     t0 = time.monotonic()
-    gen.cached(a.protocol, n, cap)
-    os.chmod(cap, 0o644)
+    if a.capture:
+        cap = os.path.abspath(a.capture)
+        m = re.search(r"-(\d+)\.pcap", cap)
+        n = int(m.group(1)) if m else 0
+    else:
+        gen.cached(a.protocol, n, cap)
+        os.chmod(cap, 0o644)
     size = os.path.getsize(cap)
     mb = size / 1e6
     print("capture %s: %.0f MB, %d transactions (%.0f s to make or find)" % (
@@ -153,7 +164,13 @@ def main():
             rss.append(r)
             cpus.append(c)
     same = same_tables(single_out, p.stdout)
-    shutil.rmtree(pdir, True)
+    if a.keep:
+        with open(os.path.join(pdir, "merged.txt"), "w") as fh:
+            fh.write(p.stdout)
+        with open(os.path.join(pdir, "single.txt"), "w") as fh:
+            fh.write(single_out)
+    else:
+        shutil.rmtree(pdir, True)
 
     cpu = os.cpu_count()
     # shards start in order on the first free of --jobs slots (GNU parallel): the makespan
