@@ -79,6 +79,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--shards", type=int, default=0, help="default: --jobs")
     ap.add_argument("--workdir", help="captures and shards (default <build>/bench)")
+    ap.add_argument("--hash-only", action="store_true",
+                    help="shard by flow hash only (ts-shard --hash-only), not balanced")
     ap.add_argument("--capture", help="an existing capture to use instead of a generated one "
                     "(e.g. one whose generator manifest is gone); --size then only names it")
     ap.add_argument("--keep", action="store_true",
@@ -136,7 +138,9 @@ def main():
     sdir = os.path.join(work, "shards")
     shutil.rmtree(sdir, True)
     os.makedirs(sdir)
-    shard_wall, p = timed([os.path.join(build, "ts-shard"), "-n", str(shards), "-o", sdir, cap])
+    hash_only = ["--hash-only"] if a.hash_only else []
+    shard_wall, p = timed([os.path.join(build, "ts-shard"), "-n", str(shards), "-o", sdir] +
+                          hash_only + [cap])
     if p.returncode:
         sys.exit(p.stderr)
     shutil.rmtree(sdir, True)
@@ -150,12 +154,14 @@ def main():
     pdir = os.path.join(work, "par")
     shutil.rmtree(pdir, True)
     drv = [sys.executable, os.path.join(SOURCE_DIR, "tools", "troubleshark-parallel"),
-           "--workdir", pdir, "--tshark", wrapper, "-j", str(a.jobs), "-n", str(shards)] + zargs + [cap]
+           "--workdir", pdir, "--tshark", wrapper, "-j", str(a.jobs), "-n", str(shards)] + hash_only + zargs + [cap]
     par_wall, p = timed(drv, env=dict(os.environ, TS_SHARD=os.path.join(build, "ts-shard")))
     if p.returncode:
         sys.exit(p.stderr)
     phases = re.search(r"done in ([\d.]+) s \(sharding ([\d.]+) s, tshark ([\d.]+) s, "
                        r"merge ([\d.]+) s\)", p.stderr)
+    balance = re.search(r"(flows [^\n]*: frames per shard [^\n]*)", p.stderr)
+    load_after = os.getloadavg()
     rss, cpus = [], []
     for f in sorted(os.listdir(pdir)):
         if f.endswith(".err"):
@@ -181,9 +187,10 @@ def main():
     lines = [
         "# troubleshark-parallel benchmark",
         "",
-        "`python3 bench/parallel.py --protocol %s --size %s --jobs %d --shards %d` on %s (%d CPUs), "
-        "load average before the run %.1f / %.1f / %.1f." % (
-            a.protocol, a.size, a.jobs, shards, os.uname().nodename, cpu, *load),
+        "`python3 bench/parallel.py --protocol %s --size %s --jobs %d --shards %d%s` on %s "
+        "(%d CPUs), load average before the run %.1f / %.1f / %.1f, after %.1f / %.1f / %.1f." % (
+            a.protocol, a.size, a.jobs, shards, " --hash-only" if a.hash_only else "",
+            os.uname().nodename, cpu, *load, *load_after),
         "",
         "Capture: %s, %.0f MB, %d transactions; statistics `%s`." % (
             os.path.basename(cap), mb, n, " ".join(zargs)),
@@ -195,6 +202,8 @@ def main():
         "| plain `tshark -q -z …` with the plugin | %.1f | %.1f | %.0f |" % (single_wall, mb / single_wall, single_rss),
         "| `troubleshark-parallel -j %d` (shard + GNU parallel + merge) | %.1f | %.1f | %s |" % (
             a.jobs, par_wall, mb / par_wall, " / ".join("%.0f" % r for r in rss)),
+        "",
+        "Shards: %s." % (balance.group(1) if balance else "?"),
         "",
         "Phases of the parallel run: sharding %s s, tshark on the shards %s s, merge %s s. "
         "CPU seconds (user + system): single tshark %.1f; shard tshark runs %s (sum %.1f)." % (
