@@ -338,7 +338,9 @@ class ParallelStats(tslib.PluginTestCase):
         path, flows = self._skewed_capture()
         total = len(flows)
         shares = {}
-        for mode in MODES:
+        # a flow table of 2 flows: the other flows are placed by hash (and still never split)
+        capped = ["--max-flows", "2"]
+        for mode in MODES + (capped,):
             out = os.path.join(self.tmp, "skewed" + "".join(mode))
             os.makedirs(out)
             p = subprocess.run([SHARD, "-n", "2", "-o", out] + mode + [path], capture_output=True,
@@ -354,6 +356,8 @@ class ParallelStats(tslib.PluginTestCase):
                     # both directions of every connection in one shard
                     self.assertEqual(where.setdefault(flows[n], s), s, "%s split" % (flows[n],))
             self.assertEqual(count, total)
+            if mode == capped:
+                self.assertIn("more than 2 flows", p.stderr)
         hashed, balanced = max(shares[("--hash-only",)]), max(shares[()])
         self.assertGreaterEqual(hashed, 0.75, "the hash alone puts the big flows together")
         self.assertLessEqual(balanced, 0.55, "balanced shards: %s" % shares[()])
