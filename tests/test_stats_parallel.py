@@ -368,6 +368,24 @@ class ParallelStats(tslib.PluginTestCase):
         p = self.driver(["-n", "2", "--hash-only", "-z", "aerospike,srt"], caps=[path])
         self.assertRegex(p.stderr, r"flows by hash: frames per shard [89]\d\.\d % / ")
 
+    def test_writer_processes_make_the_same_shards(self):
+        """ts-shard's writing pass in 1 or 3 processes: the same shard files, index and meta."""
+        files = {}
+        for w in ("1", "3"):
+            out = tempfile.mkdtemp(prefix="writers-", dir=self.tmp)
+            p = subprocess.run([SHARD, "-n", "4", "--writers", w, "-o", out] + self.caps,
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            files[w] = {}
+            for f in sorted(os.listdir(out)):
+                with open(os.path.join(out, f), "rb") as fh:
+                    files[w][f] = fh.read()
+        self.assertEqual(sorted(files["1"]), sorted(files["3"]))
+        self.assertEqual(len(files["1"]), 9)            # 4 shards, 4 indexes, meta
+        for f in files["1"]:
+            self.assertEqual(files["1"][f], files["3"][f], f)
+        self.assertGreater(min(len(v) for f, v in files["1"].items() if f.endswith(".idx")), 0)
+
     def test_pipe_input_is_sharded_by_hash(self):
         """An input that cannot be read twice (stdin) is placed by hash, like --hash-only."""
         outs = []

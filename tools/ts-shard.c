@@ -1,6 +1,7 @@
 /* ts-shard.c — split captures into N shards by flow, for tools/troubleshark-parallel.
  *
- *   ts-shard -n N -o DIR [--hash-only] [--weight frames|bytes] [--max-flows M] capture [...]
+ *   ts-shard -n N -o DIR [--hash-only] [--weight frames|bytes] [--max-flows M] [--writers W]
+ *            capture [...]
  *
  * Reads the captures with Wireshark's wiretap library (every format tshark reads). Both directions
  * of a TCP connection or UDP flow go to the same shard: a flow is the protocol and the two
@@ -17,6 +18,10 @@
  * flows beyond M are placed by hash and count evenly. The second pass writes the shards.
  * --hash-only, or an input that cannot be read twice (a pipe): one pass, the shard is a hash of
  * the flow modulo N (the same for all runs, but a few big flows can make the shards uneven).
+ *
+ * The writing pass runs in W processes (default: one per online CPU, at most N; regular files
+ * only): each reads the whole input and writes its own shards (s % W). The shards are the same
+ * whatever W is.
  *
  * Output, in DIR: shard-NNN.pcapng (the interfaces and timestamps of the input, kept by
  * wiretap), shard-NNN.idx (for each frame of the shard, its frame number in the input: 32-bit
@@ -39,6 +44,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* ---- wiretap API differences (4.0 .. 4.6) ----------------------------------------------------
  * 4.0-4.4: wtap_read(wth, rec, buf, ...) fills a separate Buffer, wtap_rec_init(rec).
@@ -441,13 +449,22 @@ typedef struct {
     nstime_t       first_ts;
     gboolean       have_first;
     guint64        nonflow_frames, nonflow_bytes;   /* first pass: what goes to shard 0 */
+    guint          writers, writer;     /* writing pass: this process writes shards s with
+                                           s % writers == writer */
 } ctx_t;
+
+static gboolean mine(const ctx_t *c, guint s)
+{
+    return s % c->writers == c->writer;
+}
 
 static void open_shards(ctx_t *c, wtap *wth)
 {
     int err = 0;
     gchar *err_info = NULL;
     for (guint s = 0; s < c->n; s++) {
+        if (!mine(c, s))
+            continue;
         wtap_dump_params params;
         wtap_dump_params_init(&params, wth);
         char *path = g_strdup_printf("%s/shard-%03u.pcapng", c->outdir, s);
@@ -493,6 +510,8 @@ static void write_record(ctx_t *c, wtap_rec *rec, const guint8 *pd)
         c->first_ts = rec->ts;
         c->have_first = TRUE;
     }
+    if (!mine(c, s))
+        return;
     if ((rec->presence_flags & WTAP_HAS_TS) && !sh->has_ts) {
         sh->first_ts = rec->ts;
         sh->has_ts = TRUE;
@@ -561,13 +580,6 @@ static void read_all(ctx_t *c, char **files, int nfiles, gboolean counting, gboo
     TS_BUF_FREE(&buf);
 }
 
-static void usage(void)
-{
-    fputs("usage: ts-shard -n SHARDS -o DIR [--hash-only] [--weight frames|bytes] "
-          "[--max-flows N] capture [capture ...]\n", stderr);
-    exit(2);
-}
-
 /* Whether every input can be read twice (a regular file, not a pipe or "-"). */
 static gboolean all_regular(char **files, int nfiles)
 {
@@ -579,12 +591,133 @@ static gboolean all_regular(char **files, int nfiles)
     return TRUE;
 }
 
+/* Whole writes and reads on a pipe. */
+static gboolean put(int fd, const void *p, size_t n)
+{
+    const char *b = p;
+    while (n > 0) {
+        ssize_t k = write(fd, b, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return FALSE;
+        b += k;
+        n -= (size_t)k;
+    }
+    return TRUE;
+}
+
+static gboolean get(int fd, void *p, size_t n)
+{
+    char *b = p;
+    while (n > 0) {
+        ssize_t k = read(fd, b, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return FALSE;
+        b += k;
+        n -= (size_t)k;
+    }
+    return TRUE;
+}
+
+/* Close the shards this process wrote. */
+static void close_shards(ctx_t *c)
+{
+    for (guint s = 0; s < c->n; s++) {
+        if (!mine(c, s))
+            continue;
+        int err = 0;
+        gchar *err_info = NULL;
+        ts_shard_bool needs_reload = FALSE;
+        if (!wtap_dump_close(c->sh[s].pdh, &needs_reload, &err, &err_info))
+            die("shard %u: %s", s, wtap_strerror(err));
+        if (fclose(c->sh[s].idx) != 0)
+            die("shard %u: index: %s", s, g_strerror(errno));
+    }
+}
+
+/* The writing pass. With several writers (regular files only: each writer reads the input
+ * again), one child process per group of shards (s % writers): a child reads every frame but
+ * writes only its shards, then hands their counts back through a pipe; the flow table is the
+ * parent's, shared copy-on-write. Writing the shard files is most of the sharding time. */
+static void write_shards(ctx_t *c, char **files, int nfiles, guint writers)
+{
+    writers = MIN(writers, c->n);
+    if (writers < 2 || !all_regular(files, nfiles)) {
+        c->writers = 1;
+        c->writer = 0;
+        read_all(c, files, nfiles, FALSE, c->ft == NULL);
+        close_shards(c);
+        return;
+    }
+    fflush(NULL);
+    pid_t *pid = g_new(pid_t, writers);
+    int *fd = g_new(int, writers);
+    for (guint w = 0; w < writers; w++) {
+        int p[2];
+        if (pipe(p) != 0)
+            die("pipe: %s", g_strerror(errno));
+        pid[w] = fork();
+        if (pid[w] < 0)
+            die("fork: %s", g_strerror(errno));
+        if (pid[w] == 0) {
+            close(p[0]);
+            c->writers = writers;
+            c->writer = w;
+            read_all(c, files, nfiles, FALSE, c->ft == NULL && w == 0);
+            close_shards(c);
+            /* back to the parent: frames, first timestamp, then the counts of our shards */
+            gboolean ok = put(p[1], &c->frame, sizeof(c->frame)) &&
+                          put(p[1], &c->have_first, sizeof(c->have_first)) &&
+                          put(p[1], &c->first_ts, sizeof(c->first_ts));
+            for (guint s = w; ok && s < c->n; s += writers)
+                ok = put(p[1], &c->sh[s], sizeof(c->sh[s]));
+            if (!ok || close(p[1]) != 0)
+                die("writer %u: pipe: %s", w, g_strerror(errno));
+            _exit(0);
+        }
+        close(p[1]);
+        fd[w] = p[0];
+    }
+    gboolean failed = FALSE;
+    for (guint w = 0; w < writers; w++) {
+        gboolean ok = get(fd[w], &c->frame, sizeof(c->frame)) &&
+                      get(fd[w], &c->have_first, sizeof(c->have_first)) &&
+                      get(fd[w], &c->first_ts, sizeof(c->first_ts));
+        for (guint s = w; ok && s < c->n; s += writers) {
+            ok = get(fd[w], &c->sh[s], sizeof(c->sh[s]));
+            c->sh[s].pdh = NULL;        /* the child's, closed there */
+            c->sh[s].idx = NULL;
+        }
+        close(fd[w]);
+        int status = 0;
+        if (waitpid(pid[w], &status, 0) != pid[w] || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0 || !ok)
+            failed = TRUE;
+    }
+    g_free(pid);
+    g_free(fd);
+    if (failed)
+        die("a writer process failed");
+}
+
+static void usage(void)
+{
+    fputs("usage: ts-shard -n SHARDS -o DIR [--hash-only] [--weight frames|bytes] "
+          "[--max-flows N] [--writers W] capture [capture ...]\n", stderr);
+    exit(2);
+}
+
 int main(int argc, char **argv)
 {
     guint n = 0;
     const char *outdir = NULL;
     gboolean hash_only = FALSE;
     size_t max_flows = TS_DEFAULT_MAX_FLOWS;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    guint writers = ncpu > 1 ? (guint)MIN(ncpu, 64) : 1;
     int a = 1;
     for (; a < argc; a++) {
         if (!strcmp(argv[a], "-n") && a + 1 < argc) {
@@ -598,6 +731,10 @@ int main(int argc, char **argv)
             if (!strcmp(argv[a], "bytes"))
                 weight_bytes = TRUE;
             else if (strcmp(argv[a], "frames"))
+                usage();
+        } else if (!strcmp(argv[a], "--writers") && a + 1 < argc) {
+            writers = (guint)strtoul(argv[++a], NULL, 10);
+            if (writers < 1)
                 usage();
         } else if (!strcmp(argv[a], "--max-flows") && a + 1 < argc) {
             unsigned long v = strtoul(argv[++a], NULL, 10);
@@ -644,7 +781,7 @@ int main(int argc, char **argv)
         }
         ft_assign(&ft, n, load);
     }
-    read_all(&c, files, nfiles, FALSE, c.ft == NULL);
+    write_shards(&c, files, nfiles, writers);
 
     char *mpath = g_strdup_printf("%s/shards.meta", outdir);
     FILE *meta = fopen(mpath, "w");
@@ -654,18 +791,10 @@ int main(int argc, char **argv)
             n, c.frame, (gint64)c.first_ts.secs, c.first_ts.nsecs);
     fprintf(meta, "mode\t%s\t%s\t%zu\n", mode, weight_bytes ? "bytes" : "frames",
             c.ft ? ft.used : (size_t)0);
-    for (guint s = 0; s < n; s++) {
-        int err = 0;
-        gchar *err_info = NULL;
-        ts_shard_bool needs_reload = FALSE;
-        if (!wtap_dump_close(c.sh[s].pdh, &needs_reload, &err, &err_info))
-            die("shard %u: %s", s, wtap_strerror(err));
-        if (fclose(c.sh[s].idx) != 0)
-            die("shard %u: index: %s", s, g_strerror(errno));
+    for (guint s = 0; s < n; s++)
         fprintf(meta, "shard\t%u\t%" G_GUINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%d\t%" G_GUINT64_FORMAT
                 "\n", s, c.sh[s].frames, (gint64)c.sh[s].first_ts.secs, c.sh[s].first_ts.nsecs,
                 c.sh[s].bytes);
-    }
     if (fclose(meta) != 0)
         die("%s: %s", mpath, g_strerror(errno));
     g_free(mpath);
