@@ -591,12 +591,12 @@ static gboolean all_regular(char **files, int nfiles)
     return TRUE;
 }
 
-/* Whole writes and reads on a pipe. */
-static gboolean put(int fd, const void *p, size_t n)
+/* A whole write (writing) or read of n bytes on a pipe. */
+static gboolean pipe_io(int fd, void *p, size_t n, gboolean writing)
 {
-    const char *b = p;
+    char *b = p;
     while (n > 0) {
-        ssize_t k = write(fd, b, n);
+        ssize_t k = writing ? write(fd, b, n) : read(fd, b, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
@@ -607,20 +607,8 @@ static gboolean put(int fd, const void *p, size_t n)
     return TRUE;
 }
 
-static gboolean get(int fd, void *p, size_t n)
-{
-    char *b = p;
-    while (n > 0) {
-        ssize_t k = read(fd, b, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return FALSE;
-        b += k;
-        n -= (size_t)k;
-    }
-    return TRUE;
-}
+#define put(fd, p, n) pipe_io((fd), (p), (n), TRUE)
+#define get(fd, p, n) pipe_io((fd), (p), (n), FALSE)
 
 /* Close the shards this process wrote. */
 static void close_shards(ctx_t *c)
