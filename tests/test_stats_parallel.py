@@ -363,10 +363,10 @@ class ParallelStats(tslib.PluginTestCase):
         self.assertLessEqual(balanced, 0.55, "balanced shards: %s" % shares[()])
         # the driver says how even the shards are
         p = self.driver(["-n", "2", "-z", "aerospike,srt"], caps=[path])
-        self.assertRegex(p.stderr, r"flows balanced by frames: frames per shard 5\d\.\d % / "
+        self.assertRegex(p.stderr, r"flows balanced by frames: frames per shard [45]\d\.\d % / "
                                    r"[45]\d\.\d %")
         p = self.driver(["-n", "2", "--hash-only", "-z", "aerospike,srt"], caps=[path])
-        self.assertRegex(p.stderr, r"flows by hash: frames per shard [89]\d\.\d % / ")
+        self.assertRegex(p.stderr, r"flows by hash: frames per shard [789]\d\.\d % / ")
 
     def test_writer_processes_make_the_same_shards(self):
         """ts-shard's writing pass in 1 or 3 processes: the same shard files, index and meta."""
