@@ -9,9 +9,11 @@ Checked: every table row for row (rows whose sort value ties are compared as a s
 tshark leaves their order open; the merged output must still be sorted and ranked), a small row
 cap (the same keys get a row, "(other keys)" last), SRT tables exactly,
 -Y mode (the same lines, original frame numbers and times), that no shard splits a TCP
-connection (tshark's conversation list of every shard), the multi-host path through GNU
-parallel's --sshlogin/--ssh with an ssh stand-in that runs the command here, and the errors
-for a missing tshark or plugin.
+connection (tshark's conversation list of every shard), the tables and the connections with both
+ways of placing flows (balanced by a first pass, the default; --hash-only), that the balanced
+shards are even on a capture of a few big and many small flows where the hash alone is not, the
+multi-host path through GNU parallel's --sshlogin/--ssh with an ssh stand-in that runs the
+command here, and the errors for a missing tshark or plugin.
 """
 import os
 import re
@@ -35,6 +37,7 @@ TABLES = ["aerospike,hotkeys", "aerospike,srt", "hsf2,hotservices", "hsf2,srt",
 TRANSACTIONS = 1500
 OTHER_KEYS = "(other keys)"
 CHURN = 0.3
+MODES = ([], ["--hash-only"])      # how ts-shard places flows: balanced (default), hash only
 
 FAKE_SSH = r"""#!/bin/sh
 # ssh stand-in for GNU parallel: skip ssh options and the host name, run the command here in a
@@ -51,6 +54,24 @@ host="$1"; shift
 mkdir -p "%(root)s/$host" && cd "%(root)s/$host" || exit 255
 exec sh -c "$*"
 """
+
+
+def _write_tcp_pcap(path, packets):
+    """A pcap of Ethernet/IPv4/TCP frames; packets: [((addr a, port a, addr b, port b), 0 for
+    a to b, 1 for b to a)], each frame with a 20-byte payload."""
+    def ip(a):
+        return bytes(int(x) for x in a.split("."))
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for n, ((sa, sp, da, dp), back) in enumerate(packets):
+            if back:
+                sa, sp, da, dp = da, dp, sa, sp
+            tcp = struct.pack(">HHIIBBHHH", sp, dp, n, 0, 0x50, 0x18, 65535, 0, 0) + b"x" * 20
+            iph = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), n & 0xffff, 0, 64, 6, 0,
+                              ip(sa), ip(da))
+            frame = b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00" + iph + tcp
+            f.write(struct.pack("<IIII", 1700000000 + n // 1000, (n % 1000) * 1000, len(frame),
+                                len(frame)) + frame)
 
 
 def _script(path, text):
@@ -214,13 +235,15 @@ class ParallelStats(tslib.PluginTestCase):
     def test_merged_tables_equal_single_process(self):
         zargs = [x for t in TABLES for x in ("-z", t)]
         single = self.single(["-q"] + zargs)
-        merged = self.driver(["-q", "-j", "2", "-n", "4"] + zargs).stdout
         # every table has rows (Trade keepalive: one per connection, hundreds of them)
         self.assertGreater(len(re.findall(r"\|10\.2\.\S+ → 10\.1\.0\.1:\d+ \|$", single, re.M)), 300)
-        for t in ("Aerospike Hot Keys", "HSF2 SRT Statistics", "Trade Keepalive",
-                  "RocketMQ SRT Statistics", "Troubleshark Services"):
-            self.assertIn(t, merged)
-        self.assert_same_tables(single, merged)
+        for mode in MODES:
+            with self.subTest(mode=mode or "balanced"):
+                merged = self.driver(["-q", "-j", "2", "-n", "4"] + mode + zargs).stdout
+                for t in ("Aerospike Hot Keys", "HSF2 SRT Statistics", "Trade Keepalive",
+                          "RocketMQ SRT Statistics", "Troubleshark Services"):
+                    self.assertIn(t, merged)
+                self.assert_same_tables(single, merged)
 
     def test_filter_argument(self):
         z = ["-z", "aerospike,hotkeys,tcp.port == 3000", "-z", "rocketmq,hottopics,tcp"]
@@ -259,8 +282,6 @@ class ParallelStats(tslib.PluginTestCase):
                          self.driver(["-q", "-n", "2", "-2", "-Y", f]).stdout.splitlines())
 
     def test_no_shard_splits_a_connection(self):
-        work = os.path.join(self.tmp, "keep")
-        self.driver(["-q", "-n", "4", "--workdir", work, "-z", "aerospike,srt"])
         conv = re.compile(r"^(\S+:\d+)\s+<->\s+(\S+:\d+)\s")
 
         def convs(path):
@@ -269,13 +290,116 @@ class ParallelStats(tslib.PluginTestCase):
 
         whole = convs(self.whole)
         self.assertGreater(len(whole), 2000, "a few thousand connections")
-        seen = {}
-        for s in range(4):
-            for c in convs(os.path.join(work, "shard-%03d.pcapng" % s)):
-                self.assertNotIn(c, seen, "connection %s in shards %s and %d" % (c, seen.get(c), s))
-                seen[c] = s
-        self.assertEqual(set(seen), whole)
-        self.assertGreater(len(set(seen.values())), 1, "traffic spread over several shards")
+        for mode in MODES:
+            with self.subTest(mode=mode or "balanced"):
+                work = os.path.join(self.tmp, "keep" + "".join(mode))
+                self.driver(["-q", "-n", "4", "--workdir", work, "-z", "aerospike,srt"] + mode)
+                with open(os.path.join(work, "shards.meta")) as f:
+                    self.assertIn("mode\t%s\t" % ("hash" if mode else "balanced"), f.read())
+                seen = {}
+                for s in range(4):
+                    for c in convs(os.path.join(work, "shard-%03d.pcapng" % s)):
+                        self.assertNotIn(c, seen, "connection %s in shards %s and %d" % (
+                            c, seen.get(c), s))
+                        seen[c] = s
+                self.assertEqual(set(seen), whole)
+                self.assertGreater(len(set(seen.values())), 1, "traffic spread over several shards")
+
+    # -----------------------------------------------------------------------------------------
+    def _skewed_capture(self):
+        """A capture of 3 big TCP connections (3000 frames each, both directions) that the hash
+        alone puts in the same shard of 2 (found by asking ts-shard --hash-only about 16
+        candidates), and 300 small ones (10 frames each): {frame number: connection}."""
+        probe = os.path.join(self.tmp, "probe.pcap")
+        cands = [("10.9.0.%d" % (i + 1), 40000 + i, "10.9.1.1", 3000) for i in range(16)]
+        _write_tcp_pcap(probe, [(c, i % 2) for i, c in enumerate(cands)])
+        out = os.path.join(self.tmp, "probe-shards")
+        os.makedirs(out)
+        subprocess.run([SHARD, "-n", "2", "--hash-only", "-o", out, probe], check=True,
+                       capture_output=True)
+        with open(os.path.join(out, "shard-000.idx"), "rb") as f:
+            in0 = struct.unpack("<%dI" % (os.path.getsize(f.name) // 4), f.read())
+        big = [cands[i - 1] for i in in0][:3]
+        self.assertEqual(len(big), 3, "3 of 16 candidate flows hashed to shard 0")
+        small = [("10.8.%d.%d" % (i // 200, i % 200 + 1), 30000 + i, "10.9.1.1", 3000)
+                 for i in range(300)]
+        pkts = []
+        for i in range(3000):                  # the big flows interleaved, both directions
+            for c in big:
+                pkts.append((c, i % 2))
+            if i % 10 == 0:
+                for c in small[i // 10:i // 10 + 1]:
+                    pkts += [(c, k % 2) for k in range(10)]
+        path = os.path.join(self.tmp, "skewed.pcap")
+        _write_tcp_pcap(path, pkts)
+        return path, {n: c for n, (c, _) in enumerate(pkts, 1)}
+
+    def test_balanced_shards_on_few_big_flows(self):
+        path, flows = self._skewed_capture()
+        total = len(flows)
+        shares = {}
+        # a flow table of 2 flows: the other flows are placed by hash (and still never split)
+        capped = ["--max-flows", "2"]
+        for mode in MODES + (capped,):
+            out = os.path.join(self.tmp, "skewed" + "".join(mode))
+            os.makedirs(out)
+            p = subprocess.run([SHARD, "-n", "2", "-o", out] + mode + [path], capture_output=True,
+                               text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            where, count = {}, 0
+            for s in range(2):
+                with open(os.path.join(out, "shard-%03d.idx" % s), "rb") as f:
+                    frames = struct.unpack("<%dI" % (os.path.getsize(f.name) // 4), f.read())
+                shares[tuple(mode)] = shares.get(tuple(mode), []) + [len(frames) / total]
+                count += len(frames)
+                for n in frames:
+                    # both directions of every connection in one shard
+                    self.assertEqual(where.setdefault(flows[n], s), s, "%s split" % (flows[n],))
+            self.assertEqual(count, total)
+            if mode == capped:
+                self.assertIn("more than 2 flows", p.stderr)
+        hashed, balanced = max(shares[("--hash-only",)]), max(shares[()])
+        self.assertGreaterEqual(hashed, 0.75, "the hash alone puts the big flows together")
+        self.assertLessEqual(balanced, 0.55, "balanced shards: %s" % shares[()])
+        # the driver says how even the shards are
+        p = self.driver(["-n", "2", "-z", "aerospike,srt"], caps=[path])
+        self.assertRegex(p.stderr, r"flows balanced by frames: frames per shard [45]\d\.\d % / "
+                                   r"[45]\d\.\d %")
+        p = self.driver(["-n", "2", "--hash-only", "-z", "aerospike,srt"], caps=[path])
+        self.assertRegex(p.stderr, r"flows by hash: frames per shard [789]\d\.\d % / ")
+
+    def test_writer_processes_make_the_same_shards(self):
+        """ts-shard's writing pass in 1 or 3 processes: the same shard files, index and meta."""
+        files = {}
+        for w in ("1", "3"):
+            out = tempfile.mkdtemp(prefix="writers-", dir=self.tmp)
+            p = subprocess.run([SHARD, "-n", "4", "--writers", w, "-o", out] + self.caps,
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            files[w] = {}
+            for f in sorted(os.listdir(out)):
+                with open(os.path.join(out, f), "rb") as fh:
+                    files[w][f] = fh.read()
+        self.assertEqual(sorted(files["1"]), sorted(files["3"]))
+        self.assertEqual(len(files["1"]), 9)            # 4 shards, 4 indexes, meta
+        for f in files["1"]:
+            self.assertEqual(files["1"][f], files["3"][f], f)
+        self.assertGreater(min(len(v) for f, v in files["1"].items() if f.endswith(".idx")), 0)
+
+    def test_pipe_input_is_sharded_by_hash(self):
+        """An input that cannot be read twice (stdin) is placed by hash, like --hash-only."""
+        outs = []
+        for args, stdin in ((["--hash-only", self.caps[0]], None), (["-"], self.caps[0])):
+            out = tempfile.mkdtemp(prefix="pipe-", dir=self.tmp)
+            with open(stdin or os.devnull, "rb") as f:
+                p = subprocess.run([SHARD, "-n", "3", "-o", out] + args, stdin=f,
+                                   capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(out, "shards.meta")) as f:
+                outs.append(f.read())
+        self.assertIn("cannot be read twice", p.stderr)
+        self.assertIn("mode\thash\t", outs[1])
+        self.assertEqual(outs[0], outs[1])
 
     def test_several_hosts_through_sshlogin(self):
         z = ["-z", "hsf2,hotservices", "-z", "hsf2,srt", "-z", "aerospike,srt"]
