@@ -1240,7 +1240,10 @@ static const char *hsf2_peek_string(tvbuff_t *tvb, packet_info *pinfo, guint off
     return (const char *)tvb_get_string_enc(pinfo->pool, tvb, (int)off, (int)len, enc);
 }
 
-static void hsf2_peek(tvbuff_t *tvb, packet_info *pinfo, hsf2_peek_t *pk)
+/* names: also read the service and method of RPC requests (the first pass keeps them in the
+ * request record; later passes need them only for the Info text of a PDU whose decoding was cut
+ * short). TB's class name is always read: it tells a heartbeat. */
+static void hsf2_peek(tvbuff_t *tvb, packet_info *pinfo, hsf2_peek_t *pk, gboolean names)
 {
     guint cap = tvb_captured_length(tvb);
     guint8 type = tvb_get_uint8(tvb, 0);
@@ -1268,7 +1271,7 @@ static void hsf2_peek(tvbuff_t *tvb, packet_info *pinfo, hsf2_peek_t *pk)
                 pk->id = tvb_get_int64(tvb, 7, ENC_BIG_ENDIAN);
             if (cap >= 19)
                 pk->timeout = (gint32)tvb_get_ntohl(tvb, 15);
-            if (cap >= 31 && tvb_get_ntohl(tvb, 27) <= HSF2_MAX_ARGS) {
+            if (names && cap >= 31 && tvb_get_ntohl(tvb, 27) <= HSF2_MAX_ARGS) {
                 guint names = HSF2_REQ_FIXED + 8 * tvb_get_ntohl(tvb, 27);
                 guint32 ls = tvb_get_ntohl(tvb, 19), lm = tvb_get_ntohl(tvb, 23);
                 pk->service = hsf2_peek_string(tvb, pinfo, names, ls, ENC_UTF_8);
@@ -1322,7 +1325,7 @@ static void hsf2_peek(tvbuff_t *tvb, packet_info *pinfo, hsf2_peek_t *pk)
         if ((pk->have_id = cap >= 12))
             pk->id = tvb_get_int64(tvb, 4, ENC_BIG_ENDIAN);
         /* request body: dubbo version, service, service version, method… */
-        if (pk->is_request && !pk->heartbeat && (flags & 0x1F) == 2 && cap >= HSF2_DUBBO_HDR &&
+        if (names && pk->is_request && !pk->heartbeat && (flags & 0x1F) == 2 && cap >= HSF2_DUBBO_HDR &&
             hsf2_peek_values(tvb, pinfo, HSF2_DUBBO_HDR, (int)MIN(tvb_get_ntohl(tvb, 12), HSF2_MAX_FIELD),
                              HESSIAN_V2, v, 4) == 4) {
             pk->service = v[1]->kind == HESSIAN_STRING ? v[1]->str : NULL;
@@ -1435,7 +1438,7 @@ static void dissect_hsf2_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
 
     if (idx == 0)
         col_clear(pinfo->cinfo, COL_INFO);
-    hsf2_peek(tvb, pinfo, &pk);
+    hsf2_peek(tvb, pinfo, &pk, !PINFO_FD_VISITED(pinfo));
     if (pk.have_op && pk.have_id && !pk.broadcast)
         t = hsf2_track(pinfo, idx, pk.table, pk.heartbeat, pk.is_request, pk.id, pk.service, pk.method,
                        pk.timeout, pk.one_way);
@@ -1471,8 +1474,11 @@ static void dissect_hsf2_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         info = NULL;
     }
     ENDTRY;
-    if (!info)
+    if (!info) {
+        if (PINFO_FD_VISITED(pinfo))        /* its Info text names the service and method */
+            hsf2_peek(tvb, pinfo, &pk, TRUE);
         info = hsf2_cut_done(tvb, pinfo, pt, t, &pk, type);
+    }
     if (cut)
         hsf2_note_cut(tvb, pinfo, pt);
     info = wmem_strconcat(pinfo->pool, info, links, cut ? " [cut by snaplen]" : "", NULL);
@@ -1695,7 +1701,7 @@ static void hsf2_cut_framing(hsf2_framing_t *fr, tvbuff_t *tvb, int offset, hsf2
         fl->lost_pos = TRUE;
     }
     /* PDU starts the snaplen hid, or this PDU's id cut: their requests get no visible answer */
-    hsf2_peek(tvb_new_subset_remaining(tvb, offset), fr->pinfo, &pk);
+    hsf2_peek(tvb_new_subset_remaining(tvb, offset), fr->pinfo, &pk, FALSE);
     hidden = r != HSF2_LEN_OK || plen < rest || !pk.have_id;
     if (hidden) {
         cv = hsf2_conv(fr->pinfo);
