@@ -842,8 +842,7 @@ typedef struct {
 #define AS_TCP_FLAG_ACK 0x010
 typedef struct {
     ts_trans_table_t *tbl;
-    guint32  next_seq[2];       /* end of the bytes of the direction handed to us so far */
-    gboolean seq_known[2];
+    ts_seq_pos_t pos[2];        /* end of the bytes of the direction handed to us so far */
     gboolean gap[2];            /* bytes were missing since the last response PDU was matched */
     gboolean rsp_unseen;        /* the client acknowledged server bytes that are not in the capture */
     guint32  cut_end[2];        /* a PDU cut short in the capture runs up to this sequence number */
@@ -3194,23 +3193,19 @@ as_stream_track(packet_info *pinfo, const struct tcpinfo *ti, guint len, int d)
 
     /* the client's acknowledgement tells where the server's bytes start when none were seen yet:
      * a response lost before the first one captured is a gap too */
-    if (d == AS_DIR_REQ && !cv->seq_known[AS_DIR_RSP] && (ti->flags & AS_TCP_FLAG_ACK)) {
-        cv->next_seq[AS_DIR_RSP] = ti->lastackseq;
-        cv->seq_known[AS_DIR_RSP] = TRUE;
+    if (d == AS_DIR_REQ && !cv->pos[AS_DIR_RSP].known && (ti->flags & AS_TCP_FLAG_ACK)) {
+        cv->pos[AS_DIR_RSP].end = ti->lastackseq;
+        cv->pos[AS_DIR_RSP].known = TRUE;
     }
     /* ... and a request that acknowledges server bytes we never saw says the answers of the
      * requests still open were in them: the request PDUs of this segment close them as lost */
-    if (d == AS_DIR_REQ && cv->seq_known[AS_DIR_RSP] && (ti->flags & AS_TCP_FLAG_ACK) &&
-        GT_SEQ(ti->lastackseq, cv->next_seq[AS_DIR_RSP])) {
-        cv->next_seq[AS_DIR_RSP] = ti->lastackseq;
+    if (d == AS_DIR_REQ && cv->pos[AS_DIR_RSP].known && (ti->flags & AS_TCP_FLAG_ACK) &&
+        GT_SEQ(ti->lastackseq, cv->pos[AS_DIR_RSP].end)) {
+        cv->pos[AS_DIR_RSP].end = ti->lastackseq;
         cv->rsp_unseen = TRUE;
     }
-    if (cv->seq_known[d] && GT_SEQ(start, cv->next_seq[d]))
+    if (ts_seq_pos_advance(&cv->pos[d], start, end))
         cv->gap[d] = TRUE;
-    if (!cv->seq_known[d] || GT_SEQ(end, cv->next_seq[d])) {
-        cv->next_seq[d] = end;
-        cv->seq_known[d] = TRUE;
-    }
     if (cv->cut_known[d] && LT_SEQ(start, cv->cut_end[d]) && cv->cut_end[d] - start <= AS_PROTO_SIZE_MAX + AS_PROTO_HDR_LEN) {
         as_cont_t *c = wmem_new(wmem_file_scope(), as_cont_t);
         skip = MIN(cv->cut_end[d] - start, len);

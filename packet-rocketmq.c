@@ -2269,8 +2269,7 @@ static void rmq_tap(rmq_pdu_t *pdu)
 typedef struct {
     ts_trans_table_t *tbl;
     gboolean          synced[2];   /* per direction (rmq_dir): the last frame start was checked */
-    gboolean          seq_known[2];
-    guint32           next_seq[2]; /* per direction: the TCP sequence number after the last segment */
+    ts_seq_pos_t      pos[2];      /* per direction: the TCP sequence number after the last segment */
     wmem_list_t      *open[TS_TRANS_SPACES];
     guint             open_limit[TS_TRANS_SPACES];   /* ts_trans_open_add() state */
 } rmq_conv_t;
@@ -2867,13 +2866,11 @@ static void rmq_check_gap(packet_info *pinfo, const struct tcpinfo *ti)
     guint dir = rmq_dir(pinfo);
     /* (the first data byte after the handshake has relative sequence number 1; a capture that
      * starts mid-stream numbers from 0) */
-    if (!ti->is_reassembled && (cv->seq_known[dir] ? (gint32)(ti->seq - cv->next_seq[dir]) > 0 : ti->seq > 1)) {
+    gboolean first = !cv->pos[dir].known;
+    gboolean gap = ts_seq_pos_advance(&cv->pos[dir], ti->seq, ti->nxtseq);
+    if (!ti->is_reassembled && (first ? ti->seq > 1 : gap)) {
         cv->synced[dir] = FALSE;
         rmq_answers_hidden(pinfo);
-    }
-    if (!cv->seq_known[dir] || (gint32)(ti->nxtseq - cv->next_seq[dir]) > 0) {
-        cv->next_seq[dir] = ti->nxtseq;
-        cv->seq_known[dir] = TRUE;
     }
 }
 

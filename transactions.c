@@ -338,6 +338,16 @@ gboolean ts_trans_add_links_lost(proto_tree *tree, tvbuff_t *tvb, packet_info *p
     return FALSE;
 }
 
+gboolean ts_seq_pos_advance(ts_seq_pos_t *pos, guint32 start, guint32 end)
+{
+    gboolean gap = pos->known && (gint32)(start - pos->end) > 0;
+    if (!pos->known || (gint32)(end - pos->end) > 0) {
+        pos->end = end;
+        pos->known = TRUE;
+    }
+    return gap;
+}
+
 const struct tcpinfo *ts_tcpinfo(packet_info *pinfo, void *data)
 {
     static int proto_tcp = -1;

@@ -83,6 +83,18 @@ void  ts_packet_data_set(packet_info *pinfo, int proto, void *data);
 struct tcpinfo;
 const struct tcpinfo *ts_tcpinfo(packet_info *pinfo, void *data);
 
+/* How far one direction of a TCP connection has been handed to a dissector (first pass): the
+ * sequence number after the furthest byte seen. ts_seq_pos_advance() takes the segment
+ * [start, end): TRUE when it starts beyond that point (bytes of the direction are missing from
+ * the capture: lost, or coming later out of order); the point then moves to `end` when that is
+ * further. Sequence numbers compare modulo 2^32. */
+typedef struct {
+    guint32  end;
+    gboolean known;
+} ts_seq_pos_t;
+
+gboolean ts_seq_pos_advance(ts_seq_pos_t *pos, guint32 start, guint32 end);
+
 /* nstime_t from milliseconds:
  *   ts_nstime_from_ms        an unsigned time since the Unix epoch or duration;
  *   ts_nstime_from_signed_ms a signed duration: a negative one has secs and nsecs both <= 0

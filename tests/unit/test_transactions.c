@@ -1,7 +1,7 @@
 /* test_transactions.c — the nstime-from-milliseconds helpers of transactions.c, whose sign
  * conventions the dissectors rely on (FT_RELATIVE_TIME wants secs and nsecs of one sign,
  * FT_ABSOLUTE_TIME wants 0 <= nsecs < 1 s), and ts_trans_open_add(): the list of open
- * requests stays bounded while every unanswered request stays in it.
+ * requests stays bounded while every unanswered request stays in it; ts_seq_pos_advance().
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -57,10 +57,25 @@ static void check_open_add(void)
     wmem_destroy_allocator(a);
 }
 
+/* ts_seq_pos_advance(): in order, a gap, a retransmission behind the point, a wrap of the 32-bit
+ * sequence space. */
+static void check_seq_pos(void)
+{
+    ts_seq_pos_t p = { 0, FALSE };
+    ok("first segment is no gap", !ts_seq_pos_advance(&p, 1000, 1100) && p.known && p.end == 1100);
+    ok("next segment in order", !ts_seq_pos_advance(&p, 1100, 1200) && p.end == 1200);
+    ok("segment after missing bytes is a gap", ts_seq_pos_advance(&p, 1300, 1400) && p.end == 1400);
+    ok("late segment behind the point: no gap, point stays", !ts_seq_pos_advance(&p, 1200, 1300) && p.end == 1400);
+    p.end = 0xFFFFFF00u;
+    ok("wrap: in order across 2^32", !ts_seq_pos_advance(&p, 0xFFFFFF00u, 0x100u) && p.end == 0x100u);
+    ok("wrap: gap after 2^32", ts_seq_pos_advance(&p, 0x200u, 0x300u) && p.end == 0x300u);
+}
+
 int main(void)
 {
     wmem_init();
     check_open_add();
+    check_seq_pos();
     check("unsigned 0", ts_nstime_from_ms(0), 0, 0);
     check("unsigned 1999", ts_nstime_from_ms(1999), 1, 999000000);
     check("unsigned HLC-sized", ts_nstime_from_ms(G_GUINT64_CONSTANT(1700000000123)), 1700000000, 123000000);
