@@ -134,17 +134,6 @@ static ts_found_t entry_found(const ts_svc_entry_t *e)
     return e->heur_frame ? TS_FOUND_HEURISTIC : e->found;
 }
 
-ts_found_t ts_service_found(packet_info *pinfo, int proto)
-{
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-    ts_svc_entry_t *e = conv ? svc_entry(conv, proto, FALSE) : NULL;
-    if (!e)
-        return TS_FOUND_OTHER;
-    if (!e->server_set && !e->heur_frame)
-        return TS_FOUND_OTHER;
-    return entry_found(e);
-}
-
 void ts_service_heuristic(packet_info *pinfo, int proto, dissector_handle_t handle)
 {
     if (proto_ts < 0 || PINFO_FD_VISITED(pinfo))

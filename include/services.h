@@ -42,9 +42,6 @@ void ts_service_pdu(packet_info *pinfo, int proto, gboolean to_server, guint32 b
  * ("tcp:aerospike:aerospike") and use up can_desegment. */
 void ts_service_heuristic(packet_info *pinfo, int proto, dissector_handle_t handle);
 
-/* How the current conversation was found for `proto` (TS_FOUND_OTHER when no PDU was seen yet). */
-ts_found_t ts_service_found(packet_info *pinfo, int proto);
-
 /* Called by packet-troubleshark.c (the umbrella protocol owns the table's tap and per-conversation
  * data). */
 void ts_services_register(int proto_troubleshark);
