@@ -293,19 +293,26 @@ typedef struct {
     guint             open_limit[2];
 } hsf2_conv_t;
 
-/* what a response needs from its request (file scope) */
+/* What the requests of one call share (file scope, one per distinct service, method and kind;
+ * hsf2_call()): the names and the Service Response Time row. */
 typedef struct {
-    int         kind;         /* HSF2_KIND_* (HEARTBEAT for heartbeats of any transport) */
-    int         table;        /* the HSF2_KIND_* table the transaction lives in */
-    const char *service;
+    const char *service;      /* NULL: not in the capture (cut by the snaplen) */
     const char *method;
-    gint32      timeout;      /* ms, <= 0: none */
     int         srt_kind;
     const char *srt_name;
-    gboolean    lost_cut;     /* rsp_lost because the snaplen cut PDUs (not a lost segment) */
+} hsf2_call_t;
+
+/* what a response needs from its request (file scope; one per request, so kept small) */
+typedef struct {
+    const hsf2_call_t *call;
+    gint32      timeout;      /* ms, <= 0: none */
+    guint8      kind;         /* HSF2_KIND_* (HEARTBEAT for heartbeats of any transport) */
+    guint8      table;        /* the HSF2_KIND_* table the transaction lives in */
+    guint8      lost_cut;     /* rsp_lost because the snaplen cut PDUs (not a lost segment) */
 } hsf2_req_t;
 
 static wmem_map_t *hsf2_method_index;   /* "service\x1fmethod" -> hsf2_row_t (file scope contents) */
+static wmem_map_t *hsf2_call_index;     /* kind, service and method -> hsf2_call_t (file scope contents) */
 
 static hsf2_conv_t *hsf2_conv(packet_info *pinfo)
 {
@@ -349,7 +356,7 @@ static void hsf2_mark_lost(packet_info *pinfo, hsf2_conv_t *cv, int dir, gboolea
         ts_trans_t *t = (ts_trans_t *)wmem_list_frame_data(f);
         if (!t->rsp_frame && !t->rsp_lost) {
             t->rsp_lost = TRUE;
-            ((hsf2_req_t *)t->req_data)->lost_cut = by_snaplen;
+            ((hsf2_req_t *)t->req_data)->lost_cut = (guint8)by_snaplen;
         }
         wmem_list_remove_frame(open, f);
     }
@@ -395,6 +402,30 @@ static int hsf2_srt_row(packet_info *pinfo, const char *service, const char *met
     return r->row;
 }
 
+/* The shared record of a call (first pass): heartbeat or not, service and method, each NULL when
+ * not in the capture. A call seen first names its SRT row (heartbeats share one). */
+static const hsf2_call_t *hsf2_call(packet_info *pinfo, gboolean heartbeat, const char *service,
+                                    const char *method)
+{
+    /* NULL and "" differ here (they share an SRT row): a leading 0/1 tells them apart */
+    char *key = wmem_strdup_printf(pinfo->pool, "%c%c%s\x1f%c%s", heartbeat ? 'h' : 'c', service ? '1' : '0',
+                                   service ? service : "", method ? '1' : '0', method ? method : "");
+    hsf2_call_t *c = (hsf2_call_t *)wmem_map_lookup(hsf2_call_index, key);
+    if (!c) {
+        c = wmem_new(wmem_file_scope(), hsf2_call_t);
+        c->service = ts_intern(service);
+        c->method = ts_intern(method);
+        if (heartbeat) {
+            c->srt_kind = HSF2_SRT_HEARTBEAT;
+            c->srt_name = "Heartbeat";
+        } else {
+            c->srt_kind = hsf2_srt_row(pinfo, c->service, c->method, &c->srt_name);
+        }
+        wmem_map_insert(hsf2_call_index, wmem_strdup(wmem_file_scope(), key), c);
+    }
+    return c;
+}
+
 static const ts_trans_hf_t hsf2_links = {
     &hf_hsf2_response_in, &hf_hsf2_response_to, &hf_hsf2_time, &hf_hsf2_no_response,
     &ei_hsf2_no_response, &ei_hsf2_no_request,
@@ -414,17 +445,10 @@ static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean
         return t;
     if (is_request) {
         hsf2_req_t *rq = wmem_new0(wmem_file_scope(), hsf2_req_t);
-        rq->kind = heartbeat ? HSF2_KIND_HEARTBEAT : table;
-        rq->table = table;
-        rq->service = ts_intern(service);
-        rq->method = ts_intern(method);
+        rq->kind = (guint8)(heartbeat ? HSF2_KIND_HEARTBEAT : table);
+        rq->table = (guint8)table;
+        rq->call = hsf2_call(pinfo, heartbeat, service, method);
         rq->timeout = timeout;
-        if (heartbeat) {
-            rq->srt_kind = HSF2_SRT_HEARTBEAT;
-            rq->srt_name = "Heartbeat";
-        } else {
-            rq->srt_kind = hsf2_srt_row(pinfo, rq->service, rq->method, &rq->srt_name);
-        }
         t = ts_trans_request(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, idx);
         t->req_data = rq;
         if (!one_way)
@@ -439,10 +463,10 @@ static void hsf2_fill_key(ts_tap_rec_t *rec, const hsf2_req_t *rq)
 {
     if (!rq)
         return;
-    rec->key = rq->kind == HSF2_KIND_HEARTBEAT ? "(heartbeat)" : (rq->service ? rq->service : "(unknown)");
-    rec->cols[0] = rq->method ? rq->method : (rq->kind == HSF2_KIND_HEARTBEAT ? "" : "(unknown)");
-    rec->kind = rq->srt_kind;
-    rec->kind_name = rq->srt_name;
+    rec->key = rq->kind == HSF2_KIND_HEARTBEAT ? "(heartbeat)" : (rq->call->service ? rq->call->service : "(unknown)");
+    rec->cols[0] = rq->call->method ? rq->call->method : (rq->kind == HSF2_KIND_HEARTBEAT ? "" : "(unknown)");
+    rec->kind = rq->call->srt_kind;
+    rec->kind_name = rq->call->srt_name;
 }
 
 /* Tap record of a request PDU. One-way requests expect no answer. */
@@ -1345,8 +1369,8 @@ static void hsf2_peek(tvbuff_t *tvb, packet_info *pinfo, hsf2_peek_t *pk, gboole
  * "Apply as Filter" there gives hsf2.srt_index==N, which selects its requests and responses. */
 static void hsf2_add_srt_index(tvbuff_t *tvb, proto_tree *pt, const hsf2_req_t *rq)
 {
-    if (rq && rq->srt_kind >= 0)
-        proto_item_set_generated(proto_tree_add_uint(pt, hf_hsf2_srt_index, tvb, 0, 0, (guint32)rq->srt_kind));
+    if (rq && rq->call->srt_kind >= 0)
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_hsf2_srt_index, tvb, 0, 0, (guint32)rq->call->srt_kind));
 }
 
 static const char *hsf2_add_links(tvbuff_t *tvb, packet_info *pinfo, proto_tree *pt, ts_trans_t *t,
@@ -1378,10 +1402,10 @@ static const char *hsf2_add_links(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     if (rq)
         hsf2_add_srt_index(tvb, pt, rq);
     if (rq && rq->kind != HSF2_KIND_HEARTBEAT) {
-        if (rq->service)
-            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_service, tvb, 0, 0, rq->service));
-        if (rq->method && *rq->method)
-            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_method, tvb, 0, 0, rq->method));
+        if (rq->call->service)
+            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_service, tvb, 0, 0, rq->call->service));
+        if (rq->call->method && *rq->call->method)
+            proto_item_set_generated(proto_tree_add_string(pt, hf_hsf2_method, tvb, 0, 0, rq->call->method));
     }
     return "";
 }
@@ -2101,6 +2125,7 @@ void proto_register_hsf2(void)
     hsf2_handle = register_dissector("hsf2", dissect_hsf2, proto_hsf2);
     hsf2_tap = register_tap("hsf2");
     hsf2_method_index = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    hsf2_call_index = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
 
     hsf2_srt_vals[0].value = HSF2_SRT_HEARTBEAT;
     hsf2_srt_vals[0].strptr = "Heartbeat";
