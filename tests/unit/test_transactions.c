@@ -1,13 +1,22 @@
 /* test_transactions.c — the nstime-from-milliseconds helpers of transactions.c, whose sign
  * conventions the dissectors rely on (FT_RELATIVE_TIME wants secs and nsecs of one sign,
  * FT_ABSOLUTE_TIME wants 0 <= nsecs < 1 s), and ts_trans_open_add(): the list of open
- * requests stays bounded while every unanswered request stays in it; ts_seq_pos_advance().
+ * requests stays bounded while every unanswered request stays in it; ts_seq_pos_advance(); the
+ * transaction of each PDU (ts_trans_request/response remember it, ts_trans_lookup finds it on any
+ * later pass): across the index's chunks, for PDU indexes above its byte, for a PDU met out of
+ * frame order, for a PDU recorded twice.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdio.h>
 
 #include "transactions.h"
+
+#include <epan/epan.h>
+#include <epan/frame_data.h>
+#include <epan/packet_info.h>
+#include <wiretap/wtap.h>
+#include <wsutil/privileges.h>
 
 static int passed, failed;
 
@@ -71,9 +80,103 @@ static void check_seq_pos(void)
     ok("wrap: gap after 2^32", ts_seq_pos_advance(&p, 0x200u, 0x300u) && p.end == 0x300u);
 }
 
+
+/* A fake first pass: frames 1..N with 1, 2 or 3 PDUs each (more than one chunk of links), a
+ * request and its response per pair of PDUs; then every PDU is looked up as a later pass would. */
+#define LINK_FRAMES 6000u
+static void check_links(void)
+{
+    const int proto = 4242;
+    frame_data *fd = g_new0(frame_data, LINK_FRAMES + 2);
+    ts_trans_t **want = g_new0(ts_trans_t *, (LINK_FRAMES + 2) * 4);
+    ts_trans_table_t *tbl = ts_trans_table_new(proto, TS_TRANS_BY_ID);
+    packet_info pinfo;
+    guint64 id = 1;
+    guint wrong = 0, missing = 0, early = 0;
+    ts_trans_t *open = NULL, *t, *late, *big, *twice;
+
+    memset(&pinfo, 0, sizeof(pinfo));
+    pinfo.pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    for (guint32 f = 1; f <= LINK_FRAMES; f++) {
+        pinfo.fd = &fd[f];
+        pinfo.num = fd[f].num = f;
+        for (guint i = 0; i < 1 + f % 3; i++) {
+            early += ts_trans_lookup(&pinfo, proto, i) != NULL;
+            if (!open) {
+                open = want[f * 4 + i] = ts_trans_request(&pinfo, tbl, 0, id, i);
+            } else {
+                want[f * 4 + i] = ts_trans_response(&pinfo, tbl, 0, id++, TRUE, i);
+                wrong += want[f * 4 + i] != open;
+                open = NULL;
+            }
+        }
+    }
+    ok("first pass: no PDU is found before it is recorded", early == 0);
+    for (guint32 f = 1; f <= LINK_FRAMES; f++) {
+        pinfo.fd = &fd[f];
+        pinfo.num = f;
+        for (guint i = 0; i < 4; i++) {
+            t = ts_trans_lookup(&pinfo, proto, i);
+            if (i < 1 + f % 3) {
+                missing += t == NULL;
+                wrong += t != want[f * 4 + i];
+            } else {
+                wrong += t != NULL;
+            }
+        }
+    }
+    ok("every PDU of 6000 frames finds its transaction, and no other", wrong == 0 && missing == 0);
+
+    /* a PDU index the index's byte cannot hold, then a frame met out of order (earlier number):
+     * both are kept apart, and still found */
+    pinfo.fd = &fd[LINK_FRAMES + 1];
+    pinfo.num = fd[LINK_FRAMES + 1].num = LINK_FRAMES + 1;
+    big = ts_trans_request(&pinfo, tbl, 0, 900000, 300);
+    pinfo.fd = &fd[5];
+    pinfo.num = 5;
+    late = ts_trans_request(&pinfo, tbl, 0, 900001, 3);
+    pinfo.fd = &fd[LINK_FRAMES + 1];
+    pinfo.num = LINK_FRAMES + 1;
+    ok("PDU index 300 is found", ts_trans_lookup(&pinfo, proto, 300) == big);
+    ok("no PDU 299", ts_trans_lookup(&pinfo, proto, 299) == NULL);
+    pinfo.fd = &fd[5];
+    pinfo.num = 5;
+    ok("a PDU met out of frame order is found", ts_trans_lookup(&pinfo, proto, 3) == late);
+    ok("the frame's own PDUs are unchanged", ts_trans_lookup(&pinfo, proto, 0) == want[5 * 4]);
+
+    /* the same PDU recorded twice: the newest transaction wins (as with proto data) */
+    pinfo.fd = &fd[LINK_FRAMES + 1];
+    pinfo.num = LINK_FRAMES + 1;
+    ts_trans_request(&pinfo, tbl, 0, 900002, 0);
+    twice = ts_trans_request(&pinfo, tbl, 0, 900003, 0);
+    ok("a PDU recorded twice gives the newest transaction", ts_trans_lookup(&pinfo, proto, 0) == twice);
+    ok("another protocol has no links here", ts_trans_lookup(&pinfo, proto + 1, 0) == NULL);
+
+    for (guint32 f = 0; f < LINK_FRAMES + 2; f++)
+        g_slist_free(fd[f].pfd);
+    wmem_destroy_allocator(pinfo.pool);
+    g_free(want);
+    g_free(fd);
+}
+
 int main(void)
 {
+    struct packet_provider_funcs funcs;
+    epan_t *session;
+
+    /* a file scope, as when tshark reads a file (plugins not loaded: only transactions.c) */
+    memset(&funcs, 0, sizeof(funcs));
+    init_process_policies();
     wmem_init();
+    wtap_init(FALSE);
+    if (!epan_init(NULL, NULL, FALSE)) {
+        fprintf(stderr, "FAIL epan_init\n");
+        return 1;
+    }
+    session = epan_new(NULL, &funcs);
+    check_links();
+    epan_free(session);
+    epan_cleanup();
     check_open_add();
     check_seq_pos();
     check("unsigned 0", ts_nstime_from_ms(0), 0, 0);
