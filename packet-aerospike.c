@@ -3037,7 +3037,8 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         }
         ctx.req = ctx.trans && ctx.trans->req_frame ? (as_req_t *)ctx.trans->req_data : NULL;
         if (ctx.trans && ctx.trans->req_frame) {
-            nstime_delta(&ctx.delta, &pinfo->abs_ts, &ctx.trans->req_time);
+            nstime_t req = ts_trans_req_time(ctx.trans);
+            nstime_delta(&ctx.delta, &pinfo->abs_ts, &req);
             ctx.has_delta = TRUE;
         }
     }

@@ -444,13 +444,13 @@ static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean
     if (t || PINFO_FD_VISITED(pinfo))
         return t;
     if (is_request) {
-        hsf2_req_t *rq = wmem_new0(wmem_file_scope(), hsf2_req_t);
+        hsf2_req_t *rq;
+        t = ts_trans_request_with_data(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, idx, sizeof(hsf2_req_t));
+        rq = (hsf2_req_t *)t->req_data;
         rq->kind = (guint8)(heartbeat ? HSF2_KIND_HEARTBEAT : table);
         rq->table = (guint8)table;
         rq->call = hsf2_call(pinfo, heartbeat, service, method);
         rq->timeout = timeout;
-        t = ts_trans_request(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, idx);
-        t->req_data = rq;
         if (!one_way)
             hsf2_open_add(hsf2_conv(pinfo), hsf2_dir(pinfo, hsf2_conv(pinfo)), t);
     } else {
@@ -498,7 +498,8 @@ static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     ts_tap_rec_t *rec = wmem_new(pinfo->pool, ts_tap_rec_t);
 
     if (t && t->req_frame) {
-        nstime_delta(&delta, &pinfo->abs_ts, &t->req_time);
+        nstime_t req = ts_trans_req_time(t);
+        nstime_delta(&delta, &pinfo->abs_ts, &req);
         has = TRUE;
     }
     if (has) {

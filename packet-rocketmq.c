@@ -2227,8 +2227,8 @@ static void rmq_tap(rmq_pdu_t *pdu)
     gboolean answered = pdu->trans && pdu->trans->req_frame != 0;
     double ms = 0.0;
     if (answered) {
-        nstime_t d;
-        nstime_delta(&d, &pinfo->abs_ts, &pdu->trans->req_time);
+        nstime_t d, req = ts_trans_req_time(pdu->trans);
+        nstime_delta(&d, &pinfo->abs_ts, &req);
         ms = nstime_to_msec(&d);
     }
     r->answered = answered;
@@ -2488,7 +2488,7 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                     t = wmem_new0(wmem_file_scope(), ts_trans_t);
                     t->space = space;
                     t->req_frame = pinfo->num;
-                    t->req_time = pinfo->abs_ts;
+                    ts_trans_set_req_time(t, &pinfo->abs_ts);
                     t->rsp_lost = TRUE;
                     ts_pdu_data_set(pinfo, proto_rocketmq, TS_PDU_SLOT_1, idx, t);
                 }
@@ -2523,7 +2523,7 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     } else if (t) {
         const ts_trans_hf_t *lh = &rmq_trans_hf;
         if (!pdu.is_response && !t->rsp_frame && pdu.req && pdu.req->suspend_ms) {
-            nstime_t until = t->req_time;
+            nstime_t until = ts_trans_req_time(t);
             nstime_t d = ts_nstime_from_ms(pdu.req->suspend_ms);
             nstime_add(&until, &d);
             if (nstime_cmp(&until, &rmq_last_ts) >= 0) {

@@ -1097,7 +1097,8 @@ static void trade_match_roundtrip(trade_conv_t *st, packet_info *pinfo, int d, g
         wmem_map_remove(st->rt_open[!d], &clock);
         ts_trans_t *t = ts_trans_response(pinfo, st->roundtrips, (guint32)!d, clock, TRUE, idx);
         if (t->req_frame) {
-            double ms = trade_secs_between(&pinfo->abs_ts, &t->req_time) * 1000.0;
+            nstime_t req = ts_trans_req_time(t);
+            double ms = trade_secs_between(&pinfo->abs_ts, &req) * 1000.0;
             st->has_wire_rtt = TRUE;
             st->wire_rtt_ms = ms;
             st->wire_rtt_frame = pinfo->num;
@@ -1160,10 +1161,11 @@ static const char *trade_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info 
         /* spec 9.2 B: the Pong still outstanding after the application's keepalive timeout */
         nstime_t waited;
         gboolean known = TRUE;
+        nstime_t req = ts_trans_req_time(t);
         if (t->rsp_frame)
-            nstime_delta(&waited, &t->rsp_time, &t->req_time);
+            waited = ts_trans_rsp_delta(t);
         else if (PINFO_FD_VISITED(pinfo) && !t->rsp_lost)
-            nstime_delta(&waited, &st->last_time, &t->req_time);
+            nstime_delta(&waited, &st->last_time, &req);
         else
             known = FALSE;
         if (known && trade_keepalive_timeout && nstime_to_sec(&waited) >= (double)trade_keepalive_timeout) {

@@ -1290,8 +1290,7 @@ static void hot_apply(ts_ui_t *u, ts_table_t *t, ts_row_t *const rows[2], const 
     if (rec->is_request && tr) {
         /* answered or not is the transaction's, whatever the filter did to its responses */
         if (tr->rsp_frame) {
-            nstime_t d;
-            nstime_delta(&d, &tr->rsp_time, &tr->req_time);
+            nstime_t d = ts_trans_rsp_delta(tr);
             hot_answered(u, rows, cls, TRUE, nstime_to_msec(&d));
         } else if (tr->rsp_lost) {
             for (guint i = 0; i < 2; i++) {

@@ -20,7 +20,7 @@
 #define TS_KEY_AREA_SLOT0    2u            /* + ts_pdu_slot_t */
 #define TS_KEY_PDU(area, idx) (((guint)(area) << 24) | ((guint)(idx) & 0xffffffu))
 
-G_STATIC_ASSERT(sizeof(ts_trans_t) <= 64);
+G_STATIC_ASSERT(sizeof(ts_trans_t) <= 48);
 
 struct ts_trans_table {
     int             proto;                    /* owner: per-PDU results are stored under it */
@@ -218,15 +218,54 @@ static void remember(packet_info *pinfo, int proto, guint pdu_index, ts_trans_t 
     LINK_TRANS(l, i) = t;
 }
 
-ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
-                             guint pdu_index)
+/* The response's offset from the request is kept in ns: ±292 years, clamped beyond (hostile
+ * timestamps). Sums wrap as unsigned numbers: no undefined overflow, whatever the capture says. */
+#define TS_NS_PER_S      G_GINT64_CONSTANT(1000000000)
+#define TS_DELTA_MAX_S   (G_MAXINT64 / TS_NS_PER_S - 2)
+
+nstime_t ts_trans_rsp_time(const ts_trans_t *t)
+{
+    nstime_t n = ts_trans_req_time(t);
+    gint64 ns = (gint64)n.nsecs + t->rsp_delta_ns % TS_NS_PER_S;    /* (-1 s, 2 s) */
+    gint64 carry = ns >= TS_NS_PER_S ? 1 : ns < 0 ? -1 : 0;
+    n.secs = (time_t)(gint64)((guint64)(gint64)n.secs + (guint64)(t->rsp_delta_ns / TS_NS_PER_S + carry));
+    n.nsecs = (int)(ns - carry * TS_NS_PER_S);
+    return n;
+}
+
+nstime_t ts_trans_rsp_delta(const ts_trans_t *t)
+{
+    nstime_t d;
+    d.secs = (time_t)(t->rsp_delta_ns / TS_NS_PER_S);
+    d.nsecs = (int)(t->rsp_delta_ns % TS_NS_PER_S);
+    return d;
+}
+
+void ts_trans_set_rsp_time(ts_trans_t *t, const nstime_t *n)
+{
+    gint64 ds;
+    gint64 dns = (gint64)n->nsecs - (gint64)t->req_nsecs;
+    if (__builtin_sub_overflow((gint64)n->secs, t->req_secs, &ds))
+        ds = (gint64)n->secs >= 0 ? G_MAXINT64 : G_MININT64;
+    if (ds > TS_DELTA_MAX_S)
+        t->rsp_delta_ns = TS_DELTA_MAX_S * TS_NS_PER_S;
+    else if (ds < -TS_DELTA_MAX_S)
+        t->rsp_delta_ns = -TS_DELTA_MAX_S * TS_NS_PER_S;
+    else
+        t->rsp_delta_ns = ds * TS_NS_PER_S + dns;
+}
+
+static ts_trans_t *trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
+                                 guint pdu_index, gsize data_size)
 {
     space %= TS_TRANS_SPACES;
-    ts_trans_t *t = wmem_new0(wmem_file_scope(), ts_trans_t);
+    ts_trans_t *t = (ts_trans_t *)wmem_alloc0(wmem_file_scope(), sizeof(ts_trans_t) + data_size);
+    if (data_size)
+        t->req_data = t + 1;
     t->id = id;
     t->space = space;
     t->req_frame = pinfo->num;
-    t->req_time = pinfo->abs_ts;
+    ts_trans_set_req_time(t, &pinfo->abs_ts);
     if (tbl->mode == TS_TRANS_FIFO) {
         wmem_list_append(tbl->fifo[space], t);
     } else {
@@ -236,6 +275,20 @@ ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 
     }
     remember(pinfo, tbl->proto, pdu_index, t);
     return t;
+}
+
+ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
+                             guint pdu_index)
+{
+    return trans_request(pinfo, tbl, space, id, pdu_index, 0);
+}
+
+ts_trans_t *ts_trans_request_with_data(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
+                                       guint pdu_index, gsize data_size)
+{
+    /* what follows the transaction must be as aligned as a pointer or a 64-bit value */
+    G_STATIC_ASSERT(sizeof(ts_trans_t) % 8 == 0);
+    return trans_request(pinfo, tbl, space, id, pdu_index, MIN(data_size, 65536));
 }
 
 ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
@@ -266,9 +319,10 @@ ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32
     }
     if (!t->rsp_frame) {
         t->rsp_frame = pinfo->num;
-        t->rsp_time = pinfo->abs_ts;
+        ts_trans_set_rsp_time(t, &pinfo->abs_ts);
     }
-    t->n_responses++;
+    if (t->n_responses < TS_TRANS_MAX_RESPONSES)
+        t->n_responses++;
     if (last)
         t->complete = TRUE;
     remember(pinfo, tbl->proto, pdu_index, t);
@@ -420,7 +474,8 @@ gboolean ts_trans_add_links_lost(proto_tree *tree, tvbuff_t *tvb, packet_info *p
             pi = proto_tree_add_uint(tree, *hf->response_to, tvb, 0, 0, t->req_frame);
             proto_item_set_generated(pi);
         }
-        nstime_delta(&d, &pinfo->abs_ts, &t->req_time);
+        nstime_t req = ts_trans_req_time(t);
+        nstime_delta(&d, &pinfo->abs_ts, &req);
         if (hf->time) {
             pi = proto_tree_add_time(tree, *hf->time, tvb, 0, 0, &d);
             proto_item_set_generated(pi);

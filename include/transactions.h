@@ -36,18 +36,42 @@ typedef enum {
 
 typedef struct ts_trans {
     guint64  id;             /* request id / opaque (0 in FIFO mode) */
-    nstime_t req_time;
-    nstime_t rsp_time;       /* time of the first response */
+    gint64   req_secs;       /* time of the request: ts_trans_req_time() */
+    gint64   rsp_delta_ns;   /* time of the first response minus req time: ts_trans_rsp_time() */
     void    *req_data;       /* protocol data copied from the request (file scope), e.g. the key */
     guint32  req_frame;      /* 0: response without request */
     guint32  rsp_frame;      /* first response frame, 0: unanswered (so far) */
-    guint32  n_responses;    /* response PDUs matched to it */
+    guint32  req_nsecs;
+    guint32  n_responses : 22;   /* response PDUs matched to it (stops at TS_TRANS_MAX_RESPONSES) */
     guint32  space    : 8;   /* < TS_TRANS_SPACES */
     guint32  complete : 1;   /* the last response record was seen */
     guint32  rsp_lost : 1;   /* unanswered because a gap in the capture (lost segment) hides the
                               * response: "response not in the capture", not "no response" */
-    /* one per transaction for the whole file: keep it at 64 bytes (issue 18) */
+    /* one per transaction for the whole file: keep it at 48 bytes (issue 18) */
 } ts_trans_t;
+
+#define TS_TRANS_MAX_RESPONSES 0x3fffffu
+
+/* Times of a transaction (kept compactly: a request time and the response's offset from it). */
+static inline nstime_t ts_trans_req_time(const ts_trans_t *t)
+{
+    nstime_t n;
+    n.secs = (time_t)t->req_secs;
+    n.nsecs = (int)t->req_nsecs;
+    return n;
+}
+
+static inline void ts_trans_set_req_time(ts_trans_t *t, const nstime_t *n)
+{
+    t->req_secs = (gint64)n->secs;
+    t->req_nsecs = (guint32)(n->nsecs < 0 ? 0 : n->nsecs);
+}
+
+/* The first response's time (meaningful once rsp_frame is set). */
+nstime_t ts_trans_rsp_time(const ts_trans_t *t);
+/* The first response's time minus the request's (secs and nsecs of one sign, as nstime_delta()). */
+nstime_t ts_trans_rsp_delta(const ts_trans_t *t);
+void ts_trans_set_rsp_time(ts_trans_t *t, const nstime_t *n);
 
 typedef struct ts_trans_table ts_trans_table_t;
 
@@ -115,6 +139,10 @@ ts_trans_table_t *ts_trans_table(packet_info *pinfo, int proto, ts_trans_mode_t 
 /* First pass only. Record a request; returns the new transaction (also remembered for this PDU). */
 ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
                              guint pdu_index);
+/* The same, with req_data pointing to `data_size` zeroed bytes allocated with the transaction
+ * (one allocation instead of two for what a dissector keeps of each request). */
+ts_trans_t *ts_trans_request_with_data(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
+                                       guint pdu_index, gsize data_size);
 /* First pass only. Match a response (last = final record of the answer); returns the matched
  * transaction, or a transaction with req_frame == 0 when no request is known. Remembered. */
 ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,

@@ -368,9 +368,8 @@ static void test_answered_from_transaction(void)
     memset(&done, 0, sizeof(done));
     done.req_frame = 1;
     done.rsp_frame = 2;
-    done.req_time.secs = 10;
-    done.rsp_time.secs = 10;
-    done.rsp_time.nsecs = 3000000;   /* 3 ms */
+    done.req_secs = 10;
+    done.rsp_delta_ns = 3000000;     /* answered after 3 ms */
     lost = open_ = later = done;
     lost.rsp_frame = 0;
     lost.rsp_lost = TRUE;

@@ -4,7 +4,7 @@
  * requests stays bounded while every unanswered request stays in it; ts_seq_pos_advance(); the
  * transaction of each PDU (ts_trans_request/response remember it, ts_trans_lookup finds it on any
  * later pass): across the index's chunks, for PDU indexes above its byte, for a PDU met out of
- * frame order, for a PDU recorded twice.
+ * frame order, for a PDU recorded twice; the compact request and response times.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -159,6 +159,28 @@ static void check_links(void)
     g_free(fd);
 }
 
+/* The compact times of a transaction: request time, first response as an offset from it. */
+static void check_trans_times(void)
+{
+    ts_trans_t t;
+    nstime_t req = { 10, 900000000 }, rsp = { 11, 100000000 }, back = { 9, 950000000 };
+    nstime_t far = { (time_t)G_MAXINT64, 0 }, before = { (time_t)G_MININT64, 0 };
+    memset(&t, 0, sizeof(t));
+    ts_trans_set_req_time(&t, &req);
+    check("request time", ts_trans_req_time(&t), 10, 900000000);
+    ts_trans_set_rsp_time(&t, &rsp);
+    check("response time", ts_trans_rsp_time(&t), 11, 100000000);
+    check("response delta", ts_trans_rsp_delta(&t), 0, 200000000);
+    ts_trans_set_rsp_time(&t, &back);    /* timestamps going backwards */
+    check("earlier response time", ts_trans_rsp_time(&t), 9, 950000000);
+    check("negative delta", ts_trans_rsp_delta(&t), 0, -950000000);
+    ts_trans_set_rsp_time(&t, &far);     /* hostile: clamped, no overflow */
+    ok("huge delta clamped", ts_trans_rsp_delta(&t).secs == G_MAXINT64 / 1000000000 - 2);
+    ts_trans_set_rsp_time(&t, &before);
+    ok("huge negative delta clamped", ts_trans_rsp_delta(&t).secs == -(G_MAXINT64 / 1000000000 - 2));
+    ok("a transaction is 48 bytes", sizeof(ts_trans_t) == 48);
+}
+
 int main(void)
 {
     struct packet_provider_funcs funcs;
@@ -179,6 +201,7 @@ int main(void)
     epan_cleanup();
     check_open_add();
     check_seq_pos();
+    check_trans_times();
     check("unsigned 0", ts_nstime_from_ms(0), 0, 0);
     check("unsigned 1999", ts_nstime_from_ms(1999), 1, 999000000);
     check("unsigned HLC-sized", ts_nstime_from_ms(G_GUINT64_CONSTANT(1700000000123)), 1700000000, 123000000);
