@@ -502,14 +502,20 @@ gboolean ts_seq_pos_advance(ts_seq_pos_t *pos, guint32 start, guint32 end)
 const struct tcpinfo *ts_tcpinfo(packet_info *pinfo, void *data)
 {
     static int proto_tcp = -1;
-    wmem_list_frame_t *f;
+    wmem_list_frame_t *f, *above = NULL;
     if (proto_tcp <= 0)
         proto_tcp = proto_get_id_by_filter_name("tcp");
     if (!data || pinfo->ptype != PT_TCP || proto_tcp <= 0 || !pinfo->layers)
         return NULL;
-    f = wmem_list_tail(pinfo->layers);              /* the calling dissector's protocol */
-    f = f ? wmem_list_frame_prev(f) : NULL;         /* the layer below it */
-    if (!f || GPOINTER_TO_INT(wmem_list_frame_data(f)) != proto_tcp)
+    /* The layer just above the frame's last TCP layer must be the calling dissector's own
+     * protocol (the tail). Not "the layer below the tail": TCP hands a frame's data to its
+     * dissector in several calls (a reassembled PDU, then the rest of the segment), and the
+     * layers of the earlier calls (the protocol itself, what it called) stay in the list. */
+    for (f = wmem_list_tail(pinfo->layers); f; above = f, f = wmem_list_frame_prev(f)) {
+        if (GPOINTER_TO_INT(wmem_list_frame_data(f)) == proto_tcp)
+            break;
+    }
+    if (!f || !above || wmem_list_frame_data(above) != wmem_list_frame_data(wmem_list_tail(pinfo->layers)))
         return NULL;
     return (const struct tcpinfo *)data;
 }
