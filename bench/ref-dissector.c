@@ -207,12 +207,14 @@ static int tsref_dissect_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     proto_tree *pt = proto_item_add_subtree(ti, p->ett);
     proto_tree_add_uint(pt, p->hf_len, tvb, 0, 0, len);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, p->short_name);
-    col_set_str(pinfo->cinfo, COL_INFO, p->info);
+    /* tcp_dissect_pdus() fences the column after each PDU: later ones append */
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", p->info);
     return (int)len;
 }
 
 static int tsref_dissect(tsref_proto_t *p, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
+    col_clear(pinfo->cinfo, COL_INFO);
     tcp_dissect_pdus(tvb, pinfo, tree, TRUE, p->fixed_len, p->get_len, tsref_dissect_pdu, p);
     return (int)tvb_captured_length(tvb);
 }
