@@ -13,6 +13,11 @@ the same tshark reading the same capture without our dissection), and reports th
 the targets, the scaling of the time per transaction over the sizes, and (--profile) where the
 time goes (perf, or callgrind when perf cannot sample).
 
+The ref variant (--ref, summary mode by default) loads the reference dissector tsref.so
+(bench/ref-dissector.c, `cmake --build build --target tsref`) instead of troubleshark.so: the same
+PDUs framed by tcp_dissect_pdus and nothing else. on − ref is what the plugin costs beyond what
+Wireshark's TCP layer costs any dissector that frames these PDUs.
+
     python3 bench/run.py                                       # all protocols, 10k,100k,1M, 3 runs
     python3 bench/run.py --protocols aerospike,trade --sizes 10k,100k --runs 3 --profile
     python3 bench/run.py --tiny --out /tmp/tiny.md             # seconds; what the test suite runs
@@ -68,11 +73,13 @@ def fmt_size(n):
 
 # -------------------------------------------------------------------------------------------------
 class Runner:
-    """tshark runs in the tests' private environment."""
+    """tshark runs in the tests' private environment; `ref` (a .so path): the ref variant runs in a
+    second one whose plugin folder holds only that plugin."""
 
-    def __init__(self, tslib):
+    def __init__(self, tslib, ref=None):
         self.tslib = tslib
         self.e = tslib.env()
+        self.ref_e = tslib.env(ref) if ref else None
         self._paths = {}
 
     def path(self, capture):
@@ -98,11 +105,12 @@ class Runner:
     def cmd(self, capture, args):
         return self.e.prefix + [self.tslib.TSHARK, "-r", self.path(capture)] + list(args)
 
-    def once(self, capture, args, stdout=subprocess.DEVNULL):
-        """(wall s, cpu s, peak RSS MiB) of one tshark run."""
+    def once(self, capture, args, stdout=subprocess.DEVNULL, e=None):
+        """(wall s, cpu s, peak RSS MiB) of one tshark run (in environment e, default the plugin's)."""
+        e = e or self.e
         cmd = self.cmd(capture, args)
         t0 = time.monotonic()
-        p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=self.e.env, cwd=self.e.root)
+        p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=e.env, cwd=e.root)
         err = p.stderr.read()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.monotonic() - t0
@@ -113,21 +121,25 @@ class Runner:
                                                                err.decode(errors="replace")[-2000:]))
         return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
 
-    def output(self, capture, args):
+    def output(self, capture, args, e=None):
+        e = e or self.e
         return subprocess.run(self.cmd(capture, args), capture_output=True, text=True, errors="replace",
-                              env=self.e.env, cwd=self.e.root, check=True).stdout
+                              env=e.env, cwd=e.root, check=True).stdout
 
-    def variants(self, capture, args, proto, port, runs, floor=True):
-        """Runs of the enabled protocol (on), the disabled one (off) and, when `floor`, the disabled
-        one with the port decoded as plain data (floor: no heuristic dissector tries the payload
-        either), round-robin; returns {variant: (median wall, median cpu, median rss, [runs])}."""
+    def variants(self, capture, args, proto, port, runs, floor=True, ref=False):
+        """Runs of the enabled protocol (on), the disabled one (off), when `floor` the disabled one
+        with the port decoded as plain data (floor: no heuristic dissector tries the payload
+        either) and, when `ref`, the same arguments as on with tsref.so loaded instead of the
+        plugin (ref), round-robin; returns {variant: (median wall, median cpu, median rss, [runs])}."""
         v = {"on": list(args), "off": list(args) + ["--disable-protocol", proto]}
         if floor:
             v["floor"] = list(args) + ["--disable-protocol", proto, "-d", "tcp.port==%d,data" % port]
+        if ref and self.ref_e:
+            v["ref"] = list(args)
         got = {k: [] for k in v}
         for _ in range(runs):
             for k, a in v.items():
-                got[k].append(self.once(capture, a))
+                got[k].append(self.once(capture, a, e=self.ref_e if k == "ref" else None))
         return {k: tuple(statistics.median(r[i] for r in rs) for i in range(3)) + (rs,)
                 for k, rs in got.items()}
 
@@ -209,9 +221,19 @@ def verify(runner, cap, man):
     frames = runner.output(cap, ["-Y", man["filter"], "-T", "fields", "-e", "frame.number"]).split()
     st = runner.output(cap, ["-q", "-z", man["stats"]])
     rows = [l for l in st.splitlines() if "|" in l]
-    return {"pdus": (c.get("pdus", 0), n_pdu), "filter_pdus": (c.get("filter_pdus", 0), n_filter),
-            "filter_frames": len(frames), "stats_rows": max(0, len(rows) - 1),
-            "stats_head": (st.strip().splitlines() or [""])[0:3]}
+    v = {"pdus": (c.get("pdus", 0), n_pdu), "filter_pdus": (c.get("filter_pdus", 0), n_filter),
+         "filter_frames": len(frames), "stats_rows": max(0, len(rows) - 1),
+         "stats_head": (st.strip().splitlines() or [""])[0:3]}
+    if runner.ref_e:
+        v["ref_pdus"] = ref_pdus(runner, cap, man["protocol"])
+    return v
+
+
+def ref_pdus(runner, cap, proto):
+    """PDUs the reference dissector framed in the capture (tsref_<proto>.len occurrences)."""
+    out = runner.output(cap, ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
+                              "-e", "tsref_%s.len" % proto], e=runner.ref_e)
+    return sum(len(line.split(",")) for line in out.split("\n") if line)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -317,6 +339,12 @@ def main():
     ap.add_argument("--floor-modes", default="summary,filter,stats",
                     help="modes also measured against the floor: protocol disabled and its port "
                          "decoded as data (no heuristic dissectors either)")
+    ap.add_argument("--ref", default=None,
+                    help="the reference dissector tsref.so (bench/ref-dissector.c) for the ref variant "
+                         "(default <build>/bench/tsref.so when it exists, else no ref variant)")
+    ap.add_argument("--ref-modes", default="summary",
+                    help="modes also measured with tsref.so loaded instead of the plugin (summary, full: "
+                         "the other modes use the plugin's fields)")
     ap.add_argument("--build-dir", default=os.environ.get("TS_BUILD_DIR", os.path.join(SOURCE_DIR, "build")))
     ap.add_argument("--workdir", default=None, help="captures (default <build>/bench)")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
@@ -346,12 +374,32 @@ def main():
     modes = [m for m in a.modes.split(",") if m]
     large_modes = [m for m in a.large_modes.split(",") if m in modes]
     floor_modes = [m for m in a.floor_modes.split(",") if m]
+    ref_modes = [m for m in a.ref_modes.split(",") if m]
+    for m in [m for m in ref_modes if m not in ("summary", "full")]:
+        print("ref variant: mode %s needs the plugin's fields, not measured with tsref.so" % m, flush=True)
+    ref_modes = [m for m in ref_modes if m in ("summary", "full")]
     asked = [p for p in a.protocols.split(",") if p]
 
     ok, line = tslib.plugin_status()
     if not ok:
         sys.exit("plugin not loaded from the build tree: " + line)
-    runner = Runner(tslib)
+    ref = os.path.abspath(a.ref) if a.ref else os.path.join(build, "bench", "tsref.so")
+    a.ref_why = None
+    if not os.path.exists(ref):
+        if a.ref:
+            sys.exit("no reference dissector at %s" % ref)
+        print("no ref variant: %s not built (cmake --build %s --target tsref)" % (ref, build), flush=True)
+        a.ref_why = "`%s` not built (`cmake --build <build> --target tsref`)" % os.path.relpath(ref, SOURCE_DIR)
+        ref = None
+    elif not ref_modes:
+        ref = None
+        a.ref_why = "no ref mode asked for (--ref-modes)"
+    else:
+        ok, line = tslib.plugin_status(ref)
+        if not ok:
+            sys.exit("reference dissector not loaded: " + line)
+    a.ref_path = ref
+    runner = Runner(tslib, ref)
     have = plugin_protocols(runner)
     protos, skipped = [], []
     for p in asked:
@@ -395,11 +443,12 @@ def main():
                 v = verify(runner, cap, man)
                 verified.append((proto, n, v))
                 print("  verify: %s" % json.dumps({k: v[k] for k in ("pdus", "filter_pdus", "filter_frames",
-                                                                       "stats_rows")}), flush=True)
+                                                                       "stats_rows", "ref_pdus") if k in v}),
+                      flush=True)
             for mode in (large_modes if n > large_from else modes):
                 runs = a.large_runs if (n > large_from and a.large_runs) else a.runs
                 v = runner.variants(cap, mode_args(mode, man), proto, man["port"], runs,
-                                    floor=mode in floor_modes)
+                                    floor=mode in floor_modes, ref=mode in ref_modes)
                 r = {"protocol": proto, "n": n, "mib": os.path.getsize(cap) / 2**20,
                      "packets": man["counts"]["packets"], "pdus": man["counts"].get("pdus", 0), "mode": mode}
                 for k, (wall, cpu, rss, runs) in v.items():
@@ -408,6 +457,9 @@ def main():
                 fl = ("  floor cpu %.3f rss %.0f (on/floor cpu %.2f)" % (r["floor_cpu"], r["floor_rss"],
                                                                      r["on_cpu"] / r["floor_cpu"])
                       if "floor_cpu" in r else "")
+                if "ref_cpu" in r:
+                    fl += "  ref cpu %.3f rss %.0f (on/ref cpu %.2f rss %.2f)" % (
+                        r["ref_cpu"], r["ref_rss"], r["on_cpu"] / r["ref_cpu"], r["on_rss"] / r["ref_rss"])
                 print("  %-7s wall %.3f / %.3f = %.2f  cpu %.3f / %.3f = %.2f  rss %.0f / %.0f = %.2f%s" % (
                     mode, r["on_wall"], r["off_wall"], r["on_wall"] / r["off_wall"], r["on_cpu"], r["off_cpu"],
                     r["on_cpu"] / r["off_cpu"], r["on_rss"], r["off_rss"], r["on_rss"] / r["off_rss"], fl),
@@ -430,7 +482,7 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"results": results, "verified": [(p, n, v) for p, n, v in verified],
-                       "startup": startup, "skipped": skipped}, f, indent=1)
+                       "startup": startup, "skipped": skipped, "ref": a.ref_path}, f, indent=1)
     print("written", a.out)
 
 
@@ -456,20 +508,28 @@ def write_report(a, tslib, build, sizes, large_from, large_modes, protos, skippe
                               "times are noisy; CPU time (user+system of tshark) is the steadier measure"
                               if max(load0[0], load1[0]) > 0.5 * os.cpu_count() else "")),
          "- tshark start-up (empty capture, best of 3): wall %.3f s, CPU %.3f s, RSS %.0f MiB" % startup,
-         "- Runs per cell: %d (median)%s; the on, off and floor runs of a cell alternate." % (
-             a.runs, "; %d above %s" % (a.large_runs, fmt_size(large_from)) if a.large_runs else ""), ""]
+         "- Runs per cell: %d (median)%s; the on, off, floor and ref runs of a cell alternate." % (
+             a.runs, "; %d above %s" % (a.large_runs, fmt_size(large_from)) if a.large_runs else ""),
+         "- Reference dissector (ref): " + (
+             "`%s` (bench/ref-dissector.c), %s mode" % (os.path.relpath(a.ref_path, SOURCE_DIR),
+                                                          a.ref_modes.replace(",", ", "))
+             if a.ref_path else "not measured — " + (a.ref_why or "?")), ""]
     for p, why in skipped:
         L.append("- Not measured: **%s** — %s" % (p, why))
     if skipped:
         L.append("")
-    L += ["Each row: `tshark -r <capture> <mode args>` three ways, on the same capture, runs interleaved:",
+    L += ["Each row: `tshark -r <capture> <mode args>` up to four ways, on the same capture, runs interleaved:",
           "",
           "- **on**: the plugin's protocol enabled;",
           "- **off**: `--disable-protocol <proto>` — the issue's reference (\"tshark reading the same capture "
           "with our protocol disabled\"). Beware: TCP then offers every segment to the heuristic dissectors, "
           "which costs tshark more than dissecting the payload does, so **off** is not a floor;",
           "- **floor**: disabled *and* the port decoded as plain data (`-d tcp.port==<port>,data`): no "
-          "dissector looks at the payload — the physical limit of reading the capture.",
+          "dissector looks at the payload — the physical limit of reading the capture;",
+          "- **ref**: the on run's arguments with the reference dissector `tsref.so` loaded *instead of* the "
+          "plugin (bench/ref-dissector.c): the same PDUs framed through `tcp_dissect_pdus` and nothing else. "
+          "What ref costs beyond floor is Wireshark's TCP layer (reassembly, multisegment-PDU bookkeeping) "
+          "that any such dissector pays; on − ref is the plugin's own cost.",
           "",
           "Ratios use CPU time (user+system of tshark; wall time is in the JSON output and below for on/off). "
           "Target marks ✓/✗ against the issue's reference **off**: summary and filter ≤ 1.15, stats ≤ 1.30, "
@@ -477,28 +537,35 @@ def write_report(a, tslib, build, sizes, large_from, large_modes, protos, skippe
               fmt_size(large_from), ", ".join(large_modes)),
           "",
           "| protocol | tx | MiB | packets | mode | on CPU s | off CPU s | floor CPU s | **on/off** | on/floor "
-          "| on wall s | off wall s | on RSS MiB | off RSS | floor RSS | **RSS on/off** | RSS on/floor |",
-          "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+          "| on wall s | off wall s | on RSS MiB | off RSS | floor RSS | **RSS on/off** | RSS on/floor "
+          "| ref CPU s | on/ref | ref RSS MiB | RSS on/ref |",
+          "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         t = TARGETS.get(r["mode"])
         cr = r["on_cpu"] / r["off_cpu"]
         rr = r["on_rss"] / r["off_rss"]
         has_floor = "floor_cpu" in r
-        L.append("| %s | %s | %.1f | %d | %s | %.3f | %.3f | %s | %.2f%s | %s | %.3f | %.3f | %.0f | %.0f | %s | %.2f%s | %s |" % (
+        has_ref = "ref_cpu" in r
+        L.append("| %s | %s | %.1f | %d | %s | %.3f | %.3f | %s | %.2f%s | %s | %.3f | %.3f | %.0f | %.0f | %s | %.2f%s | %s "
+                 "| %s | %s | %s | %s |" % (
             r["protocol"], fmt_size(r["n"]), r["mib"], r["packets"], r["mode"], r["on_cpu"], r["off_cpu"],
             "%.3f" % r["floor_cpu"] if has_floor else "–", cr, _mark(cr, t),
             "%.2f" % (r["on_cpu"] / r["floor_cpu"]) if has_floor else "–",
             r["on_wall"], r["off_wall"], r["on_rss"], r["off_rss"],
             "%.0f" % r["floor_rss"] if has_floor else "–", rr, _mark(rr, RSS_TARGET),
-            "%.2f" % (r["on_rss"] / r["floor_rss"]) if has_floor else "–"))
+            "%.2f" % (r["on_rss"] / r["floor_rss"]) if has_floor else "–",
+            "%.3f" % r["ref_cpu"] if has_ref else "–", "%.2f" % (r["on_cpu"] / r["ref_cpu"]) if has_ref else "–",
+            "%.0f" % r["ref_rss"] if has_ref else "–", "%.2f" % (r["on_rss"] / r["ref_rss"]) if has_ref else "–"))
     L += ["", "## Scaling", "",
           "Summary mode, CPU µs per transaction: gross (whole run / transactions) and net of tshark's "
-          "start-up ((run − start-up) / transactions) for on, off and floor; the plugin's own cost per "
-          "transaction against the floor ((on − floor) / transactions). Largest/smallest compares the net "
+          "start-up ((run − start-up) / transactions) for on, off, floor and ref; the plugin's own cost per "
+          "transaction against the floor ((on − floor) / transactions) and beyond the reference dissector "
+          "((on − ref) / transactions). Largest/smallest compares the net "
           "per-transaction time of the largest and the smallest capture (target: within 15 %%, ≤ %.2f)." %
           SCALING_TARGET, "",
-          "| protocol | tx | on gross µs/tx | on net µs/tx | off net µs/tx | floor net µs/tx | plugin µs/tx (on − floor) |",
-          "|---|---:|---:|---:|---:|---:|---:|"]
+          "| protocol | tx | on gross µs/tx | on net µs/tx | off net µs/tx | floor net µs/tx | plugin µs/tx (on − floor) "
+          "| ref net µs/tx | plugin beyond ref µs/tx (on − ref) |",
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     scal = []
     su = startup[1]
     for p in protos:
@@ -506,35 +573,40 @@ def write_report(a, tslib, build, sizes, large_from, large_modes, protos, skippe
         for r in rows:
             n = r["n"]
             fl = r.get("floor_cpu")
-            L.append("| %s | %s | %.2f | %.2f | %.2f | %s | %s |" % (
+            rf = r.get("ref_cpu")
+            L.append("| %s | %s | %.2f | %.2f | %.2f | %s | %s | %s | %s |" % (
                 p, fmt_size(n), r["on_cpu"] / n * 1e6, max(0.0, r["on_cpu"] - su) / n * 1e6,
                 max(0.0, r["off_cpu"] - su) / n * 1e6,
                 "%.2f" % (max(0.0, fl - su) / n * 1e6) if fl else "–",
-                "%.2f" % ((r["on_cpu"] - fl) / n * 1e6) if fl else "–"))
+                "%.2f" % ((r["on_cpu"] - fl) / n * 1e6) if fl else "–",
+                "%.2f" % (max(0.0, rf - su) / n * 1e6) if rf else "–",
+                "%.2f" % ((r["on_cpu"] - rf) / n * 1e6) if rf else "–"))
         if len(rows) >= 2:
             a0, a1 = rows[0], rows[-1]
 
             def net(r, k):
                 return max(1e-9, r[k] - su) / r["n"] if k in r else None
             ratios = {k: (net(a1, k) / net(a0, k)) if k in a0 and k in a1 else None
-                      for k in ("on_cpu", "off_cpu", "floor_cpu")}
+                      for k in ("on_cpu", "off_cpu", "floor_cpu", "ref_cpu")}
             scal.append((p, fmt_size(a0["n"]), fmt_size(a1["n"]), ratios))
     if scal:
-        L += ["", "| protocol | sizes | on: net µs/tx largest/smallest | off: same | floor: same | target ≤ %.2f |" %
-              SCALING_TARGET, "|---|---|---:|---:|---:|---|"]
+        L += ["", "| protocol | sizes | on: net µs/tx largest/smallest | off: same | floor: same | target ≤ %.2f "
+              "| ref: same |" % SCALING_TARGET, "|---|---|---:|---:|---:|---|---:|"]
         for p, s0, s1, rt in scal:
-            L.append("| %s | %s → %s | %.2f | %.2f | %s |%s |" % (
+            L.append("| %s | %s → %s | %.2f | %.2f | %s |%s | %s |" % (
                 p, s0, s1, rt["on_cpu"], rt["off_cpu"], "%.2f" % rt["floor_cpu"] if rt["floor_cpu"] else "–",
-                _mark(rt["on_cpu"], SCALING_TARGET)))
+                _mark(rt["on_cpu"], SCALING_TARGET), "%.2f" % rt["ref_cpu"] if rt["ref_cpu"] else "–"))
     if verified:
         L += ["", "## Dissection check (smallest capture)", "",
-              "The counts the generator wrote in the capture's manifest against what tshark decoded.", "",
-              "| protocol | tx | PDUs expected | PDUs decoded | filter PDUs expected | decoded | frames matching the filter | stats rows |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+              "The counts the generator wrote in the capture's manifest against what tshark decoded (ref PDUs: "
+              "what the reference dissector framed).", "",
+              "| protocol | tx | PDUs expected | PDUs decoded | filter PDUs expected | decoded | frames matching the filter "
+              "| stats rows | ref PDUs |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for p, n, v in verified:
-            L.append("| %s | %s | %d | %d | %d | %d | %d | %d |" % (
+            L.append("| %s | %s | %d | %d | %d | %d | %d | %d | %s |" % (
                 p, fmt_size(n), v["pdus"][0], v["pdus"][1], v["filter_pdus"][0], v["filter_pdus"][1],
-                v["filter_frames"], v["stats_rows"]))
+                v["filter_frames"], v["stats_rows"], v["ref_pdus"] if "ref_pdus" in v else "–"))
     if profiles:
         L += ["", "## Profiles", ""]
         for (p, size, mode), lines in profiles.items():

@@ -40,18 +40,27 @@ def _majmin():
 
 
 class _Env:
-    """The private tshark environment, created once per test process."""
+    """The private tshark environment, created once per test process (and once per other plugin
+    asked for: env(plugin))."""
     _inst = None
+    _others = {}
 
     @classmethod
-    def get(cls):
+    def get(cls, plugin=None):
+        if plugin is not None:
+            plugin = os.path.abspath(plugin)
+            if plugin not in cls._others:
+                cls._others[plugin] = cls(plugin)
+            return cls._others[plugin]
         if cls._inst is None:
             cls._inst = cls()
         return cls._inst
 
-    def __init__(self):
-        if not os.path.exists(PLUGIN):
-            raise RuntimeError("plugin not built: %s" % PLUGIN)
+    def __init__(self, plugin=None):
+        """plugin: the .so its plugin folder holds, alone (default: the build tree's PLUGIN)."""
+        plugin = plugin or PLUGIN
+        if not os.path.exists(plugin):
+            raise RuntimeError("plugin not built: %s" % plugin)
         self.root = tempfile.mkdtemp(prefix="ts-home-")
         os.chmod(self.root, 0o755)
         atexit.register(shutil.rmtree, self.root, True)
@@ -59,8 +68,8 @@ class _Env:
         self.plugin_dir = os.path.join(self.root, ".local", "lib", "wireshark", "plugins",
                                        self.majmin, "epan")
         os.makedirs(self.plugin_dir)
-        self.plugin = os.path.join(self.plugin_dir, "troubleshark.so")
-        shutil.copy(PLUGIN, self.plugin)
+        self.plugin = os.path.join(self.plugin_dir, os.path.basename(plugin))
+        shutil.copy(plugin, self.plugin)
         self.empty_global = os.path.join(self.root, "no-global-plugins")
         os.makedirs(self.empty_global)
         self.caps = os.path.join(self.root, "captures")
@@ -103,13 +112,15 @@ class _Env:
         return p
 
 
-def env():
-    return _Env.get()
+def env(plugin=None):
+    """The private environment of the build tree's plugin; env(path): another one whose plugin
+    folder holds only that .so (e.g. the benchmark's reference dissector, bench/ref-dissector.c)."""
+    return _Env.get(plugin)
 
 
-def run_tshark(args, capture=None, timeout=300, check=True, extra_env=None):
-    """Run tshark with the private environment; returns CompletedProcess (text)."""
-    e = env()
+def run_tshark(args, capture=None, timeout=300, check=True, extra_env=None, plugin=None):
+    """Run tshark with the private environment (of `plugin`: see env()); returns CompletedProcess (text)."""
+    e = env(plugin)
     cmd = e.prefix + [TSHARK]
     if capture is not None:
         cmd += ["-r", e.readable(capture)]
@@ -125,14 +136,16 @@ def run_tshark(args, capture=None, timeout=300, check=True, extra_env=None):
     return p
 
 
-def plugin_status():
-    """(loaded, line) — whether `tshark -G plugins` lists our build tree's copy as a dissector."""
-    out = run_tshark(["-G", "plugins"]).stdout
+def plugin_status(plugin=None):
+    """(loaded, line) — whether `tshark -G plugins` lists our build tree's copy (or that of
+    `plugin`, see env()) as a dissector."""
+    out = run_tshark(["-G", "plugins"], plugin=plugin).stdout
+    name = os.path.basename(env(plugin).plugin)
     for line in out.splitlines():
         cols = [c.strip() for c in line.split("\t")]
-        if cols and cols[0] == "troubleshark.so":
+        if cols and cols[0] == name:
             return (len(cols) >= 4 and cols[2] == "dissector" and
-                    os.path.realpath(cols[3]).startswith(os.path.realpath(env().root))), line
+                    os.path.realpath(cols[3]).startswith(os.path.realpath(env(plugin).root))), line
     return False, out
 
 
