@@ -48,14 +48,7 @@ def build_tsref():
 
 
 def protocols_of_build():
-    """The protocols of this build that have a benchmark workload; SkipTest when there are none."""
-    out = tslib.run_tshark(["-G", "protocols"]).stdout
-    names = {line.split("\t")[2] for line in out.splitlines() if line.count("\t") >= 2}
-    protos = [p for p in gen.PROTOCOLS
-              if p in names and os.path.exists(os.path.join(BENCH, "gen_%s.py" % p))]
-    if not protos:
-        raise unittest.SkipTest("no benchmarked protocol in this build")
-    return protos
+    return tslib.generated_protocols()
 
 
 class BenchSmoke(tslib.PluginTestCase):

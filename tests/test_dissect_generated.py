@@ -26,21 +26,12 @@ DAMAGE = re.compile(r"missing|without a request|not in the capture|not captured|
                     r"no PDU boundary|capture starts inside", re.I)
 
 
-def protocols_of_build():
-    out = tslib.run_tshark(["-G", "protocols"]).stdout
-    names = {line.split("\t")[2] for line in out.splitlines() if line.count("\t") >= 2}
-    return [p for p in gen.PROTOCOLS
-            if p in names and os.path.exists(os.path.join(BENCH, "gen_%s.py" % p))]
-
-
 class GeneratedCaptures(tslib.PluginTestCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.protos = protocols_of_build()
-        if not cls.protos:
-            raise unittest.SkipTest("no protocol of this build has a generator")
+        cls.protos = tslib.generated_protocols()
 
     def check(self, proto):
         cap = self.cap_path("%s-1000x10.pcap" % proto)

@@ -187,6 +187,22 @@ def protocol_names():
             if len(c) >= 3}
 
 
+def generated_protocols():
+    """The protocols of this build that bench/gen.py can generate captures of (a workload
+    bench/gen_<proto>.py exists); SkipTest when there are none."""
+    import sys
+    bench = os.path.join(SOURCE_DIR, "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    import gen
+    names = protocol_names()
+    protos = [p for p in gen.PROTOCOLS
+              if p in names and os.path.exists(os.path.join(bench, "gen_%s.py" % p))]
+    if not protos:
+        raise unittest.SkipTest("no protocol of this build has a generator (bench/gen_<proto>.py)")
+    return protos
+
+
 def heuristics():
     """(table, protocol, enabled, short_name or None) of every heuristic dissector.
     -G heuristic-decodes prints table/protocol/enabled on 4.0; 4.4+ adds enabled-by-default,
