@@ -39,15 +39,6 @@ guint ts_pdu_index(packet_info *pinfo, int proto)
     return (*counter)++;
 }
 
-void *ts_pdu_data_get(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pdu_index)
-{
-    return p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_SLOT0 + slot, pdu_index));
-}
-
-void ts_pdu_data_set(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pdu_index, void *data)
-{
-    p_add_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_SLOT0 + slot, pdu_index), data);
-}
 
 void *ts_frame_data_get(packet_info *pinfo, int proto)
 {
@@ -121,101 +112,127 @@ ts_trans_table_t *ts_trans_table(packet_info *pinfo, int proto, ts_trans_mode_t 
     return tbl;
 }
 
-/* ---- the transaction of each PDU (issue 18: memory per transaction) ------------------------
- * The first pass meets PDUs in order of (frame number, PDU index), so their transactions are
- * appended to one array per protocol, in chunks, 13 bytes a PDU: no per-PDU allocation, no
- * proto-data entry (which costs a wmem chunk and a list node per PDU, and which a one-pass tshark
- * never reads again). Later passes find a PDU by binary search. A PDU out of that order (not seen
- * in practice) or with an index the byte cannot hold is kept as frame proto data instead. */
-#define TS_LINK_CHUNK   4096u
-#define TS_LINK_IDX_MAX 0xffu
+/* ---- per-PDU records: the transaction of each PDU, the dissectors' slots (issue 18) ---------
+ * The first pass meets PDUs in order of (frame number, PDU index), so the records of one area
+ * (a protocol's transactions, or one of its slots) are appended to one array, in chunks, 13
+ * bytes a PDU: no per-PDU allocation, no proto-data entry (which costs a wmem chunk and a list
+ * node per PDU, and which a one-pass tshark never reads again). Later passes find a PDU by binary
+ * search. A PDU out of that order (not seen in practice) or with an index the byte cannot hold
+ * is kept as frame proto data instead, under TS_KEY_PDU(area, index). */
+#define TS_PDUREC_CHUNK   4096u
+#define TS_PDUREC_IDX_MAX 0xffu
 
 typedef struct {
-    guint32     frame[TS_LINK_CHUNK];
-    ts_trans_t *trans[TS_LINK_CHUNK];
-    guint8      idx[TS_LINK_CHUNK];
-} ts_link_chunk_t;
+    guint32 frame[TS_PDUREC_CHUNK];
+    void   *data[TS_PDUREC_CHUNK];
+    guint8  idx[TS_PDUREC_CHUNK];
+} ts_pdurec_chunk_t;
 
 typedef struct {
-    ts_link_chunk_t **chunks;
-    guint             n_chunks;   /* allocated */
-    guint             cap_chunks; /* of the chunks array */
-    guint             n;          /* links */
-} ts_links_t;
+    ts_pdurec_chunk_t **chunks;
+    guint               n_chunks;   /* allocated */
+    guint               cap_chunks; /* of the chunks array */
+    guint               n;          /* records */
+} ts_pdurecs_t;
 
-static wmem_map_t *ts_links_by_proto;   /* proto -> ts_links_t (file scope) */
+static wmem_map_t *ts_pdurecs;   /* (proto, area) -> ts_pdurecs_t (file scope) */
 
-static ts_links_t *links_of(int proto, gboolean create)
+static ts_pdurecs_t *pdurecs_of(int proto, guint area, gboolean create)
 {
-    ts_links_t *l;
-    if (!ts_links_by_proto) {
+    ts_pdurecs_t *l;
+    gpointer key = GUINT_TO_POINTER(((guint)proto << 3) | area);
+    if (!ts_pdurecs) {
         if (!create)
             return NULL;
-        ts_links_by_proto = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+        ts_pdurecs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     }
-    l = (ts_links_t *)wmem_map_lookup(ts_links_by_proto, GINT_TO_POINTER(proto));
+    l = (ts_pdurecs_t *)wmem_map_lookup(ts_pdurecs, key);
     if (!l && create) {
-        l = wmem_new0(wmem_file_scope(), ts_links_t);
-        wmem_map_insert(ts_links_by_proto, GINT_TO_POINTER(proto), l);
+        l = wmem_new0(wmem_file_scope(), ts_pdurecs_t);
+        wmem_map_insert(ts_pdurecs, key, l);
     }
     return l;
 }
 
-#define LINK_FRAME(l, i) ((l)->chunks[(i) / TS_LINK_CHUNK]->frame[(i) % TS_LINK_CHUNK])
-#define LINK_IDX(l, i)   ((l)->chunks[(i) / TS_LINK_CHUNK]->idx[(i) % TS_LINK_CHUNK])
-#define LINK_TRANS(l, i) ((l)->chunks[(i) / TS_LINK_CHUNK]->trans[(i) % TS_LINK_CHUNK])
+#define REC_FRAME(l, i) ((l)->chunks[(i) / TS_PDUREC_CHUNK]->frame[(i) % TS_PDUREC_CHUNK])
+#define REC_IDX(l, i)   ((l)->chunks[(i) / TS_PDUREC_CHUNK]->idx[(i) % TS_PDUREC_CHUNK])
+#define REC_DATA(l, i)  ((l)->chunks[(i) / TS_PDUREC_CHUNK]->data[(i) % TS_PDUREC_CHUNK])
 
-/* <0, 0, >0: link i against (frame, idx) */
-static int link_cmp(const ts_links_t *l, guint i, guint32 frame, guint idx)
+/* <0, 0, >0: record i against (frame, idx) */
+static int rec_cmp(const ts_pdurecs_t *l, guint i, guint32 frame, guint idx)
 {
-    guint32 f = LINK_FRAME(l, i);
+    guint32 f = REC_FRAME(l, i);
     if (f != frame)
         return f < frame ? -1 : 1;
-    return LINK_IDX(l, i) < idx ? -1 : LINK_IDX(l, i) > idx ? 1 : 0;
+    return REC_IDX(l, i) < idx ? -1 : REC_IDX(l, i) > idx ? 1 : 0;
 }
 
 /* The position of (frame, idx), or -1 */
-static gint64 link_find(const ts_links_t *l, guint32 frame, guint idx)
+static gint64 rec_find(const ts_pdurecs_t *l, guint32 frame, guint idx)
 {
     guint lo = 0, hi;
-    if (!l || !l->n || idx > TS_LINK_IDX_MAX || link_cmp(l, l->n - 1, frame, idx) < 0)
-        return -1;    /* the first pass's usual case: beyond the last link, O(1) */
+    if (!l || !l->n || idx > TS_PDUREC_IDX_MAX || rec_cmp(l, l->n - 1, frame, idx) < 0)
+        return -1;    /* the first pass's usual case: beyond the last record, O(1) */
     hi = l->n;
-    while (lo < hi) {   /* first link >= (frame, idx) */
+    while (lo < hi) {   /* first record >= (frame, idx) */
         guint mid = lo + (hi - lo) / 2;
-        if (link_cmp(l, mid, frame, idx) < 0)
+        if (rec_cmp(l, mid, frame, idx) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return (lo < l->n && link_cmp(l, lo, frame, idx) == 0) ? (gint64)lo : -1;
+    return (lo < l->n && rec_cmp(l, lo, frame, idx) == 0) ? (gint64)lo : -1;
+}
+
+static void pdurec_set(packet_info *pinfo, int proto, guint area, guint pdu_index, void *data)
+{
+    ts_pdurecs_t *l = pdurecs_of(proto, area, TRUE);
+    gint64 at = rec_find(l, pinfo->num, pdu_index);
+    guint i;
+    if (at >= 0) {                  /* the same PDU again: the newest record wins */
+        REC_DATA(l, (guint)at) = data;
+        return;
+    }
+    if (pdu_index > TS_PDUREC_IDX_MAX || (l->n && rec_cmp(l, l->n - 1, pinfo->num, pdu_index) > 0)) {
+        p_add_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(area, pdu_index), data);
+        return;
+    }
+    if (l->n == l->n_chunks * TS_PDUREC_CHUNK) {
+        if (l->n_chunks == l->cap_chunks) {
+            l->cap_chunks = l->cap_chunks ? 2 * l->cap_chunks : 16;
+            l->chunks = (ts_pdurec_chunk_t **)wmem_realloc(wmem_file_scope(), l->chunks,
+                                                            l->cap_chunks * sizeof(ts_pdurec_chunk_t *));
+        }
+        l->chunks[l->n_chunks++] = wmem_new(wmem_file_scope(), ts_pdurec_chunk_t);
+    }
+    i = l->n++;
+    REC_FRAME(l, i) = pinfo->num;
+    REC_IDX(l, i) = (guint8)pdu_index;
+    REC_DATA(l, i) = data;
+}
+
+static void *pdurec_get(packet_info *pinfo, int proto, guint area, guint pdu_index)
+{
+    const ts_pdurecs_t *l = pdurecs_of(proto, area, FALSE);
+    gint64 at = rec_find(l, pinfo->num, pdu_index);
+    if (at >= 0)
+        return REC_DATA(l, (guint)at);
+    return p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(area, pdu_index));
 }
 
 static void remember(packet_info *pinfo, int proto, guint pdu_index, ts_trans_t *t)
 {
-    ts_links_t *l = links_of(proto, TRUE);
-    gint64 at = link_find(l, pinfo->num, pdu_index);
-    guint i;
-    if (at >= 0) {                  /* the same PDU again: the newest transaction wins */
-        LINK_TRANS(l, (guint)at) = t;
-        return;
-    }
-    if (pdu_index > TS_LINK_IDX_MAX || (l->n && link_cmp(l, l->n - 1, pinfo->num, pdu_index) > 0)) {
-        p_add_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_TRANS, pdu_index), t);
-        return;
-    }
-    if (l->n == l->n_chunks * TS_LINK_CHUNK) {
-        if (l->n_chunks == l->cap_chunks) {
-            l->cap_chunks = l->cap_chunks ? 2 * l->cap_chunks : 16;
-            l->chunks = (ts_link_chunk_t **)wmem_realloc(wmem_file_scope(), l->chunks,
-                                                          l->cap_chunks * sizeof(ts_link_chunk_t *));
-        }
-        l->chunks[l->n_chunks++] = wmem_new(wmem_file_scope(), ts_link_chunk_t);
-    }
-    i = l->n++;
-    LINK_FRAME(l, i) = pinfo->num;
-    LINK_IDX(l, i) = (guint8)pdu_index;
-    LINK_TRANS(l, i) = t;
+    pdurec_set(pinfo, proto, TS_KEY_AREA_TRANS, pdu_index, t);
+}
+
+void *ts_pdu_data_get(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pdu_index)
+{
+    return pdurec_get(pinfo, proto, TS_KEY_AREA_SLOT0 + (guint)slot, pdu_index);
+}
+
+void ts_pdu_data_set(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pdu_index, void *data)
+{
+    pdurec_set(pinfo, proto, TS_KEY_AREA_SLOT0 + (guint)slot, pdu_index, data);
 }
 
 /* The response's offset from the request is kept in ns: ±292 years, clamped beyond (hostile
@@ -422,11 +439,7 @@ const char *ts_intern(const char *s)
 
 ts_trans_t *ts_trans_lookup(packet_info *pinfo, int proto, guint pdu_index)
 {
-    const ts_links_t *l = links_of(proto, FALSE);
-    gint64 at = link_find(l, pinfo->num, pdu_index);
-    if (at >= 0)
-        return LINK_TRANS(l, (guint)at);
-    return (ts_trans_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_PDU(TS_KEY_AREA_TRANS, pdu_index));
+    return (ts_trans_t *)pdurec_get(pinfo, proto, TS_KEY_AREA_TRANS, pdu_index);
 }
 
 gboolean ts_trans_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t,
