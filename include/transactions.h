@@ -83,7 +83,8 @@ guint ts_pdu_index(packet_info *pinfo, int proto);
  * p_add_proto_data() key of a protocol that uses it (no dissector picks raw keys), so the
  * records of the dissector and the ts_trans_t of each PDU never collide.
  *   - per PDU   (file scope): keyed by the PDU's index in the frame (ts_pdu_index()) and a slot,
- *                            for results of the first pass that later passes show;
+ *                            for results of the first pass that later passes show (kept in one
+ *                            compact array per protocol and slot, not as a proto-data entry);
  *   - per frame (file scope): one record per frame;
  *   - per packet (pinfo->pool): one record for the current pass over the frame only.
  * The *_set calls store a pointer whose memory the caller allocated in the matching scope. */
