@@ -1590,11 +1590,10 @@ static guint32 hsf2_find_start(tvbuff_t *tvb)
 }
 
 /* Decide (first pass) or recall how many bytes at the start of this data continue a PDU that is
- * not dissected here. `data` is TCP's struct tcpinfo. */
-static guint32 hsf2_stream_position(tvbuff_t *tvb, packet_info *pinfo, void *data, hsf2_flow_t **flowp,
-                                    guint32 *seqp)
+ * not dissected here. `ti`: TCP's description of the segment (ts_tcpinfo()), NULL: not TCP. */
+static guint32 hsf2_stream_position(tvbuff_t *tvb, packet_info *pinfo, const struct tcpinfo *ti,
+                                    hsf2_flow_t **flowp, guint32 *seqp)
 {
-    const struct tcpinfo *ti = ts_tcpinfo(pinfo, data);
     guint32 rep = tvb_reported_length(tvb), seq, skip = 0;
     hsf2_skip_t *rec;
     hsf2_conv_t *cv;
@@ -1828,8 +1827,9 @@ static int dissect_hsf2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     framing.bad_len = 1;
     framing.pinfo = pinfo;
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "HSF2");
-    framing.skip = hsf2_stream_position(tvb, pinfo, data, &framing.flow, &framing.seq);
-    framing.seq_known = framing.flow && !ts_tcpinfo(pinfo, data)->is_reassembled;
+    const struct tcpinfo *ti = ts_tcpinfo(pinfo, data);
+    framing.skip = hsf2_stream_position(tvb, pinfo, ti, &framing.flow, &framing.seq);
+    framing.seq_known = framing.flow && !ti->is_reassembled;
     tcp_dissect_pdus(tvb, pinfo, tree, hsf2_desegment, 1, get_hsf2_pdu_len, dissect_hsf2_frame, &framing);
     return (int)tvb_captured_length(tvb);
 }

@@ -1161,12 +1161,12 @@ static const char *trade_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info 
         /* spec 9.2 B: the Pong still outstanding after the application's keepalive timeout */
         nstime_t waited;
         gboolean known = TRUE;
-        nstime_t req = ts_trans_req_time(t);
-        if (t->rsp_frame)
+        if (t->rsp_frame) {
             waited = ts_trans_rsp_delta(t);
-        else if (PINFO_FD_VISITED(pinfo) && !t->rsp_lost)
+        } else if (PINFO_FD_VISITED(pinfo) && !t->rsp_lost) {
+            nstime_t req = ts_trans_req_time(t);
             nstime_delta(&waited, &st->last_time, &req);
-        else
+        } else
             known = FALSE;
         if (known && trade_keepalive_timeout && nstime_to_sec(&waited) >= (double)trade_keepalive_timeout) {
             it = proto_tree_add_time(tree, hf_trade_ping_outstanding, tvb, 0, 0, &waited);

@@ -39,7 +39,6 @@ guint ts_pdu_index(packet_info *pinfo, int proto)
     return (*counter)++;
 }
 
-
 void *ts_frame_data_get(packet_info *pinfo, int proto)
 {
     return p_get_proto_data(wmem_file_scope(), pinfo, proto, TS_KEY_FRAME);
@@ -236,19 +235,9 @@ void ts_pdu_data_set(packet_info *pinfo, int proto, ts_pdu_slot_t slot, guint pd
 }
 
 /* The response's offset from the request is kept in ns: ±292 years, clamped beyond (hostile
- * timestamps). Sums wrap as unsigned numbers: no undefined overflow, whatever the capture says. */
+ * timestamps): no undefined overflow, whatever the capture says. */
 #define TS_NS_PER_S      G_GINT64_CONSTANT(1000000000)
 #define TS_DELTA_MAX_S   (G_MAXINT64 / TS_NS_PER_S - 2)
-
-nstime_t ts_trans_rsp_time(const ts_trans_t *t)
-{
-    nstime_t n = ts_trans_req_time(t);
-    gint64 ns = (gint64)n.nsecs + t->rsp_delta_ns % TS_NS_PER_S;    /* (-1 s, 2 s) */
-    gint64 carry = ns >= TS_NS_PER_S ? 1 : ns < 0 ? -1 : 0;
-    n.secs = (time_t)(gint64)((guint64)(gint64)n.secs + (guint64)(t->rsp_delta_ns / TS_NS_PER_S + carry));
-    n.nsecs = (int)(ns - carry * TS_NS_PER_S);
-    return n;
-}
 
 nstime_t ts_trans_rsp_delta(const ts_trans_t *t)
 {
@@ -305,7 +294,7 @@ ts_trans_t *ts_trans_request_with_data(packet_info *pinfo, ts_trans_table_t *tbl
 {
     /* what follows the transaction must be as aligned as a pointer or a 64-bit value */
     G_STATIC_ASSERT(sizeof(ts_trans_t) % 8 == 0);
-    return trans_request(pinfo, tbl, space, id, pdu_index, MIN(data_size, 65536));
+    return trans_request(pinfo, tbl, space, id, pdu_index, data_size);
 }
 
 ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,

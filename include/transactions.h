@@ -37,7 +37,7 @@ typedef enum {
 typedef struct ts_trans {
     guint64  id;             /* request id / opaque (0 in FIFO mode) */
     gint64   req_secs;       /* time of the request: ts_trans_req_time() */
-    gint64   rsp_delta_ns;   /* time of the first response minus req time: ts_trans_rsp_time() */
+    gint64   rsp_delta_ns;   /* time of the first response minus req time: ts_trans_rsp_delta() */
     void    *req_data;       /* protocol data copied from the request (file scope), e.g. the key */
     guint32  req_frame;      /* 0: response without request */
     guint32  rsp_frame;      /* first response frame, 0: unanswered (so far) */
@@ -67,9 +67,8 @@ static inline void ts_trans_set_req_time(ts_trans_t *t, const nstime_t *n)
     t->req_nsecs = (guint32)(n->nsecs < 0 ? 0 : n->nsecs);
 }
 
-/* The first response's time (meaningful once rsp_frame is set). */
-nstime_t ts_trans_rsp_time(const ts_trans_t *t);
-/* The first response's time minus the request's (secs and nsecs of one sign, as nstime_delta()). */
+/* The first response's time minus the request's (secs and nsecs of one sign, as nstime_delta());
+ * meaningful once rsp_frame is set. */
 nstime_t ts_trans_rsp_delta(const ts_trans_t *t);
 void ts_trans_set_rsp_time(ts_trans_t *t, const nstime_t *n);
 
