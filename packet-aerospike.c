@@ -137,6 +137,7 @@ static ts_bool aerospike_inflate = TRUE;
 static ts_bool aerospike_use_msgpack = FALSE;  /* its strings show the particle-type byte as a box */
 static range_t *aerospike_tcp_ports;     /* the "tcp.port" preference, read in as_prefs_apply */
 static wmem_map_t *as_names;             /* file scope: one copy of each namespace / set name */
+static wmem_map_t *as_pairs;             /* file scope: one as_names_t per namespace + set pair */
 
 /* ---- header fields ------------------------------------------------------------------------ */
 static int hf_aerospike_version = -1;
@@ -746,39 +747,60 @@ static const value_string aerospike_privilege_vals[] = {
 
 /* ---- request / transaction state ------------------------------------------------------------
  * Built while a request is dissected: in wmem_file_scope() on the first pass (kept as the
- * transaction's req_data, responses take their key from it), in pinfo->pool on later passes. */
+ * transaction's data, ts_trans_req_data(): responses take their key from it), in pinfo->pool on later passes. */
+/* A namespace and set: one shared record per distinct pair on the first pass (as_pairs), a
+ * pinfo->pool one on later passes. Kept by pointer in every request and batch row (issue 18:
+ * the first pass keeps one of these records per transaction, so they stay small). */
 typedef struct {
     const char *ns;             /* interned (as_names) */
     const char *set;
+} as_names_t;
+
+#define AS_NS(n)  ((n) ? (n)->ns : NULL)
+#define AS_SET(n) ((n) ? (n)->set : NULL)
+
+/* PDU indexes kept in 16 bits (a frame of more PDUs of one answer compares saturated). */
+#define AS_PDU16(i) ((guint16)MIN((guint)(i), (guint)G_MAXUINT16))
+
+typedef struct {
+    const as_names_t *names;    /* NULL: none */
     const char *userkey;        /* text of the KEY field, NULL when not sent */
     guint32     batch_index;    /* batch index of the row */
     guint32     bytes;          /* tap bytes of the row */
     guint32     first_frame;    /* first response record answering this row (frame, pdu, record) */
-    guint32     first_pdu;
     guint32     first_rec;
+    guint16     first_pdu;      /* AS_PDU16() */
     guint8      digest[AS_DIGEST_LEN];
-} as_row_t;
+} as_row_t;                     /* 56 bytes */
 
 typedef struct {
-    const char *ns;             /* interned (as_names) */
-    const char *set;
-    const char *userkey;
-    as_row_t   *rows;
     wmem_map_t *row_by_index;   /* batch index -> first as_row_t with it; NULL when row i has index i */
     guint32     n_rows;
-    guint32     first_frame;    /* the first response record of the transaction */
-    guint32     first_pdu;
-    gint8       kind;
+    as_row_t    rows[];         /* room for the rows the field can hold */
+} as_batch_t;
+
+/* On the first pass it follows its transaction (ts_trans_request_with_data): the first response
+ * of the transaction is in frame trans->rsp_frame, PDU first_pdu. */
+typedef struct {
+    const as_names_t *names;    /* NULL: none */
+    const char *userkey;
+    as_batch_t *batch;          /* rows of a BATCH field, NULL: none */
+    guint16     first_pdu;      /* AS_PDU16() of the transaction's first response PDU */
     guint8      admin_cmd;
+    gint8       kind : 5;       /* AS_KIND_*, -1: unknown */
     guint8      multi : 1;      /* answer is a stream ending with INFO3_LAST / QUERY_END */
-    guint8      is_batch : 1;
-    guint8      first_set : 1;
     guint8      has_digest : 1; /* single-key commands: digest is the key */
     guint8      cut : 1;        /* the request is cut short in the capture (snaplen, missing
                                  * segment): its kind is guessed from the header, its key may be
                                  * unknown */
     guint8      digest[AS_DIGEST_LEN];
 } as_req_t;
+G_STATIC_ASSERT(sizeof(as_req_t) == 48);
+G_STATIC_ASSERT(sizeof(as_row_t) == 56);
+G_STATIC_ASSERT(AS_KIND_ADMIN < 16);    /* fits as_req_t.kind */
+
+/* A batch request whose rows are known (responses are read row by row) */
+#define AS_REQ_BATCH(r) ((r)->kind == AS_KIND_BATCH && (r)->batch != NULL)
 
 
 /* What one as_msg told us (filled by dissect_as_msg). */
@@ -899,15 +921,56 @@ as_keep(as_ctx_t *ctx, const char *s, gboolean intern)
     return k;
 }
 
+static guint
+as_pair_hash(gconstpointer k)
+{
+    const as_names_t *n = (const as_names_t *)k;
+    return g_direct_hash(n->ns) * 31u + g_direct_hash(n->set);
+}
+
+static gboolean
+as_pair_equal(gconstpointer a, gconstpointer b)
+{
+    const as_names_t *x = (const as_names_t *)a, *y = (const as_names_t *)b;
+    return x->ns == y->ns && x->set == y->set;
+}
+
+/* The namespace and set kept with a request or batch row (NULL when neither is known): on the
+ * first pass one shared record per distinct pair, whose strings are interned; later passes
+ * build a pinfo->pool one (the packet's strings live as long). */
+static const as_names_t *
+as_keep_names(as_ctx_t *ctx, const char *ns, const char *set)
+{
+    as_names_t key, *n;
+    if (!ns && !set)
+        return NULL;
+    if (ctx->scope != wmem_file_scope() || !as_pairs) {
+        n = wmem_new(ctx->scope, as_names_t);
+        n->ns = ns;
+        n->set = set;
+        return n;
+    }
+    key.ns = as_keep(ctx, ns, TRUE);
+    key.set = as_keep(ctx, set, TRUE);
+    n = (as_names_t *)wmem_map_lookup(as_pairs, &key);
+    if (!n) {
+        n = wmem_new(wmem_file_scope(), as_names_t);
+        *n = key;
+        wmem_map_insert(as_pairs, n, n);
+    }
+    return n;
+}
+
 /* Batch row of a request by its batch index (the first row carrying it). */
 static as_row_t *
 as_row_lookup(const as_req_t *req, guint32 batch_index)
 {
-    if (!req->rows)
+    as_batch_t *b = req->batch;
+    if (!b)
         return NULL;
-    if (req->row_by_index)
-        return (as_row_t *)wmem_map_lookup(req->row_by_index, GUINT_TO_POINTER(batch_index));
-    return batch_index < req->n_rows ? &req->rows[batch_index] : NULL;
+    if (b->row_by_index)
+        return (as_row_t *)wmem_map_lookup(b->row_by_index, GUINT_TO_POINTER(batch_index));
+    return batch_index < b->n_rows ? &b->rows[batch_index] : NULL;
 }
 
 static as_conv_t *
@@ -1750,10 +1813,8 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
     if (build) {
         guint32 room = (guint32)((end - off) / 25) + 1;
         max_rows = count < room ? count : room;
-        build->rows = wmem_alloc0_array(ctx->scope, as_row_t, max_rows ? max_rows : 1);
-        build->n_rows = 0;
-        build->row_by_index = NULL;
-        build->is_batch = TRUE;
+        build->batch = (as_batch_t *)wmem_alloc0(ctx->scope, sizeof(as_batch_t) +
+                                                 (gsize)(max_rows ? max_rows : 1) * sizeof(as_row_t));
     }
     for (i = 0; i < count && off < end && ok; i++) {
         proto_item *ri;
@@ -1859,12 +1920,11 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
                 proto_item_append_text(ri, " key=%s", as_short(pinfo->pool, rmi.userkey, 32));
         }
         proto_item_set_len(ri, off - row_start);
-        if (build && build->n_rows < max_rows) {
-            as_row_t *row = &build->rows[build->n_rows++];
+        if (build && build->batch->n_rows < max_rows) {
+            as_row_t *row = &build->batch->rows[build->batch->n_rows++];
             row->batch_index = batch_index;
             memcpy(row->digest, rmi.digest, AS_DIGEST_LEN);
-            row->ns = as_keep(ctx, rmi.ns, TRUE);
-            row->set = as_keep(ctx, rmi.set, TRUE);
+            row->names = as_keep_names(ctx, rmi.ns, rmi.set);
             row->userkey = as_keep(ctx, rmi.userkey, FALSE);
             row->bytes = (guint32)(off - row_start);
         }
@@ -1882,12 +1942,13 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
     }
     if (build) {
         /* rows are found by position while row i has batch index i (real clients); else by a map */
-        for (guint32 r = 0; r < build->n_rows; r++) {
-            if (build->rows[r].batch_index != r) {
-                build->row_by_index = wmem_map_new(ctx->scope, g_direct_hash, g_direct_equal);
-                for (guint32 q = 0; q < build->n_rows; q++) {
-                    if (!wmem_map_lookup(build->row_by_index, GUINT_TO_POINTER(build->rows[q].batch_index)))
-                        wmem_map_insert(build->row_by_index, GUINT_TO_POINTER(build->rows[q].batch_index), &build->rows[q]);
+        as_batch_t *b = build->batch;
+        for (guint32 r = 0; r < b->n_rows; r++) {
+            if (b->rows[r].batch_index != r) {
+                b->row_by_index = wmem_map_new(ctx->scope, g_direct_hash, g_direct_equal);
+                for (guint32 q = 0; q < b->n_rows; q++) {
+                    if (!wmem_map_lookup(b->row_by_index, GUINT_TO_POINTER(b->rows[q].batch_index)))
+                        wmem_map_insert(b->row_by_index, GUINT_TO_POINTER(b->rows[q].batch_index), &b->rows[q]);
                 }
                 break;
             }
@@ -1955,7 +2016,7 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
     guint8 hsz;
     int start = off;
     gboolean ok = TRUE;
-    gboolean batch_rsp = !ctx->is_request && ctx->req && ctx->req->is_batch;
+    gboolean batch_rsp = !ctx->is_request && ctx->req && AS_REQ_BATCH(ctx->req);
 
     memset(mi, 0, sizeof(*mi));
     if (end - off < AS_MSG_HDR_LEN && ctx->cut) {
@@ -2149,8 +2210,8 @@ as_tap(as_ctx_t *ctx, const as_tap_args_t *a)
 static gboolean
 as_first_rsp_pdu(as_ctx_t *ctx)
 {
-    return ctx->req && ctx->req->first_set && ctx->req->first_frame == ctx->pinfo->num &&
-           ctx->req->first_pdu == ctx->pdu_index;
+    return !ctx->is_request && ctx->req && ctx->trans && ctx->trans->req_frame &&
+           ctx->trans->rsp_frame == ctx->pinfo->num && ctx->req->first_pdu == AS_PDU16(ctx->pdu_index);
 }
 
 /* A response record answering a keyed request (single key or batch row): one tap record. */
@@ -2161,30 +2222,30 @@ as_tap_keyed_record(as_ctx_t *ctx, const as_msg_info_t *mi, guint rec, guint32 b
     gboolean first_of_trans = as_first_rsp_pdu(ctx) && rec == 0;
     int kind = first_of_trans ? req->kind : -1;
 
-    if (req->is_batch) {
+    if (AS_REQ_BATCH(req)) {
         as_row_t *row = NULL;
         gboolean first = FALSE;
         if (!(mi->info3 & AS_INFO3_LAST))
             row = as_row_lookup(req, mi->transaction_ttl);
         if (!row) {
             /* the LAST marker (or an unknown index) is not a keyed response */
-            as_tap(ctx, &(as_tap_args_t){ .ns = req->ns, .set = req->set, .status = mi->result, .bytes = bytes,
+            as_tap(ctx, &(as_tap_args_t){ .ns = AS_NS(req->names), .set = AS_SET(req->names), .status = mi->result, .bytes = bytes,
                                           .kind = kind });
             return;
         }
         if (ctx->first_pass && row->first_frame == 0) {
             row->first_frame = ctx->pinfo->num;
-            row->first_pdu = ctx->pdu_index;
+            row->first_pdu = AS_PDU16(ctx->pdu_index);
             row->first_rec = rec;
         }
-        first = row->first_frame == ctx->pinfo->num && row->first_pdu == ctx->pdu_index && row->first_rec == rec;
-        as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = row->ns, .set = row->set,
+        first = row->first_frame == ctx->pinfo->num && row->first_pdu == AS_PDU16(ctx->pdu_index) && row->first_rec == rec;
+        as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = AS_NS(row->names), .set = AS_SET(row->names),
                                       .userkey = row->userkey, .first_response = first, .status = mi->result,
                                       .bytes = bytes, .kind = kind });
         return;
     }
-    as_tap(ctx, &(as_tap_args_t){ .digest = req->has_digest ? req->digest : NULL, .ns = req->ns,
-                                  .set = req->set, .userkey = req->userkey, .first_response = first_of_trans,
+    as_tap(ctx, &(as_tap_args_t){ .digest = req->has_digest ? req->digest : NULL, .ns = AS_NS(req->names),
+                                  .set = AS_SET(req->names), .userkey = req->userkey, .first_response = first_of_trans,
                                   .status = mi->result, .bytes = bytes, .kind = kind });
 }
 
@@ -2262,7 +2323,7 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
     guint n_rc = 0;
 
     memset(&first, 0, sizeof(first));
-    keyed_rsp = !ctx->is_request && ctx->req && (ctx->req->is_batch || ctx->req->has_digest);
+    keyed_rsp = !ctx->is_request && ctx->req && (AS_REQ_BATCH(ctx->req) || ctx->req->has_digest);
     if (off >= end && ctx->cut) {
         as_add_cut(tvb, ctx, tree, off);
     } else if (off >= end) {
@@ -2320,9 +2381,7 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
         req->cut = first.cut;
         req->kind = kind;
         req->multi = (kind == AS_KIND_BATCH || kind == AS_KIND_SCAN || kind == AS_KIND_QUERY);
-        req->is_batch = (kind == AS_KIND_BATCH) && req->rows != NULL;
-        req->ns = as_keep(ctx, first.ns, TRUE);
-        req->set = as_keep(ctx, first.set, TRUE);
+        req->names = as_keep_names(ctx, first.ns, first.set);
         req->userkey = as_keep(ctx, first.userkey, FALSE);
         if (first.has_digest && kind != AS_KIND_BATCH && kind != AS_KIND_SCAN && kind != AS_KIND_QUERY) {
             memcpy(req->digest, first.digest, AS_DIGEST_LEN);
@@ -2337,8 +2396,8 @@ dissect_as_msgs(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end
     /* response */
     if (!keyed_rsp) {
         int kind = (ctx->req && as_first_rsp_pdu(ctx)) ? ctx->req->kind : -1;
-        as_tap(ctx, &(as_tap_args_t){ .ns = ctx->req ? ctx->req->ns : NULL,
-                                      .set = ctx->req ? ctx->req->set : NULL,
+        as_tap(ctx, &(as_tap_args_t){ .ns = ctx->req ? AS_NS(ctx->req->names) : NULL,
+                                      .set = ctx->req ? AS_SET(ctx->req->names) : NULL,
                                       .first_response = as_first_rsp_pdu(ctx), .status = status,
                                       .bytes = ctx->pdu_bytes, .kind = kind,
                                       .cut = ctx->req && ctx->req->cut && !ctx->req->has_digest });
@@ -2766,12 +2825,12 @@ as_add_request_identity(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree)
         pi = proto_tree_add_uint(tree, hf_aerospike_kind, tvb, 0, 0, (guint32)req->kind);
         proto_item_set_generated(pi);
     }
-    if (req->ns) {
-        pi = proto_tree_add_string(tree, hf_aerospike_namespace, tvb, 0, 0, req->ns);
+    if (AS_NS(req->names)) {
+        pi = proto_tree_add_string(tree, hf_aerospike_namespace, tvb, 0, 0, req->names->ns);
         proto_item_set_generated(pi);
     }
-    if (req->set) {
-        pi = proto_tree_add_string(tree, hf_aerospike_set, tvb, 0, 0, req->set);
+    if (AS_SET(req->names)) {
+        pi = proto_tree_add_string(tree, hf_aerospike_set, tvb, 0, 0, req->names->set);
         proto_item_set_generated(pi);
     }
     if (req->has_digest) {
@@ -2844,25 +2903,26 @@ static void
 as_tap_request_msg(as_ctx_t *ctx)
 {
     as_req_t *req = ctx->req;
-    if (req->is_batch && req->n_rows > 0) {
+    if (AS_REQ_BATCH(req) && req->batch->n_rows > 0) {
+        const as_batch_t *b = req->batch;
         guint32 sum = 0;
-        for (guint32 i = 0; i < req->n_rows; i++)
-            sum += req->rows[i].bytes;
-        for (guint32 i = 0; i < req->n_rows; i++) {
-            as_row_t *row = &req->rows[i];
+        for (guint32 i = 0; i < b->n_rows; i++)
+            sum += b->rows[i].bytes;
+        for (guint32 i = 0; i < b->n_rows; i++) {
+            const as_row_t *row = &b->rows[i];
             guint32 bytes = row->bytes;
             if (i == 0)
                 bytes += ctx->pdu_bytes > sum ? ctx->pdu_bytes - sum : 0;
             if (ctx->compressed)
                 bytes = i == 0 ? ctx->pdu_bytes : 0;
-            as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = row->ns, .set = row->set,
+            as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = AS_NS(row->names), .set = AS_SET(row->names),
                                           .userkey = row->userkey, .bytes = bytes,
                                           .kind = i == 0 ? req->kind : -1 });
         }
         return;
     }
-    as_tap(ctx, &(as_tap_args_t){ .digest = req->has_digest ? req->digest : NULL, .ns = req->ns,
-                                  .set = req->set, .userkey = req->userkey, .bytes = ctx->pdu_bytes,
+    as_tap(ctx, &(as_tap_args_t){ .digest = req->has_digest ? req->digest : NULL, .ns = AS_NS(req->names),
+                                  .set = AS_SET(req->names), .userkey = req->userkey, .bytes = ctx->pdu_bytes,
                                   .kind = req->kind, .cut = req->cut && !req->has_digest });
 }
 
@@ -2984,8 +3044,6 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             ctx.req->kind = -1;
         }
     } else if (ctx.is_request) {
-        ctx.req = wmem_new0(ctx.scope, as_req_t);
-        ctx.req->kind = -1;
         if (ctx.first_pass) {
             as_conv_t *cv = as_conv(pinfo);
             ts_trans_table_t *tbl = cv->tbl;
@@ -3006,11 +3064,14 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
                 cv->rsp_unseen = FALSE;
                 cv->gap[AS_DIR_RSP] = FALSE;
             }
-            ctx.trans = ts_trans_request(pinfo, tbl, 0, 0, ctx.pdu_index);
-            ctx.trans->req_data = ctx.req;
+            /* what responses need of the request follows its transaction (one allocation) */
+            ctx.trans = ts_trans_request_with_data(pinfo, tbl, 0, 0, ctx.pdu_index, sizeof(as_req_t));
+            ctx.req = (as_req_t *)ts_trans_req_data(ctx.trans);
         } else {
             ctx.trans = ts_trans_lookup(pinfo, proto_aerospike, ctx.pdu_index);
+            ctx.req = wmem_new0(ctx.scope, as_req_t);
         }
+        ctx.req->kind = -1;
     } else {
         if (ctx.first_pass) {
             /* Clients keep one command in flight per connection: a response answers the open
@@ -3021,21 +3082,19 @@ dissect_aerospike_pdu_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             as_conv_t *cv = as_conv(pinfo);
             gboolean gap = cv->gap[AS_DIR_RSP] && ts_trans_fifo_count(cv->tbl, 0) > 1;
             ts_trans_t *ht = gap ? ts_trans_fifo_tail(cv->tbl, 0) : ts_trans_fifo_head(cv->tbl, 0);
-            as_req_t *hreq = ht ? (as_req_t *)ht->req_data : NULL;
+            as_req_t *hreq = ht ? (as_req_t *)ts_trans_req_data(ht) : NULL;
             gboolean last = (hreq && hreq->multi) ? content_last : TRUE;
             cv->gap[AS_DIR_RSP] = FALSE;
             ctx.trans = gap ? ts_trans_response_newest(pinfo, cv->tbl, 0, last, ctx.pdu_index)
                             : ts_trans_response(pinfo, cv->tbl, 0, 0, last, ctx.pdu_index);
-            if (ctx.trans->req_frame && ctx.trans->req_data && ctx.trans->n_responses == 1) {
-                as_req_t *r = (as_req_t *)ctx.trans->req_data;
-                r->first_set = TRUE;
-                r->first_frame = pinfo->num;
-                r->first_pdu = ctx.pdu_index;
-            }
+            /* the first response: its frame is the transaction's rsp_frame, the PDU kept here */
+            as_req_t *r = ctx.trans->req_frame ? (as_req_t *)ts_trans_req_data(ctx.trans) : NULL;
+            if (r && ctx.trans->n_responses == 1)
+                r->first_pdu = AS_PDU16(ctx.pdu_index);
         } else {
             ctx.trans = ts_trans_lookup(pinfo, proto_aerospike, ctx.pdu_index);
         }
-        ctx.req = ctx.trans && ctx.trans->req_frame ? (as_req_t *)ctx.trans->req_data : NULL;
+        ctx.req = ctx.trans && ctx.trans->req_frame ? (as_req_t *)ts_trans_req_data(ctx.trans) : NULL;
         if (ctx.trans && ctx.trans->req_frame) {
             nstime_t req = ts_trans_req_time(ctx.trans);
             nstime_delta(&ctx.delta, &pinfo->abs_ts, &req);
@@ -3755,6 +3814,7 @@ proto_register_aerospike(void)
     register_dissector("aerospike.embedded", dissect_aerospike_embedded, proto_aerospike);
     aerospike_tap = register_tap("aerospike");
     as_names = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    as_pairs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), as_pair_hash, as_pair_equal);
     ts_stats_register_hot_table(&aerospike_hotkeys_def);
     ts_stats_register_srt(proto_aerospike, "aerospike", aerospike_kind_vals, "aerospike.kind");
 }

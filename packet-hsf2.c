@@ -356,7 +356,7 @@ static void hsf2_mark_lost(packet_info *pinfo, hsf2_conv_t *cv, int dir, gboolea
         ts_trans_t *t = (ts_trans_t *)wmem_list_frame_data(f);
         if (!t->rsp_frame && !t->rsp_lost) {
             t->rsp_lost = TRUE;
-            ((hsf2_req_t *)t->req_data)->lost_cut = (guint8)by_snaplen;
+            ((hsf2_req_t *)ts_trans_req_data(t))->lost_cut = (guint8)by_snaplen;
         }
         wmem_list_remove_frame(open, f);
     }
@@ -446,7 +446,7 @@ static ts_trans_t *hsf2_track(packet_info *pinfo, guint idx, int table, gboolean
     if (is_request) {
         hsf2_req_t *rq;
         t = ts_trans_request_with_data(pinfo, hsf2_table(pinfo, table), 0, (guint64)id, idx, sizeof(hsf2_req_t));
-        rq = (hsf2_req_t *)t->req_data;
+        rq = (hsf2_req_t *)ts_trans_req_data(t);
         rq->kind = (guint8)(heartbeat ? HSF2_KIND_HEARTBEAT : table);
         rq->table = (guint8)table;
         rq->call = hsf2_call(pinfo, heartbeat, service, method);
@@ -474,12 +474,12 @@ static void hsf2_request_done(tvbuff_t *tvb, packet_info *pinfo, ts_trans_t *t, 
 {
     ts_tap_rec_t *rec = wmem_new(pinfo->pool, ts_tap_rec_t);
     if (t && one_way && !PINFO_FD_VISITED(pinfo))
-        ts_trans_forget(hsf2_table(pinfo, ((hsf2_req_t *)t->req_data)->table), t);
+        ts_trans_forget(hsf2_table(pinfo, ((hsf2_req_t *)ts_trans_req_data(t))->table), t);
     ts_tap_rec_init(rec, "hsf2");
     rec->is_request = TRUE;
     rec->trans = t;     /* outcome of the request, even when a filter drops its answer */
     if (t)
-        hsf2_fill_key(rec, (const hsf2_req_t *)t->req_data);
+        hsf2_fill_key(rec, (const hsf2_req_t *)ts_trans_req_data(t));
     rec->kind = -1;   /* the SRT row is counted on the response */
     rec->bytes = tvb_reported_length(tvb);
     tap_queue_packet(hsf2_tap, pinfo, rec);
@@ -494,7 +494,7 @@ static double hsf2_response_done(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     gboolean has = FALSE;
     double ms = -1.0;
     gboolean over = FALSE;
-    const hsf2_req_t *rq = (t && t->req_frame) ? (const hsf2_req_t *)t->req_data : NULL;
+    const hsf2_req_t *rq = (t && t->req_frame) ? (const hsf2_req_t *)ts_trans_req_data(t) : NULL;
     ts_tap_rec_t *rec = wmem_new(pinfo->pool, ts_tap_rec_t);
 
     if (t && t->req_frame) {
@@ -1070,8 +1070,8 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
     if (is_req) {
         gboolean one_way = (flags & 0x40) == 0;
         /* the timeout comes from the attachments, after the arguments */
-        if (t && t->req_data && !PINFO_FD_VISITED(pinfo))
-            ((hsf2_req_t *)t->req_data)->timeout = timeout;
+        if (t && ts_trans_req_data(t) && !PINFO_FD_VISITED(pinfo))
+            ((hsf2_req_t *)ts_trans_req_data(t))->timeout = timeout;
         hsf2_request_done(tvb, pinfo, t, one_way);
         if (event)
             return wmem_strdup_printf(pinfo->pool, "Dubbo heartbeat request id=%" PRId64, id);
@@ -1388,18 +1388,18 @@ static const char *hsf2_add_links(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
                 proto_item *pi = proto_tree_add_boolean(pt, hf_hsf2_response_lost, tvb, 0, 0, TRUE);
                 proto_item_set_generated(pi);
                 expert_add_info_format(pinfo, pi, &ei_hsf2_response_lost, "Response not in the capture (%s)",
-                                       ((const hsf2_req_t *)t->req_data)->lost_cut ? "cut by the snaplen"
+                                       ((const hsf2_req_t *)ts_trans_req_data(t))->lost_cut ? "cut by the snaplen"
                                                                                    : "lost segment");
                 return " [response not captured]";
             }
             return "";
         }
         ts_trans_add_links(pt, tvb, pinfo, t, TRUE, &hsf2_links, NULL);
-        hsf2_add_srt_index(tvb, pt, (const hsf2_req_t *)t->req_data);
+        hsf2_add_srt_index(tvb, pt, (const hsf2_req_t *)ts_trans_req_data(t));
         return (!t->rsp_frame && PINFO_FD_VISITED(pinfo)) ? " [no response]" : "";
     }
     ts_trans_add_links(pt, tvb, pinfo, t, FALSE, &hsf2_links, NULL);
-    rq = t->req_frame ? (const hsf2_req_t *)t->req_data : NULL;
+    rq = t->req_frame ? (const hsf2_req_t *)ts_trans_req_data(t) : NULL;
     if (rq)
         hsf2_add_srt_index(tvb, pt, rq);
     if (rq && rq->kind != HSF2_KIND_HEARTBEAT) {

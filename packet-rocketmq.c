@@ -2480,19 +2480,20 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         guint32 space = rmq_space(pinfo, !pdu.is_response);
         if (!pdu.is_response) {
             if (!pdu.oneway) {
+                /* what responses need of the request follows its transaction (one allocation) */
                 if (h->has_opaque) {
-                    t = ts_trans_request(pinfo, cv->tbl, space, (guint32)h->opaque, idx);
+                    t = ts_trans_request_with_data(pinfo, cv->tbl, space, (guint32)h->opaque, idx, sizeof(rmq_req_t));
                     ts_trans_open_add(cv->open[space], &cv->open_limit[space], t);
                 } else {
                     /* opaque cut by the snaplen: no answer can be matched to it */
-                    t = wmem_new0(wmem_file_scope(), ts_trans_t);
+                    t = ts_trans_new(sizeof(rmq_req_t));
                     t->space = space;
                     t->req_frame = pinfo->num;
                     ts_trans_set_req_time(t, &pinfo->abs_ts);
                     t->rsp_lost = TRUE;
                     ts_pdu_data_set(pinfo, proto_rocketmq, TS_PDU_SLOT_1, idx, t);
                 }
-                rmq_req_t *rq = wmem_new0(wmem_file_scope(), rmq_req_t);
+                rmq_req_t *rq = (rmq_req_t *)ts_trans_req_data(t);
                 rq->code = h->code;
                 const char *tp = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_V2_HEADER) ? "b" : "topic");
                 const char *qu = rmq_ext_get(h, rmq_api_has(h->code, RMQ_API_V2_HEADER) ? "e" : "queueId");
@@ -2504,7 +2505,6 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                 if (st && rmq_parse_i64(st, &s) && s > 0 && s < G_MAXUINT32 &&
                     rmq_api_has(h->code, RMQ_API_LONG_POLL))
                     rq->suspend_ms = (guint32)s;
-                t->req_data = rq;
             }
         } else if (h->has_opaque) {
             t = ts_trans_response(pinfo, cv->tbl, space, (guint32)h->opaque, TRUE, idx);
@@ -2513,7 +2513,7 @@ static int dissect_rocketmq_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         }
     }
     pdu.trans = t;
-    pdu.req = t ? (rmq_req_t *)t->req_data : NULL;
+    pdu.req = t ? (rmq_req_t *)ts_trans_req_data(t) : NULL;
 
     /* links (and what a response knows of its request) at the top */
     double rsp_ms = -1.0;

@@ -752,8 +752,9 @@ static void trade_frame_tcp(trade_conv_t *st, tvbuff_t *tvb, packet_info *pinfo)
             trade_zw_event(st, trade_frame_info(pinfo, TRUE), TRUE, d, 0);
             /* a Ping of the other side still waiting for its Pong is now probably stuck */
             ts_trans_t *op = st->dir[!d].open_ping;
-            if (op && !op->rsp_frame && op->req_data && !((trade_ping_data_t *)op->req_data)->zw)
-                ((trade_ping_data_t *)op->req_data)->zw = zw;
+            trade_ping_data_t *opd = op && !op->rsp_frame ? (trade_ping_data_t *)ts_trans_req_data(op) : NULL;
+            if (opd && !opd->zw)
+                opd->zw = zw;
         } else if (win != 0 && me->zw && !me->zw->ended) {
             me->zw->ended = TRUE;
             me->zw->end = pinfo->abs_ts;
@@ -1021,7 +1022,7 @@ static void trade_match_ping(trade_conv_t *st, packet_info *pinfo, int d, guint 
     trade_pdu_info_t *pi = trade_pdu_info(pinfo, idx, TRUE);
     ts_trans_t *prev = dd->open_ping;
     if (prev && !prev->rsp_frame) {
-        const trade_ping_data_t *ppd = (const trade_ping_data_t *)prev->req_data;
+        const trade_ping_data_t *ppd = (const trade_ping_data_t *)ts_trans_req_data(prev);
         if (!ppd || !ppd->by_clock) {   /* FIFO: forget it; by clock: a late Pong still finds it */
             ts_trans_forget(st->pings, prev);
             if (wmem_list_count(dd->forgotten) < 64)
@@ -1032,20 +1033,20 @@ static void trade_match_ping(trade_conv_t *st, packet_info *pinfo, int d, guint 
     ts_trans_t *t;
     gboolean by_clock = pk->has_clock && !wmem_map_lookup(st->ping_open[d], &pk->clock);
     if (by_clock) {
-        t = ts_trans_request(pinfo, st->pings_clk, (guint32)d, pk->clock, idx);
+        t = ts_trans_request_with_data(pinfo, st->pings_clk, (guint32)d, pk->clock, idx, sizeof(trade_ping_data_t));
         guint64 *key = wmem_new(wmem_file_scope(), guint64);
         *key = pk->clock;
         wmem_map_insert(st->ping_open[d], key, t);
     } else {
-        t = ts_trans_request(pinfo, st->pings, (guint32)d, 0, idx);
+        t = ts_trans_request_with_data(pinfo, st->pings, (guint32)d, 0, idx, sizeof(trade_ping_data_t));
     }
-    trade_ping_data_t *pd = wmem_new0(wmem_file_scope(), trade_ping_data_t);
-    pd->module = wmem_strdup(wmem_file_scope(), trade_module_label(pinfo->pool, sender));
+    /* kept with the transaction; a connection repeats the same few module names */
+    trade_ping_data_t *pd = (trade_ping_data_t *)ts_trans_req_data(t);
+    pd->module = ts_intern(trade_module_label(pinfo->pool, sender));
     pd->by_clock = by_clock;
     trade_zw_t *zw = st->dir[!d].zw;
     if (zw && !zw->ended)
         pd->zw = zw;
-    t->req_data = pd;
     if (dd->n_pings) {
         nstime_delta(&pi->interval, &pinfo->abs_ts, &dd->last_ping_time);
         pi->has_interval = TRUE;
@@ -1196,7 +1197,7 @@ static const char *trade_add_links(proto_tree *tree, tvbuff_t *tvb, packet_info 
             suffix = wmem_strdup_printf(pinfo->pool, " [%.1f ms]", nstime_to_msec(&lk->delta));
     }
     /* the identity of the transaction on both sides (issue: one filter selects Ping and Pong) */
-    trade_ping_data_t *pd = t->req_frame ? (trade_ping_data_t *)t->req_data : NULL;
+    trade_ping_data_t *pd = t->req_frame ? (trade_ping_data_t *)ts_trans_req_data(t) : NULL;
     if (pd && pd->module) {
         it = proto_tree_add_string(tree, hf_trade_module, tvb, 0, 0, pd->module);
         proto_item_set_generated(it);
@@ -1210,7 +1211,7 @@ static void trade_analyse_ping(trade_ctx_t *c, trade_conv_t *st, int d, guint id
     packet_info *pinfo = c->pinfo;
     ts_trans_t *t = lk->t;
     trade_pdu_info_t *pi = trade_pdu_info(pinfo, idx, FALSE);
-    trade_ping_data_t *pd = t ? (trade_ping_data_t *)t->req_data : NULL;
+    trade_ping_data_t *pd = t ? (trade_ping_data_t *)ts_trans_req_data(t) : NULL;
     if (t && !t->rsp_frame && PINFO_FD_VISITED(pinfo) && pd && pd->zw) {
         double dur = pd->zw->ended ? trade_secs_between(&pd->zw->end, &pd->zw->start)
                                    : trade_secs_between(&st->last_time, &pd->zw->start);
@@ -1254,7 +1255,7 @@ static void trade_analyse_pong(trade_ctx_t *c, trade_conv_t *st, int d, const tr
 {
     packet_info *pinfo = c->pinfo;
     ts_trans_t *t = lk->t;
-    trade_ping_data_t *pd = (t && t->req_frame) ? (trade_ping_data_t *)t->req_data : NULL;
+    trade_ping_data_t *pd = (t && t->req_frame) ? (trade_ping_data_t *)ts_trans_req_data(t) : NULL;
     trade_tap_rec_t *r = trade_tap_rec(pinfo, TRADE_EV_PONG, st->label,
                                        pd ? pd->module : trade_dir_module(st, !d));
     trade_tap_answer(r, lk->answered, &lk->delta, (guint32)c->rep_end);

@@ -261,13 +261,21 @@ void ts_trans_set_rsp_time(ts_trans_t *t, const nstime_t *n)
         t->rsp_delta_ns = ds * TS_NS_PER_S + dns;
 }
 
+ts_trans_t *ts_trans_new(gsize data_size)
+{
+    /* what follows the transaction must be as aligned as a pointer or a 64-bit value */
+    G_STATIC_ASSERT(sizeof(ts_trans_t) % 8 == 0);
+    G_STATIC_ASSERT(sizeof(ts_trans_t) == 40);
+    ts_trans_t *t = (ts_trans_t *)wmem_alloc0(wmem_file_scope(), sizeof(ts_trans_t) + data_size);
+    t->has_data = data_size != 0;
+    return t;
+}
+
 static ts_trans_t *trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
                                  guint pdu_index, gsize data_size)
 {
     space %= TS_TRANS_SPACES;
-    ts_trans_t *t = (ts_trans_t *)wmem_alloc0(wmem_file_scope(), sizeof(ts_trans_t) + data_size);
-    if (data_size)
-        t->req_data = t + 1;
+    ts_trans_t *t = ts_trans_new(data_size);
     t->id = id;
     t->space = space;
     t->req_frame = pinfo->num;
@@ -292,8 +300,6 @@ ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 
 ts_trans_t *ts_trans_request_with_data(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
                                        guint pdu_index, gsize data_size)
 {
-    /* what follows the transaction must be as aligned as a pointer or a 64-bit value */
-    G_STATIC_ASSERT(sizeof(ts_trans_t) % 8 == 0);
     return trans_request(pinfo, tbl, space, id, pdu_index, data_size);
 }
 
@@ -319,7 +325,7 @@ ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32
             wmem_map_remove(tbl->by_id[space], &id);
     }
     if (!t) {
-        t = wmem_new0(wmem_file_scope(), ts_trans_t);
+        t = ts_trans_new(0);
         t->id = id;
         t->space = space;
     }

@@ -38,17 +38,24 @@ typedef struct ts_trans {
     guint64  id;             /* request id / opaque (0 in FIFO mode) */
     gint64   req_secs;       /* time of the request: ts_trans_req_time() */
     gint64   rsp_delta_ns;   /* time of the first response minus req time: ts_trans_rsp_delta() */
-    void    *req_data;       /* protocol data copied from the request (file scope), e.g. the key */
     guint32  req_frame;      /* 0: response without request */
     guint32  rsp_frame;      /* first response frame, 0: unanswered (so far) */
     guint32  req_nsecs;
     guint32  n_responses : 22;   /* response PDUs matched to it (stops at TS_TRANS_MAX_RESPONSES) */
-    guint32  space    : 8;   /* < TS_TRANS_SPACES */
+    guint32  space    : 7;   /* < TS_TRANS_SPACES */
+    guint32  has_data : 1;   /* a dissector's request record follows: ts_trans_req_data() */
     guint32  complete : 1;   /* the last response record was seen */
     guint32  rsp_lost : 1;   /* unanswered because a gap in the capture (lost segment) hides the
                               * response: "response not in the capture", not "no response" */
-    /* one per transaction for the whole file: keep it at 48 bytes (issue 18) */
+    /* one per transaction for the whole file: keep it at 40 bytes (issue 18) */
 } ts_trans_t;
+
+/* What a dissector keeps of the request (file scope, allocated with the transaction by
+ * ts_trans_request_with_data() or ts_trans_new()), e.g. its key; NULL: nothing. */
+static inline void *ts_trans_req_data(const ts_trans_t *t)
+{
+    return (t && t->has_data) ? (void *)(t + 1) : NULL;
+}
 
 #define TS_TRANS_MAX_RESPONSES 0x3fffffu
 
@@ -139,10 +146,14 @@ ts_trans_table_t *ts_trans_table(packet_info *pinfo, int proto, ts_trans_mode_t 
 /* First pass only. Record a request; returns the new transaction (also remembered for this PDU). */
 ts_trans_t *ts_trans_request(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
                              guint pdu_index);
-/* The same, with req_data pointing to `data_size` zeroed bytes allocated with the transaction
- * (one allocation instead of two for what a dissector keeps of each request). */
+/* The same, with `data_size` zeroed bytes allocated with the transaction for what the dissector
+ * keeps of the request (ts_trans_req_data(); one allocation instead of two). */
 ts_trans_t *ts_trans_request_with_data(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,
                                        guint pdu_index, gsize data_size);
+/* First pass only: a transaction in no table (e.g. a request whose id the capture cut), file
+ * scope, zeroed, followed by `data_size` zeroed bytes for ts_trans_req_data() when not 0. */
+ts_trans_t *ts_trans_new(gsize data_size);
+
 /* First pass only. Match a response (last = final record of the answer); returns the matched
  * transaction, or a transaction with req_frame == 0 when no request is known. Remembered. */
 ts_trans_t *ts_trans_response(packet_info *pinfo, ts_trans_table_t *tbl, guint32 space, guint64 id,

@@ -150,6 +150,23 @@ static void check_links(void)
     ts_trans_request(&pinfo, tbl, 0, 900002, 0);
     twice = ts_trans_request(&pinfo, tbl, 0, 900003, 0);
     ok("a PDU recorded twice gives the newest transaction", ts_trans_lookup(&pinfo, proto, 0) == twice);
+
+    /* what a dissector keeps of a request follows its transaction: zeroed, 8-byte aligned, and
+     * only there when asked for */
+    {
+        ts_trans_t *wd = ts_trans_request_with_data(&pinfo, tbl, 1, 900004, 1, 24);
+        guint64 *d = (guint64 *)ts_trans_req_data(wd);
+        ts_trans_t *orphan = ts_trans_new(16), *bare = ts_trans_new(0);
+        ok("request data follows the transaction", d == (guint64 *)(wd + 1));
+        ok("request data is 8-byte aligned and zeroed",
+           d && ((guintptr)d % 8) == 0 && d[0] == 0 && d[1] == 0 && d[2] == 0);
+        ok("the data survives the match", (d[2] = 7, ts_trans_response(&pinfo, tbl, 1, 900004, TRUE, 2) == wd) &&
+           ts_trans_req_data(wd) == d && d[2] == 7);
+        ok("a plain request has no data", ts_trans_req_data(twice) == NULL);
+        ok("a transaction in no table can carry data", ts_trans_req_data(orphan) == (void *)(orphan + 1) &&
+           orphan->req_frame == 0 && orphan->rsp_frame == 0);
+        ok("without data, none", ts_trans_req_data(bare) == NULL && ts_trans_req_data(NULL) == NULL);
+    }
     ok("another protocol has no links here", ts_trans_lookup(&pinfo, proto + 1, 0) == NULL);
 
     for (guint32 f = 0; f < LINK_FRAMES + 2; f++)
@@ -176,7 +193,7 @@ static void check_trans_times(void)
     ok("huge delta clamped", ts_trans_rsp_delta(&t).secs == G_MAXINT64 / 1000000000 - 2);
     ts_trans_set_rsp_time(&t, &before);
     ok("huge negative delta clamped", ts_trans_rsp_delta(&t).secs == -(G_MAXINT64 / 1000000000 - 2));
-    ok("a transaction is 48 bytes", sizeof(ts_trans_t) == 48);
+    ok("a transaction is 40 bytes", sizeof(ts_trans_t) == 40);
 }
 
 int main(void)
