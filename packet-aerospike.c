@@ -762,20 +762,22 @@ typedef struct {
 /* PDU indexes kept in 16 bits (a frame of more PDUs of one answer compares saturated). */
 #define AS_PDU16(i) ((guint16)MIN((guint)(i), (guint)G_MAXUINT16))
 
+/* A batch row as its answers need it (one per row of every batch request for the whole file:
+ * 32 bytes; its namespace, set and user key are in the batch, usually shared). */
 typedef struct {
-    const as_names_t *names;    /* NULL: none */
-    const char *userkey;        /* text of the KEY field, NULL when not sent */
-    guint32     batch_index;    /* batch index of the row */
-    guint32     bytes;          /* tap bytes of the row */
+    guint8      digest[AS_DIGEST_LEN];
     guint32     first_frame;    /* first response record answering this row (frame, pdu, record) */
     guint32     first_rec;
     guint16     first_pdu;      /* AS_PDU16() */
-    guint8      digest[AS_DIGEST_LEN];
-} as_row_t;                     /* 56 bytes */
+} as_row_t;
 
 typedef struct {
     wmem_map_t *row_by_index;   /* batch index -> first as_row_t with it; NULL when row i has index i */
+    const as_names_t *names0;   /* namespace and set of every row ... */
+    const as_names_t **names;   /* ... unless rows differ: then one per row (NULL: all names0) */
+    const char **userkeys;      /* user key of each row, NULL: no row sent one */
     guint32     n_rows;
+    guint32     max_rows;       /* room in rows[] and in the arrays above */
     as_row_t    rows[];         /* room for the rows the field can hold */
 } as_batch_t;
 
@@ -796,7 +798,7 @@ typedef struct {
     guint8      digest[AS_DIGEST_LEN];
 } as_req_t;
 G_STATIC_ASSERT(sizeof(as_req_t) == 48);
-G_STATIC_ASSERT(sizeof(as_row_t) == 56);
+G_STATIC_ASSERT(sizeof(as_row_t) == 32);
 G_STATIC_ASSERT(AS_KIND_ADMIN < 16);    /* fits as_req_t.kind */
 
 /* A batch request whose rows are known (responses are read row by row) */
@@ -855,6 +857,7 @@ typedef struct {
     wmem_strbuf_t *info;            /* Info column text of this PDU */
     guint         rec_index;        /* as_msg index within the PDU */
     guint         tap_bytes_left;   /* bytes still to hand out to tap records of this PDU */
+    guint32      *row_bytes;        /* request: tap bytes of each batch row (pinfo->pool) */
 } as_ctx_t;
 
 /* Per TCP connection (first pass): the transactions, and what the byte stream of each direction
@@ -971,6 +974,48 @@ as_row_lookup(const as_req_t *req, guint32 batch_index)
     if (b->row_by_index)
         return (as_row_t *)wmem_map_lookup(b->row_by_index, GUINT_TO_POINTER(batch_index));
     return batch_index < b->n_rows ? &b->rows[batch_index] : NULL;
+}
+
+/* Namespace / set and user key of a row of `b`. */
+static const as_names_t *
+as_row_names(const as_batch_t *b, const as_row_t *row)
+{
+    return b->names ? b->names[row - b->rows] : b->names0;
+}
+
+static const char *
+as_row_userkey(const as_batch_t *b, const as_row_t *row)
+{
+    return b->userkeys ? b->userkeys[row - b->rows] : NULL;
+}
+
+static gboolean
+as_names_same(const as_names_t *a, const as_names_t *b)
+{
+    return a == b || (a && b && g_strcmp0(a->ns, b->ns) == 0 && g_strcmp0(a->set, b->set) == 0);
+}
+
+/* Appends a row to the batch being built (room checked by the caller). */
+static void
+as_batch_add_row(as_ctx_t *ctx, as_batch_t *b, const guint8 *digest, const char *ns, const char *set,
+                 const char *userkey)
+{
+    guint32 i = b->n_rows++;
+    const as_names_t *names = as_keep_names(ctx, ns, set);
+    memcpy(b->rows[i].digest, digest, AS_DIGEST_LEN);
+    if (i == 0)
+        b->names0 = names;
+    if (!b->names && !as_names_same(names, b->names0)) {
+        b->names = wmem_alloc_array(ctx->scope, const as_names_t *, b->max_rows);
+        for (guint32 q = 0; q < i; q++)
+            b->names[q] = b->names0;
+    }
+    if (b->names)
+        b->names[i] = names;
+    if (userkey && !b->userkeys)
+        b->userkeys = wmem_alloc0_array(ctx->scope, const char *, b->max_rows);
+    if (b->userkeys)
+        b->userkeys[i] = as_keep(ctx, userkey, FALSE);
 }
 
 static as_conv_t *
@@ -1800,6 +1845,7 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
     proto_item *ci, *pi;
     gboolean ok = TRUE;
     guint32 max_rows = 0;
+    guint32 *row_index = NULL;      /* batch index of each row kept (pinfo->pool) */
 
     if (end - off < 5) {
         expert_add_info_format(pinfo, fi, &ei_aerospike_field_len, "BATCH field of %d bytes (expected at least 5)", end - off);
@@ -1813,8 +1859,11 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
     if (build) {
         guint32 room = (guint32)((end - off) / 25) + 1;
         max_rows = count < room ? count : room;
-        build->batch = (as_batch_t *)wmem_alloc0(ctx->scope, sizeof(as_batch_t) +
-                                                 (gsize)(max_rows ? max_rows : 1) * sizeof(as_row_t));
+        max_rows = max_rows ? max_rows : 1;
+        build->batch = (as_batch_t *)wmem_alloc0(ctx->scope, sizeof(as_batch_t) + (gsize)max_rows * sizeof(as_row_t));
+        build->batch->max_rows = max_rows;
+        row_index = wmem_alloc_array(pinfo->pool, guint32, max_rows);
+        ctx->row_bytes = wmem_alloc0_array(pinfo->pool, guint32, max_rows);
     }
     for (i = 0; i < count && off < end && ok; i++) {
         proto_item *ri;
@@ -1921,12 +1970,9 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
         }
         proto_item_set_len(ri, off - row_start);
         if (build && build->batch->n_rows < max_rows) {
-            as_row_t *row = &build->batch->rows[build->batch->n_rows++];
-            row->batch_index = batch_index;
-            memcpy(row->digest, rmi.digest, AS_DIGEST_LEN);
-            row->names = as_keep_names(ctx, rmi.ns, rmi.set);
-            row->userkey = as_keep(ctx, rmi.userkey, FALSE);
-            row->bytes = (guint32)(off - row_start);
+            row_index[build->batch->n_rows] = batch_index;
+            ctx->row_bytes[build->batch->n_rows] = (guint32)(off - row_start);
+            as_batch_add_row(ctx, build->batch, rmi.digest, rmi.ns, rmi.set, rmi.userkey);
         }
         if (i == 0 && !mi->ns) {
             mi->ns = rmi.ns;
@@ -1944,11 +1990,11 @@ dissect_as_batch(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, proto_item *fi,
         /* rows are found by position while row i has batch index i (real clients); else by a map */
         as_batch_t *b = build->batch;
         for (guint32 r = 0; r < b->n_rows; r++) {
-            if (b->rows[r].batch_index != r) {
+            if (row_index[r] != r) {
                 b->row_by_index = wmem_map_new(ctx->scope, g_direct_hash, g_direct_equal);
                 for (guint32 q = 0; q < b->n_rows; q++) {
-                    if (!wmem_map_lookup(b->row_by_index, GUINT_TO_POINTER(b->rows[q].batch_index)))
-                        wmem_map_insert(b->row_by_index, GUINT_TO_POINTER(b->rows[q].batch_index), &b->rows[q]);
+                    if (!wmem_map_lookup(b->row_by_index, GUINT_TO_POINTER(row_index[q])))
+                        wmem_map_insert(b->row_by_index, GUINT_TO_POINTER(row_index[q]), &b->rows[q]);
                 }
                 break;
             }
@@ -2105,8 +2151,8 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
             pi = proto_tree_add_bytes_with_length(mt, hf_aerospike_digest, tvb, off + 14, 4, row->digest,
                                                   AS_DIGEST_LEN);
             proto_item_set_generated(pi);
-            if (row->userkey) {
-                pi = proto_tree_add_string(mt, hf_aerospike_key, tvb, off + 14, 4, row->userkey);
+            if (as_row_userkey(ctx->req->batch, row)) {
+                pi = proto_tree_add_string(mt, hf_aerospike_key, tvb, off + 14, 4, as_row_userkey(ctx->req->batch, row));
                 proto_item_set_generated(pi);
             }
         }
@@ -2239,8 +2285,9 @@ as_tap_keyed_record(as_ctx_t *ctx, const as_msg_info_t *mi, guint rec, guint32 b
             row->first_rec = rec;
         }
         first = row->first_frame == ctx->pinfo->num && row->first_pdu == AS_PDU16(ctx->pdu_index) && row->first_rec == rec;
-        as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = AS_NS(row->names), .set = AS_SET(row->names),
-                                      .userkey = row->userkey, .first_response = first, .status = mi->result,
+        const as_names_t *names = as_row_names(req->batch, row);
+        as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = AS_NS(names), .set = AS_SET(names),
+                                      .userkey = as_row_userkey(req->batch, row), .first_response = first, .status = mi->result,
                                       .bytes = bytes, .kind = kind });
         return;
     }
@@ -2903,20 +2950,21 @@ static void
 as_tap_request_msg(as_ctx_t *ctx)
 {
     as_req_t *req = ctx->req;
-    if (AS_REQ_BATCH(req) && req->batch->n_rows > 0) {
+    if (AS_REQ_BATCH(req) && req->batch->n_rows > 0 && ctx->row_bytes) {
         const as_batch_t *b = req->batch;
         guint32 sum = 0;
         for (guint32 i = 0; i < b->n_rows; i++)
-            sum += b->rows[i].bytes;
+            sum += ctx->row_bytes[i];
         for (guint32 i = 0; i < b->n_rows; i++) {
             const as_row_t *row = &b->rows[i];
-            guint32 bytes = row->bytes;
+            const as_names_t *names = as_row_names(b, row);
+            guint32 bytes = ctx->row_bytes[i];
             if (i == 0)
                 bytes += ctx->pdu_bytes > sum ? ctx->pdu_bytes - sum : 0;
             if (ctx->compressed)
                 bytes = i == 0 ? ctx->pdu_bytes : 0;
-            as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = AS_NS(row->names), .set = AS_SET(row->names),
-                                          .userkey = row->userkey, .bytes = bytes,
+            as_tap(ctx, &(as_tap_args_t){ .digest = row->digest, .ns = AS_NS(names), .set = AS_SET(names),
+                                          .userkey = as_row_userkey(b, row), .bytes = bytes,
                                           .kind = i == 0 ? req->kind : -1 });
         }
         return;

@@ -377,6 +377,41 @@ class BuiltCaptures(tslib.PluginTestCase):
         self.assertEqual(rsp["aerospike.batch.digest"], [d1.hex(), d0.hex()])
         self.assertEqual(rsp["_ws.col.Info"], ["Batch response: 2 records: 1 NOT_FOUND, 1 OK (end) [1.0 ms]"])
 
+    def test_batch_rows_of_several_sets_and_user_keys(self):
+        # rows of one batch in two sets, two of them with a user key, answered out of order: each
+        # answer record carries its own row's digest and key, and the hot keys its row's set
+        da, db, dc, dd = (ap.digest("demo", "alice"), ap.digest("demo", "bob"), ap.digest("other", "carol"),
+                          ap.digest("demo", 42))
+
+        def build(cap):
+            c = cap.tcp("10.0.0.1:40000", "10.0.0.2:3000")
+            c.c2s(ap.batch_request([ap.batch_row(0, da, ns="test", set="demo", fields=[ap.key_field("alice")]),
+                                    ap.batch_row(1, db, repeat=True),
+                                    ap.batch_row(2, dc, ns="test", set="other"),
+                                    ap.batch_row(3, dd, ns="test", set="demo", fields=[ap.key_field(42)])]))
+            c.s2c(ap.message(ap.batch_record(2), ap.batch_record(0), ap.batch_record(3, result=2, generation=0),
+                             ap.batch_record(1), ap.last_msg()))
+        path = self._cap("batchsets.pcap", build)
+        for two_pass in (False, True):
+            rsp = tslib.fields(path, ["aerospike.batch.index", "aerospike.batch.digest", "aerospike.key"],
+                               "aerospike.response_to", two_pass=two_pass)[0]
+            self.assertEqual(rsp["aerospike.batch.index"], ["2", "0", "3", "1"])
+            self.assertEqual(rsp["aerospike.batch.digest"], [dc.hex(), da.hex(), dd.hex(), db.hex()])
+            self.assertEqual(rsp["aerospike.key"], ["alice", "42"])
+            keys = {}
+            for line in tslib.stats(path, "aerospike,hotkeys", two_pass=two_pass).splitlines():
+                for d in (da, db, dc, dd):
+                    if d.hex() in line:
+                        keys[d.hex()] = [cell.strip() for cell in line.split("|")]
+            self.assertEqual(len(keys), 4, keys)
+            self.assertIn("other", keys[dc.hex()])
+            for d in (da, db, dd):
+                self.assertIn("demo", keys[d.hex()])
+                self.assertNotIn("other", keys[d.hex()])
+            self.assertIn("alice", keys[da.hex()])
+            self.assertIn("42", keys[dd.hex()])
+            self.assertNotIn("alice", keys[db.hex()])
+
     def test_empty_info_request(self):
         def build(cap):
             c = cap.tcp("10.0.0.1:40000", "10.0.0.2:3000")
