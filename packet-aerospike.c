@@ -2151,8 +2151,9 @@ dissect_as_msg(tvbuff_t *tvb, as_ctx_t *ctx, proto_tree *tree, int off, int end,
             pi = proto_tree_add_bytes_with_length(mt, hf_aerospike_digest, tvb, off + 14, 4, row->digest,
                                                   AS_DIGEST_LEN);
             proto_item_set_generated(pi);
-            if (as_row_userkey(ctx->req->batch, row)) {
-                pi = proto_tree_add_string(mt, hf_aerospike_key, tvb, off + 14, 4, as_row_userkey(ctx->req->batch, row));
+            const char *userkey = as_row_userkey(ctx->req->batch, row);
+            if (userkey) {
+                pi = proto_tree_add_string(mt, hf_aerospike_key, tvb, off + 14, 4, userkey);
                 proto_item_set_generated(pi);
             }
         }

@@ -1070,8 +1070,9 @@ static const char *dissect_hsf2_dubbo(tvbuff_t *tvb, packet_info *pinfo, proto_t
     if (is_req) {
         gboolean one_way = (flags & 0x40) == 0;
         /* the timeout comes from the attachments, after the arguments */
-        if (t && ts_trans_req_data(t) && !PINFO_FD_VISITED(pinfo))
-            ((hsf2_req_t *)ts_trans_req_data(t))->timeout = timeout;
+        hsf2_req_t *rq = (hsf2_req_t *)ts_trans_req_data(t);
+        if (rq && !PINFO_FD_VISITED(pinfo))
+            rq->timeout = timeout;
         hsf2_request_done(tvb, pinfo, t, one_way);
         if (event)
             return wmem_strdup_printf(pinfo->pool, "Dubbo heartbeat request id=%" PRId64, id);
